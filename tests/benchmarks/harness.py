@@ -1,0 +1,157 @@
+"""Benchmark plumbing: child processes, CPU and RSS sampling, medians, figures.
+
+Benchmarks run the measured thing in a child process (so its CPU and memory are its own)
+and compare it with a baseline measured in the same run on the same streams: these
+machines are shared and noisy, so figures are ratios and medians, never absolute goals
+asserted in unit tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    goal: str = ""
+    baseline: str = ""
+    runs: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def met(self) -> str:
+        if not self.goal:
+            return ""
+        op, _, target = self.goal.partition(" ")
+        target_value = float(target)
+        ok = self.value <= target_value if op == "<=" else self.value >= target_value
+        return "yes" if ok else "NO"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["met"] = self.met
+        return data
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU seconds of a process and its reaped children (Linux /proc)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+    return (utime + stime + cutime + cstime) / CLK_TCK
+
+
+def rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * PAGE_BYTES / 2**20
+
+
+def thread_count(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def fd_count(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def measure_cpu_percent(pid: int, window_s: float) -> float:
+    """CPU % of one core used by ``pid`` over the next ``window_s`` seconds."""
+    start_cpu, start = cpu_seconds(pid), time.monotonic()
+    time.sleep(window_s)
+    return 100.0 * (cpu_seconds(pid) - start_cpu) / (time.monotonic() - start)
+
+
+class Child:
+    """A Python child process speaking JSON lines on stdout; killed with its group."""
+
+    def __init__(self, module: str, *args: str, env: dict | None = None) -> None:
+        full_env = dict(os.environ, PYTHONUNBUFFERED="1", MALLOC_ARENA_MAX="2", **(env or {}))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+        self.pid = self.proc.pid
+
+    def read(self, timeout_s: float = 60.0) -> dict:
+        """The next JSON message the child prints (lines that are not JSON are skipped)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"{self.proc.args} exited with {self.proc.wait()}")
+            line = line.strip()
+            if line.startswith("{"):
+                return json.loads(line)
+        raise TimeoutError(f"no message from {self.proc.args} in {timeout_s} s")
+
+    def wait_for(self, key: str, timeout_s: float = 60.0) -> dict:
+        while True:
+            message = self.read(timeout_s)
+            if key in message:
+                return message
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(self.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def machine_info() -> dict:
+    import platform
+
+    info = {"python": platform.python_version(), "machine": platform.machine(), "cores": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        import vlc
+
+        info["libvlc"] = vlc.libvlc_get_version().decode()
+    except Exception:  # noqa: BLE001
+        info["libvlc"] = "?"
+    try:
+        import PySide6
+
+        info["pyside6"] = PySide6.__version__
+    except ImportError:
+        pass
+    return info

@@ -1,0 +1,120 @@
+"""Shared fixtures: isolated user dirs, a virtual X screen, generated test clips.
+
+- Every test runs with ``VIDEOWALL_HOME`` in its own tmp folder: no test reads or writes
+  the real user config.
+- If no ``DISPLAY`` is set, an Xvfb server is started for the session (real windows,
+  real libVLC output) and stopped at the end.
+- Test clips are tiny H.264 MPEG-TS files made once per session with ffmpeg.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+XVFB_SCREEN = "1920x1080x24"
+_xvfb: subprocess.Popen | None = None
+
+#: name -> ffmpeg lavfi source. Solid colours are easy to find in a screenshot.
+CLIP_SOURCES = {
+    "red": "color=c=0xFF0000:size=320x180:rate=15",
+    "green": "color=c=0x00FF00:size=320x180:rate=15",
+    "blue": "color=c=0x0000FF:size=320x180:rate=15",
+    "yellow": "color=c=0xFFFF00:size=320x180:rate=15",
+    "magenta": "color=c=0xFF00FF:size=320x180:rate=15",
+    "cyan": "color=c=0x00FFFF:size=320x180:rate=15",
+    "white": "color=c=0xFFFFFF:size=320x180:rate=15",
+    "black": "color=c=0x000000:size=320x180:rate=15",
+    "pattern": "testsrc2=size=320x180:rate=15",
+}
+COLOURS_RGB = {
+    "red": (255, 0, 0),
+    "green": (0, 255, 0),
+    "blue": (0, 0, 255),
+    "yellow": (255, 255, 0),
+    "magenta": (255, 0, 255),
+    "cyan": (0, 255, 255),
+    "white": (255, 255, 255),
+    "black": (0, 0, 0),
+}
+
+
+def _start_xvfb() -> None:
+    global _xvfb
+    if os.environ.get("DISPLAY") or shutil.which("Xvfb") is None:
+        return
+    read_fd, write_fd = os.pipe()
+    _xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", XVFB_SCREEN, "-nolisten", "tcp", "+extension", "RANDR"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        raise RuntimeError("Xvfb did not report a display number")
+    os.environ["DISPLAY"] = f":{number}"
+
+
+def pytest_configure(config) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    os.environ["VIDEOWALL_NO_DIALOGS"] = "1"
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    _start_xvfb()
+
+
+def pytest_unconfigure(config) -> None:
+    if _xvfb is not None and _xvfb.poll() is None:
+        os.killpg(_xvfb.pid, signal.SIGTERM)
+        _xvfb.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "vw-home"
+    monkeypatch.setenv("VIDEOWALL_HOME", str(home))
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads():
+    """Fail a test that leaves our own worker threads running (probe pools, simulators)."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [
+        t for t in threading.enumerate()
+        if t not in before and t.is_alive() and not t.daemon and t.name.startswith(("probe", "sim"))
+    ]
+    assert not leaked, f"threads left running: {[t.name for t in leaked]}"
+
+
+def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None = None) -> Path:
+    """An H.264 MPEG-TS clip (GOP 1 s) of ``CLIP_SOURCES[name]`` (or ``source``)."""
+    path = folder / f"{name}.ts"
+    if path.exists():
+        return path
+    lavfi = source or CLIP_SOURCES[name]
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", lavfi, "-t", str(seconds),
+         "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "15",
+         "-pix_fmt", "yuv420p", "-f", "mpegts", str(path)],
+        check=True,
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory) -> dict[str, Path]:
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is needed to make test clips")
+    folder = tmp_path_factory.mktemp("clips")
+    return {name: make_clip(folder, name) for name in CLIP_SOURCES}

@@ -1,0 +1,242 @@
+"""Composition root: the one place that wires core, player and UI together.
+
+``run_wall(args)`` sets up paths and logging, loads settings and the catalog, creates the
+QApplication, the libVLC engine, the probe runner, the journal and the first wall window,
+and tears everything down in order on exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from viewer import __version__, paths
+from viewer.core.catalog import Catalog, CatalogError, load_catalog
+from viewer.core.health import HealthConfig
+from viewer.core.journal import Journal
+from viewer.core.settings import Settings, load_settings, save_settings
+from viewer.core.views import ViewStore
+from viewer.log import log_startup, setup_logging
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything the wall windows share. Main thread only."""
+
+    catalog: Catalog
+    catalog_label: str
+    engine: object
+    probes: object
+    journal: Journal
+    views: ViewStore
+    settings: Settings
+    health_config: HealthConfig
+    kiosk: bool = False
+    windows: list = field(default_factory=list)
+
+    def snapshots_dir(self) -> Path:
+        return paths.snapshots_dir()
+
+    def attach_feed(self, feed) -> None:
+        """Record every outage of ``feed`` in the journal, the moment it starts and ends."""
+        from viewer.ui.outages import OutageRecorder
+
+        recorder = getattr(self, "_recorder", None)
+        if recorder is None:
+            recorder = self._recorder = OutageRecorder(self.journal, self.catalog)
+        recorder.attach(feed)
+
+    def inform(self, parent, title: str, text: str) -> None:
+        """A message: a dialog normally, the status bar and the log in kiosk mode."""
+        log.info("%s: %s", title, text.replace("\n", " | "))
+        if self.kiosk:
+            parent.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", 15000)
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.information(parent, title, text)
+
+    def show_about(self) -> None:
+        from viewer.ui.about import about_text
+
+        parent = self.windows[0] if self.windows else None
+        self.inform(parent, "About videowall", about_text(self.engine.version))
+
+
+def _health_config(engine) -> HealthConfig:
+    return HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp"))
+
+
+def resolve_catalog_path(args, settings: Settings) -> Path | None:
+    for candidate in (getattr(args, "catalog", None), settings.catalog_path, str(paths.default_catalog_path())):
+        if candidate and Path(candidate).expanduser().is_file():
+            return Path(candidate).expanduser()
+    return None
+
+
+def run_wall(args) -> int:
+    setup_logging(paths.log_file_path(), logging.DEBUG if getattr(args, "debug", False) else logging.INFO)
+    settings_file = paths.settings_path()
+    settings, raw_settings = load_settings(settings_file)
+
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.player.base import EngineOptions, PlayerUnavailable, create_engine
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("videowall")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(True)
+
+    if getattr(args, "selftest", False):
+        from viewer.selftest import run_selftest
+
+        return run_selftest()
+
+    options = EngineOptions(
+        network_caching_ms=args.network_caching_ms or settings.network_caching_ms,
+        rtsp_tcp=settings.rtsp_tcp if args.rtsp_tcp is None else True,
+        software_output=settings.software_video_output,
+    )
+    try:
+        engine = create_engine(options)
+    except PlayerUnavailable as exc:
+        log_startup("missing")
+        log.critical("%s", exc)
+        _fatal(str(exc))
+        return 1
+    log_startup(engine.version)
+
+    catalog_path = resolve_catalog_path(args, settings)
+    catalog: Catalog | None = None
+    problem = ""
+    if catalog_path is not None:
+        try:
+            catalog = load_catalog(catalog_path)
+        except CatalogError as exc:
+            problem = str(exc)
+            log.error("catalog %s has errors:\n%s", catalog_path, problem)
+    elif getattr(args, "catalog", None):
+        problem = f"{args.catalog}: no such file"
+    if catalog is None:
+        from viewer.ui.first_run import run_first_run
+
+        chosen = run_first_run(app, problem)
+        engine.release()
+        if chosen is None:
+            return 0 if not problem else 2
+        args = replace_catalog(args, chosen)
+        return run_wall(args)
+
+    if str(catalog_path) != settings.catalog_path:
+        settings = replace(settings, catalog_path=str(catalog_path))
+
+    from viewer.ui.probe_runner import ProbeRunner
+    from viewer.ui.wall_window import WallWindow
+
+    journal = Journal(paths.journal_path())
+    journal.record_event("start", f"videowall {__version__}, catalog {catalog_path}", time.time())
+    services = Services(
+        catalog=catalog,
+        catalog_label=catalog_path.name,
+        engine=engine,
+        probes=ProbeRunner(),
+        journal=journal,
+        views=ViewStore(paths.views_path()),
+        settings=settings,
+        health_config=_health_config(engine),
+    )
+    if not engine.supports_scheme("rtsp") and any(c.scheme in ("rtsp", "rtsps") for c in catalog.cameras):
+        log.warning("this libVLC has no RTSP client (live555): rtsp:// cameras will be flagged 'unsupported'")
+
+    def open_window(key: str) -> WallWindow:
+        window = WallWindow(services, key)
+        window.new_window_requested.connect(lambda: open_window(str(len(services.windows))).show())
+        services.windows.append(window)
+        return window
+
+    window = open_window("0")
+    window.restore_geometry(settings.window_geometry)
+    if args.screen is not None:
+        window.place_on_screen(args.screen)
+    window.show()
+    initial_view(window, services, args)
+    if args.fullscreen:
+        window.toggle_fullscreen()
+
+    code = app.exec()
+    settings = replace(settings, window_geometry=window.saved_geometry())
+    try:
+        save_settings(settings_file, settings, raw_settings)
+    except OSError as exc:
+        log.error("cannot save settings: %s", exc)
+    for w in list(services.windows):
+        w.controller.close()
+    services.probes.shutdown()
+    engine.release()
+    journal.record_event("exit", f"exit code {code}", time.time())
+    journal.close()
+    log.info("videowall exits with %d", code)
+    return code
+
+
+def initial_view(window, services: Services, args) -> None:
+    """--view / --district / --layout, else the last session, else the first district."""
+    controller = window.controller
+    catalog = services.catalog
+    layout = getattr(args, "layout", None)
+    if getattr(args, "view", None) and window.open_view(args.view):
+        if layout:
+            controller.set_layout(layout)
+        return
+    district = getattr(args, "district", None)
+    if district:
+        try:
+            catalog.district(district)
+        except KeyError:
+            log.error("unknown district %s", district)
+            district = None
+    last = services.views.last_session(window.window_key)
+    if district is None and last is not None and all(
+        c is None or _known(catalog, c) for c in last.cameras
+    ):
+        controller.show_view(last)
+        if layout:
+            controller.set_layout(layout)
+        return
+    if district is None and catalog.districts:
+        district = catalog.districts[0].id
+    if district is not None:
+        controller.show_district(district, 0, layout or None)
+
+
+def _known(catalog: Catalog, camera_id: str) -> bool:
+    try:
+        catalog.camera(camera_id)
+    except KeyError:
+        return False
+    return True
+
+
+def replace_catalog(args, path: Path):
+    args.catalog = str(path)
+    return args
+
+
+def _fatal(text: str) -> None:
+    """Tell a person that the wall cannot start (a dialog if a screen exists)."""
+    print(f"videowall: {text}", file=sys.stderr)
+    if os.environ.get("VIDEOWALL_NO_DIALOGS"):
+        return
+    try:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "videowall", text)
+    except Exception:
+        pass

@@ -1,0 +1,49 @@
+"""Feed-health and timing thresholds, in one place, with their units in their names.
+
+Measured basis (docs/FACTS): refused/404 fail within 50 ms; a killed server ends the stream
+after 1-2 s; HTTP 401 and a silent server leave libVLC in Opening forever; a frozen server
+keeps libVLC Playing while ``displayed_pictures`` stops rising. The counter rises in
+bursts, so a stall is "no increase for STALL_TIMEOUT_S", never "fewer than fps". Polling
+once a second and flagging on *any* second without a new picture gave 0 false positives in
+960 windows of 16 healthy tiles; the thresholds below leave several polls of margin.
+"""
+
+from __future__ import annotations
+
+# --- opening ---------------------------------------------------------------------------
+#: No picture and no byte read this long after OPEN: the camera is dead (401, silent server).
+OPEN_TIMEOUT_S = 8.0
+#: Bytes are arriving but no picture yet (slow link, long keyframe interval): flag after this
+#: long, but keep the player as long as bytes keep arriving.
+OPEN_PROGRESS_TIMEOUT_S = 20.0
+
+# --- stalls ----------------------------------------------------------------------------
+#: Playing, but ``displayed_pictures`` has not increased for this long: flag "stalled".
+#: Low-fps cameras override it per camera (catalog ``stall_timeout_s``).
+STALL_TIMEOUT_S = 3.0
+#: Still no picture this long after the stall flag: stop the player and retry.
+STALL_REOPEN_S = 5.0
+
+# --- retries ---------------------------------------------------------------------------
+#: Full-jitter exponential backoff: delay = uniform(0, min(cap, base * 2**attempts)).
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 60.0
+#: No retry sooner than this after a failure, so a refusing server is not hammered.
+BACKOFF_FLOOR_S = 0.5
+#: A feed that has shown pictures for this long without a stall resets its attempt count.
+STABLE_PLAY_RESET_S = 10.0
+
+# --- probes ----------------------------------------------------------------------------
+#: While waiting to retry a camera the probe found down, probe it this often ...
+RETURN_PROBE_INTERVAL_S = 3.0
+#: ... jittered by this fraction either way (0.3 = ±30 %), so feeds do not probe in step.
+RETURN_PROBE_JITTER_FRACTION = 0.3
+#: A requested probe that has not reported back after this long is forgotten (a lost
+#: result must not block further probes of the feed).
+PROBE_RESULT_TIMEOUT_S = 20.0
+
+# --- polling (what the app should drive the machine with) ------------------------------
+#: How often the app calls ``FeedHealth.tick``.
+HEALTH_TICK_INTERVAL_S = 0.5
+#: How often the app polls libVLC media stats and calls ``FeedHealth.on_stats``.
+STATS_POLL_INTERVAL_S = 1.0

@@ -1,0 +1,456 @@
+"""Per-feed health: a state machine that turns player observations into decisions.
+
+Pure logic: the caller passes ``now`` (seconds, any monotonic-ish clock; the journal wants
+epoch seconds, so ``time.time()`` is the natural choice) and injects the RNG. Not
+thread-safe: drive one ``FeedHealth`` from one thread (the Qt main thread). The caller
+executes the returned :class:`Action` list in order: OPEN/STOP the player, PROBE the camera
+(report back with :meth:`FeedHealth.on_probe`), FLAG/UNFLAG the tile and the journal
+(``FeedHealth.flag`` holds the current flag; its ``since`` is the outage start).
+
+Transitions (``->`` new state: actions; "flag" = FLAG unless the outage is already flagged
+with that reason; "probe" = PROBE unless one is outstanding)::
+
+  state       observation                                  -> new state: actions
+  ----------  -------------------------------------------  ---------------------------------
+  IDLE        start                                        -> CONNECTING: OPEN
+  any active  stop (operator)                              -> IDLE: STOP, UNFLAG if flagged
+  any         reconnect (operator)                         -> CONNECTING: STOP if active, OPEN;
+                                                              attempts = 0, flag kept
+  CONNECTING  VOUT, or displayed_pictures rises            -> PLAYING: UNFLAG if flagged
+  CONNECTING  ERROR / ENDED                                -> FAILED: STOP, flag(error/ended), probe
+  CONNECTING  no byte read for open_timeout_s              -> FAILED: STOP, flag(timeout), probe
+  CONNECTING  bytes arrived, then none for open_timeout_s  -> FAILED: STOP, flag(timeout), probe
+  CONNECTING  bytes still arriving at open_progress_t/o    -> CONNECTING: flag(timeout), probe
+                                                              (the player is kept)
+  PLAYING     displayed_pictures flat for stall_timeout_s  -> STALLED: flag(stalled), probe
+  PLAYING     ERROR / ENDED                                -> FAILED: STOP, flag(error/ended), probe
+  PLAYING     played stable_play_reset_s                   -> PLAYING: attempts = 0
+  STALLED     displayed_pictures rises (or VOUT)           -> PLAYING: UNFLAG
+  STALLED     still flat stall_reopen_s after the flag     -> WAITING: STOP (retry scheduled)
+  STALLED     ERROR / ENDED                                -> FAILED: STOP, flag, probe
+  FAILED      probe result                                 -> WAITING: FLAG if the reason changed
+  FAILED      no probe result for probe_result_timeout_s   -> WAITING
+  FAILED/WAIT retry due (next_retry_at)                    -> CONNECTING: OPEN
+  WAITING     return probe due, camera found down          -> WAITING: PROBE
+  FAILED/WAIT probe OK after the camera was found down     -> CONNECTING: OPEN at once (flag as is)
+  WAITING     probe not OK                                 -> WAITING: FLAG if the reason changed
+  CONNECTING/PLAYING/STALLED  probe result while flagged    -> same state: FLAG if reason changed
+
+Reasons: libVLC's failure gives a preliminary reason (error, ended, timeout, stalled); the
+probe refines it. A probe that is not OK wins (refused, auth, not_found ...). A probe that
+is OK keeps libVLC's reason, except on an rtsp/rtsps feed with ``player_supports_rtsp`` off,
+where it becomes ``unsupported`` and retries back off to the cap. Return probes run only
+while the probe says the camera is down; a camera that answers but will not play is left to
+the backoff, so it cannot cause a retry storm.
+
+Retries use full-jitter exponential backoff (:mod:`viewer.core.backoff`) with a floor;
+``attempts`` counts failures and resets after ``stable_play_reset_s`` of pictures or an
+operator reconnect. One flag per outage: repeated failures keep it (and its ``since``);
+only pictures (UNFLAG) or the operator's stop end it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from viewer.core import constants as C
+from viewer.core.backoff import backoff_delay_s, jittered_s
+from viewer.core.reasons import Reason
+
+if TYPE_CHECKING:
+    from viewer.core.probe import ProbeResult
+
+log = logging.getLogger(__name__)
+
+#: Schemes that libVLC plays only with live555 (absent from Debian's build).
+RTSP_SCHEMES = frozenset({"rtsp", "rtsps", "rtspt", "rtspu"})
+
+
+class FeedState(str, Enum):
+    IDLE = "idle"  # not started, or stopped by the operator
+    CONNECTING = "connecting"  # OPEN issued, no picture yet
+    PLAYING = "playing"  # pictures are being displayed
+    STALLED = "stalled"  # was playing, no new picture for stall_timeout_s
+    FAILED = "failed"  # player stopped after a failure; diagnosis probe outstanding
+    WAITING = "waiting"  # player stopped; waiting for next_retry_at (or a return probe)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ActionKind(str, Enum):
+    OPEN = "open"  # (re)open the player on the feed's URL
+    STOP = "stop"  # stop the player
+    PROBE = "probe"  # probe the camera, then call on_probe with the result
+    FLAG = "flag"  # show / journal the outage; FeedHealth.flag has reason, since, detail
+    UNFLAG = "unflag"  # pictures again (or operator stop): clear the flag, close the outage
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PlayerEvent(str, Enum):
+    OPENING = "opening"
+    BUFFERING = "buffering"
+    PLAYING = "playing"  # libVLC "Playing": NOT a picture yet
+    VOUT = "vout"  # first picture displayed
+    ERROR = "error"  # EncounteredError
+    ENDED = "ended"  # EndReached
+    STOPPED = "stopped"  # the result of our own STOP: ignored
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: ActionKind
+    reason: Reason | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Flag:
+    reason: Reason
+    since: float  # outage start, same clock as ``now``
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """Thresholds for one feed (seconds). Defaults come from :mod:`viewer.core.constants`.
+
+    ``scheme`` is the feed URL's scheme (``http``, ``rtsp`` ...); ``stall_timeout_s`` is the
+    catalog's per-camera override for low-fps cameras.
+    """
+
+    open_timeout_s: float = C.OPEN_TIMEOUT_S
+    open_progress_timeout_s: float = C.OPEN_PROGRESS_TIMEOUT_S
+    stall_timeout_s: float = C.STALL_TIMEOUT_S
+    stall_reopen_s: float = C.STALL_REOPEN_S
+    backoff_base_s: float = C.BACKOFF_BASE_S
+    backoff_cap_s: float = C.BACKOFF_CAP_S
+    backoff_floor_s: float = C.BACKOFF_FLOOR_S
+    stable_play_reset_s: float = C.STABLE_PLAY_RESET_S
+    return_probe_interval_s: float = C.RETURN_PROBE_INTERVAL_S
+    return_probe_jitter_fraction: float = C.RETURN_PROBE_JITTER_FRACTION
+    probe_result_timeout_s: float = C.PROBE_RESULT_TIMEOUT_S
+    player_supports_rtsp: bool = True
+    scheme: str = "http"
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if name.endswith("_s") and not value > 0:
+                raise ValueError(f"HealthConfig.{name} must be > 0, got {value!r}")
+        object.__setattr__(self, "scheme", self.scheme.lower())
+
+    @classmethod
+    def for_url(
+        cls, url: str, *, stall_timeout_s: float | None = None, player_supports_rtsp: bool = True
+    ) -> HealthConfig:
+        """Defaults for a camera URL, with the catalog's optional stall override."""
+        overrides = {} if stall_timeout_s is None else {"stall_timeout_s": stall_timeout_s}
+        scheme = urlsplit(url).scheme or "http"
+        return cls(scheme=scheme, player_supports_rtsp=player_supports_rtsp, **overrides)
+
+    @property
+    def player_cannot_play_scheme(self) -> bool:
+        return self.scheme in RTSP_SCHEMES and not self.player_supports_rtsp
+
+
+_ACTIVE = frozenset({FeedState.CONNECTING, FeedState.PLAYING, FeedState.STALLED})
+
+
+class FeedHealth:
+    """Health of one feed. See the module docstring for the transition table."""
+
+    def __init__(self, config: HealthConfig, rng: random.Random, *, label: str = "") -> None:
+        self.config = config
+        self._rng = rng
+        self._label = label or "feed"
+        self.state = FeedState.IDLE
+        self.flag: Flag | None = None
+        self.attempts = 0  # failures since the last stable play / operator reconnect
+        self.next_retry_at: float | None = None
+        # per open
+        self._opened_at = 0.0
+        self._last_pictures = 0
+        self._last_bytes = 0
+        self._last_progress_at: float | None = None  # bytes rose while CONNECTING
+        self._slow_flagged = False
+        self._last_picture_at = 0.0
+        self._playing_since: float | None = None
+        self._stalled_at = 0.0
+        # per outage: what libVLC said and what the probe said
+        self._player_reason = Reason.ERROR
+        self._player_detail = ""
+        self._probe_reason: Reason | None = None  # None: no probe answered in this outage
+        self._probe_detail = ""
+        # probes
+        self._probe_sent_at: float | None = None
+        self._next_return_probe_at: float | None = None
+
+    # --- queries -------------------------------------------------------------------------
+    @property
+    def probe_outstanding(self) -> bool:
+        return self._probe_sent_at is not None
+
+    @property
+    def camera_found_down(self) -> bool:
+        """The latest probe of this outage said the camera does not answer properly."""
+        return self._probe_reason not in (None, Reason.OK)
+
+    # --- operator ------------------------------------------------------------------------
+    def start(self, now: float) -> list[Action]:
+        """Begin playing. A no-op (``[]``) unless IDLE."""
+        if self.state is not FeedState.IDLE:
+            return []
+        return self._open(now, "start")
+
+    def stop(self, now: float) -> list[Action]:
+        """The operator removed the camera: back to IDLE, no flag, nothing scheduled."""
+        actions = [Action(ActionKind.STOP, detail="operator stop")] if self.state in _ACTIVE else []
+        if self.flag is not None:
+            actions.append(Action(ActionKind.UNFLAG, detail="operator stop"))
+        self._set_state(FeedState.IDLE)
+        self.flag = None
+        self.attempts = 0
+        self.next_retry_at = None
+        self._next_return_probe_at = None
+        self._probe_sent_at = None
+        self._forget_outage()
+        return actions
+
+    def reconnect(self, now: float) -> list[Action]:
+        """The operator asked for a reconnect: STOP + OPEN now, attempts reset, flag kept."""
+        if self.state is FeedState.IDLE:
+            return self.start(now)
+        actions = [Action(ActionKind.STOP, detail="operator reconnect")] if self.state in _ACTIVE else []
+        self.attempts = 0
+        return actions + self._open(now, "operator reconnect")
+
+    # --- observations --------------------------------------------------------------------
+    def on_event(self, event: PlayerEvent, now: float) -> list[Action]:
+        """A libVLC event, already handed over to the caller's thread."""
+        if self.state not in _ACTIVE:
+            return []  # late event of a player we stopped
+        if event is PlayerEvent.VOUT:
+            return self._pictures_shown(now)
+        if event is PlayerEvent.ERROR:
+            return self._fail(Reason.ERROR, "libVLC reported an error", now)
+        if event is PlayerEvent.ENDED:
+            return self._fail(Reason.ENDED, "the stream ended", now)
+        return []  # OPENING, BUFFERING, PLAYING carry no picture; STOPPED is our own doing
+
+    def on_stats(self, displayed_pictures: int, read_bytes: int, now: float) -> list[Action]:
+        """Polled media stats: cumulative counters since the last OPEN."""
+        if self.state not in _ACTIVE:
+            return []
+        if read_bytes > self._last_bytes and self.state is FeedState.CONNECTING:
+            self._last_progress_at = now
+        self._last_bytes = read_bytes
+        if displayed_pictures < self._last_pictures:  # counters restarted: new baseline
+            self._last_pictures = displayed_pictures
+            return []
+        if displayed_pictures > self._last_pictures:
+            self._last_pictures = displayed_pictures
+            return self._pictures_shown(now)
+        return []
+
+    def on_probe(self, result: ProbeResult, now: float) -> list[Action]:
+        """The result of a PROBE we asked for: refine the flag; maybe retry at once."""
+        self._probe_sent_at = None
+        if self.state is FeedState.IDLE or self.flag is None:
+            return []  # no outage (any more): nothing to refine
+        was_down = self.camera_found_down
+        self._probe_reason = result.reason
+        self._probe_detail = result.detail
+        if self.state is FeedState.FAILED:
+            self._set_state(FeedState.WAITING)
+        if self.state is FeedState.WAITING and result.reason is Reason.OK and was_down:
+            # the camera is back: retry now; the flag keeps its reason until pictures or a failure
+            return self._open(now, "camera answers again")
+        actions = self._sync_flag(now)
+        if self.state is FeedState.WAITING:
+            if self.flag is not None and self.flag.reason is Reason.UNSUPPORTED:
+                self.next_retry_at = max(self.next_retry_at or now, now + self.config.backoff_cap_s)
+            self._schedule_return_probe(now)
+        return actions
+
+    def tick(self, now: float) -> list[Action]:
+        """Called every ~0.25-1 s: timeouts, stalls, due retries and return probes."""
+        self._forget_lost_probe(now)
+        if self.state is FeedState.CONNECTING:
+            return self._check_opening(now)
+        if self.state is FeedState.PLAYING:
+            return self._check_playing(now)
+        if self.state is FeedState.STALLED:
+            return self._check_stalled(now)
+        if self.state in (FeedState.FAILED, FeedState.WAITING):
+            return self._check_waiting(now)
+        return []
+
+    # --- internals -----------------------------------------------------------------------
+    def _open(self, now: float, detail: str) -> list[Action]:
+        self._set_state(FeedState.CONNECTING)
+        self._opened_at = now
+        self._last_pictures = 0
+        self._last_bytes = 0
+        self._last_progress_at = None
+        self._slow_flagged = False
+        self._playing_since = None
+        self.next_retry_at = None
+        self._next_return_probe_at = None
+        return [Action(ActionKind.OPEN, detail=detail)]
+
+    def _check_opening(self, now: float) -> list[Action]:
+        cfg = self.config
+        if self._last_progress_at is None:
+            if now - self._opened_at >= cfg.open_timeout_s:
+                return self._fail(Reason.TIMEOUT, f"no answer within {cfg.open_timeout_s:g} s", now)
+            return []
+        silent_s = now - self._last_progress_at
+        if silent_s >= cfg.open_timeout_s:
+            return self._fail(Reason.TIMEOUT, f"data stopped for {silent_s:.0f} s before any picture", now)
+        if not self._slow_flagged and now - self._opened_at >= cfg.open_progress_timeout_s:
+            self._slow_flagged = True  # still progressing: flag, but keep the player
+            self._player_reason = Reason.TIMEOUT
+            self._player_detail = f"data arriving but no picture after {cfg.open_progress_timeout_s:g} s"
+            return self._sync_flag(now) + self._probe(now, "diagnose")
+        return []
+
+    def _check_playing(self, now: float) -> list[Action]:
+        cfg = self.config
+        if (
+            self.attempts
+            and self._playing_since is not None
+            and now - self._playing_since >= cfg.stable_play_reset_s
+        ):
+            self.attempts = 0
+        flat_s = now - self._last_picture_at
+        if flat_s < cfg.stall_timeout_s:
+            return []
+        self._set_state(FeedState.STALLED)
+        self._stalled_at = now
+        self._playing_since = None
+        self._player_reason = Reason.STALLED
+        self._player_detail = f"no new picture for {flat_s:.0f} s"
+        return self._sync_flag(now) + self._probe(now, "diagnose")
+
+    def _check_stalled(self, now: float) -> list[Action]:
+        if now - self._stalled_at < self.config.stall_reopen_s:
+            return []
+        self._schedule_retry(now)
+        self._set_state(FeedState.WAITING)
+        return [Action(ActionKind.STOP, detail="still stalled")]
+
+    def _check_waiting(self, now: float) -> list[Action]:
+        if self.next_retry_at is not None and now >= self.next_retry_at:
+            return self._open(now, f"retry {self.attempts}")
+        if (
+            self.state is FeedState.WAITING
+            and self.camera_found_down
+            and self._next_return_probe_at is not None
+            and now >= self._next_return_probe_at
+        ):
+            return self._probe(now, "return")
+        return []
+
+    def _forget_lost_probe(self, now: float) -> None:
+        sent_at = self._probe_sent_at
+        if sent_at is None or now - sent_at < self.config.probe_result_timeout_s:
+            return
+        log.warning("%s: probe result lost after %.0f s", self._label, now - sent_at)
+        self._probe_sent_at = None
+        if self.state is FeedState.FAILED:
+            self._set_state(FeedState.WAITING)
+            self._schedule_return_probe(now)
+
+    def _pictures_shown(self, now: float) -> list[Action]:
+        self._last_picture_at = now
+        if self.state is FeedState.PLAYING:
+            return self._check_playing(now)
+        self._set_state(FeedState.PLAYING)
+        self._playing_since = now
+        if self.flag is None:
+            return []
+        log.info("%s: pictures again after %.0f s (%s)", self._label, now - self.flag.since, self.flag.reason)
+        self.flag = None
+        self._forget_outage()
+        return [Action(ActionKind.UNFLAG, detail="pictures again")]
+
+    def _fail(self, reason: Reason, detail: str, now: float) -> list[Action]:
+        self._player_reason = reason
+        self._player_detail = detail
+        self._set_state(FeedState.FAILED)
+        actions = [Action(ActionKind.STOP, reason=reason, detail=detail)]
+        actions += self._sync_flag(now)
+        actions += self._probe(now, "diagnose")  # an outstanding probe answers for this one
+        self._schedule_retry(now)
+        return actions
+
+    def _schedule_retry(self, now: float) -> None:
+        cfg = self.config
+        if self.flag is not None and self.flag.reason is Reason.UNSUPPORTED:
+            delay_s = cfg.backoff_cap_s
+        else:
+            delay_s = backoff_delay_s(
+                self.attempts, self._rng, cfg.backoff_base_s, cfg.backoff_cap_s, cfg.backoff_floor_s
+            )
+        self.attempts += 1
+        self.next_retry_at = now + delay_s
+        self._schedule_return_probe(now)
+        log.debug("%s: retry %d in %.1f s", self._label, self.attempts, delay_s)
+
+    def _schedule_return_probe(self, now: float) -> None:
+        cfg = self.config
+        self._next_return_probe_at = now + jittered_s(
+            cfg.return_probe_interval_s, cfg.return_probe_jitter_fraction, self._rng
+        )
+
+    def _probe(self, now: float, purpose: str) -> list[Action]:
+        if self._probe_sent_at is not None:
+            return []
+        self._probe_sent_at = now
+        return [Action(ActionKind.PROBE, detail=purpose)]
+
+    def _resolved_reason(self) -> tuple[Reason, str]:
+        """The outage's best reason: a failing probe wins; an OK probe keeps libVLC's."""
+        if self._probe_reason is not None and self._probe_reason is not Reason.OK:
+            return self._probe_reason, self._probe_detail
+        if (
+            self._probe_reason is Reason.OK
+            and self.config.player_cannot_play_scheme
+            and self._player_reason is not Reason.STALLED
+        ):
+            return Reason.UNSUPPORTED, f"this libVLC cannot play {self.config.scheme}:// (camera answers)"
+        return self._player_reason, self._player_detail
+
+    def _sync_flag(self, now: float) -> list[Action]:
+        """Raise the flag, or re-emit it when the reason changed (``since`` kept)."""
+        reason, detail = self._resolved_reason()
+        if self.flag is None:
+            self.flag = Flag(reason, now, detail)
+            log.info("%s: flagged %s (%s)", self._label, reason, detail)
+        elif self.flag.reason is not reason:
+            log.info("%s: reason %s -> %s (%s)", self._label, self.flag.reason, reason, detail)
+            self.flag = Flag(reason, self.flag.since, detail)
+        else:
+            return []
+        return [Action(ActionKind.FLAG, reason=reason, detail=detail)]
+
+    def _forget_outage(self) -> None:
+        self._player_reason = Reason.ERROR
+        self._player_detail = ""
+        self._probe_reason = None
+        self._probe_detail = ""
+
+    def _set_state(self, state: FeedState) -> None:
+        if state is not self.state:
+            log.debug("%s: %s -> %s", self._label, self.state, state)
+            self.state = state

@@ -1,0 +1,68 @@
+"""User settings: declared defaults, tolerant loading, atomic writes, a schema version.
+
+Unknown keys are kept (a newer version's settings survive an older one), wrong types fall
+back to the default with a warning. The admin-owned catalog is separate; this file holds
+only per-user preferences.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from viewer.core.store import atomic_write_json, load_json
+
+log = logging.getLogger(__name__)
+
+SETTINGS_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    catalog_path: str = ""
+    network_caching_ms: int = 300
+    rtsp_tcp: bool = True
+    software_video_output: bool = True  # Linux without GPU: xcb_x11 instead of OpenGL
+    language: str = ""  # "" = follow the system locale; "id" or "en"
+    tour_idle_resume_s: float = 60.0
+    kiosk: bool = False
+    window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+
+
+def load_settings(path: Path) -> tuple[Settings, dict[str, Any]]:
+    """Settings plus the raw dict (to keep unknown keys on save)."""
+    raw = load_json(path, {})
+    if not isinstance(raw, dict):
+        log.warning("%s does not hold an object; using defaults", path)
+        raw = {}
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name not in raw:
+            continue
+        value = raw[f.name]
+        default = f.default
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, (int, float)):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            value = type(default)(value) if ok else value
+        else:
+            ok = isinstance(value, type(default))
+        if ok:
+            values[f.name] = value
+        else:
+            log.warning("setting %s=%r has the wrong type; using %r", f.name, value, default)
+    return Settings(**values), raw
+
+
+def save_settings(path: Path, settings: Settings, raw: dict[str, Any] | None = None) -> None:
+    data = dict(raw or {})
+    data.update(asdict(settings))
+    data["schema_version"] = SETTINGS_SCHEMA_VERSION
+    atomic_write_json(path, data)
+
+
+def updated(settings: Settings, **changes: Any) -> Settings:
+    return replace(settings, **changes)

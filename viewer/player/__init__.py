@@ -1,0 +1,1 @@
+"""Video players. Only :mod:`viewer.player.vlc_backend` imports libVLC."""

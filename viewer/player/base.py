@@ -1,0 +1,90 @@
+"""The player interface the UI programs against, independent of libVLC.
+
+Threading contract:
+- Every method of :class:`FeedPlayer` and :class:`PlayerEngine` is called on the Qt main
+  thread (never from a player callback).
+- The ``listener`` given to :meth:`FeedPlayer.set_listener` is called on a **libVLC
+  thread**. It must only translate and hand the event over (see ``viewer.ui.bridge``);
+  it must never call back into the player or touch a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+DEFAULT_NETWORK_CACHING_MS = 300
+
+
+class PlayerEventKind(str, Enum):
+    OPENING = "opening"
+    BUFFERING = "buffering"
+    PLAYING = "playing"
+    VOUT = "vout"  # first picture displayed: the best "it works" signal
+    ERROR = "error"
+    ENDED = "ended"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class PlayerEvent:
+    kind: PlayerEventKind
+    generation: int  # which play() call this belongs to: stale events are ignored
+
+
+@dataclass(frozen=True)
+class PlayerStats:
+    """Cumulative counters since the current media was opened."""
+
+    displayed_pictures: int = 0
+    lost_pictures: int = 0
+    decoded_video: int = 0
+    read_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    network_caching_ms: int = DEFAULT_NETWORK_CACHING_MS
+    rtsp_tcp: bool = True
+    #: Linux without a GPU: bypass OpenGL (llvmpipe) for the xcb_x11 output, ~4x cheaper.
+    software_output: bool = True
+    audio: bool = False
+    extra_args: tuple[str, ...] = ()
+
+
+class FeedPlayer(Protocol):
+    generation: int
+
+    def set_listener(self, listener: Callable[[PlayerEvent], None] | None) -> None: ...
+    def set_window(self, win_id: int) -> None: ...
+    def play(self, url: str, username: str | None = None, password: str | None = None) -> int:
+        """Open ``url`` (replacing whatever played) and return the new generation."""
+        ...
+    def stop(self) -> None: ...
+    def stats(self) -> PlayerStats: ...
+    def is_playing(self) -> bool: ...
+    def video_size(self) -> tuple[int, int]: ...
+    def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool: ...
+    def release(self) -> None: ...
+
+
+class PlayerEngine(Protocol):
+    version: str
+
+    def new_player(self) -> FeedPlayer: ...
+    def supports_scheme(self, scheme: str) -> bool: ...
+    def release(self) -> None: ...
+
+
+class PlayerUnavailable(RuntimeError):
+    """libVLC (or another backend) is missing; the message says what to install."""
+
+
+def create_engine(options: EngineOptions | None = None) -> PlayerEngine:
+    """The libVLC engine, imported lazily so that a missing libVLC is a clear error."""
+    from viewer.player.vlc_backend import VlcEngine
+
+    return VlcEngine(options or EngineOptions())

@@ -1,0 +1,234 @@
+"""libVLC adapter: the ONLY module that imports ``vlc``.
+
+One :class:`VlcEngine` holds the shared ``vlc.Instance``; each tile owns one
+:class:`VlcFeedPlayer` for its whole life (players are reused, never created per retry:
+create/release loops grow RSS). Video goes into the tile's native window handle.
+
+Threading: all methods run on the Qt main thread. libVLC event callbacks run on libVLC
+threads and only call the listener with a :class:`PlayerEvent`; they never call libVLC.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from viewer.player.base import (
+    EngineOptions,
+    PlayerEvent,
+    PlayerEventKind,
+    PlayerStats,
+    PlayerUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+try:
+    import vlc
+except (ImportError, OSError) as exc:  # python-vlc missing, or libvlc not found
+    vlc = None
+    _IMPORT_ERROR: Exception | None = exc
+else:
+    _IMPORT_ERROR = None
+
+_EVENTS: dict[str, PlayerEventKind] = {
+    "MediaPlayerOpening": PlayerEventKind.OPENING,
+    "MediaPlayerBuffering": PlayerEventKind.BUFFERING,
+    "MediaPlayerPlaying": PlayerEventKind.PLAYING,
+    "MediaPlayerVout": PlayerEventKind.VOUT,
+    "MediaPlayerEncounteredError": PlayerEventKind.ERROR,
+    "MediaPlayerEndReached": PlayerEventKind.ENDED,
+    "MediaPlayerStopped": PlayerEventKind.STOPPED,
+}
+
+
+def libvlc_version() -> str:
+    if vlc is None:
+        return "not available"
+    raw = vlc.libvlc_get_version()
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _plugin_dirs() -> list[Path]:
+    dirs = [Path(p) for p in os.environ.get("VLC_PLUGIN_PATH", "").split(os.pathsep) if p]
+    plugin_path = getattr(vlc, "plugin_path", None) if vlc else None
+    if plugin_path:
+        dirs.append(Path(plugin_path))
+    lib = getattr(getattr(vlc, "dll", None), "_name", None) if vlc else None
+    if lib and os.path.isabs(lib):
+        base = Path(lib).resolve().parent
+        dirs += [base / "plugins", base / "vlc" / "plugins"]
+    dirs += [Path(p) for p in glob.glob("/usr/lib/*/vlc/plugins")] + [Path("/usr/lib/vlc/plugins")]
+    return [d for d in dirs if d.is_dir()]
+
+
+def rtsp_supported() -> bool:
+    """Whether this libVLC has an RTSP client (the live555 module).
+
+    Debian and Ubuntu build VLC without live555, so ``rtsp://`` fails at once there.
+    Where no plugin folder can be found we assume a standard (Windows/macOS) build.
+    """
+    dirs = _plugin_dirs()
+    if not dirs:
+        return True
+    return any(glob.glob(str(d / "**" / "*live555*"), recursive=True) for d in dirs)
+
+
+def url_with_credentials(url: str, username: str | None, password: str | None) -> str:
+    """Put percent-encoded credentials into the URL for libVLC only (never logged)."""
+    if not username and not password:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    userinfo = quote(username or "", safe="")
+    if password:
+        userinfo += ":" + quote(password, safe="")
+    return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query, parts.fragment))
+
+
+class VlcEngine:
+    """The shared libVLC instance. Create one per process, on the main thread."""
+
+    def __init__(self, options: EngineOptions) -> None:
+        if vlc is None:
+            raise PlayerUnavailable(
+                "libVLC could not be loaded "
+                f"({_IMPORT_ERROR}). Install VLC 3 (Debian: apt install libvlc5 vlc-plugin-base "
+                "vlc-plugin-video-output) or use the Windows installer, which bundles it."
+            )
+        self.options = options
+        args = [
+            "--quiet",
+            "--no-xlib",
+            "--no-video-title-show",
+            "--no-snapshot-preview",
+            "--no-osd",
+            "--stats",
+            "--keystore=memory",  # a 401 fails at once instead of waiting on a desktop keyring
+            "--no-sub-autodetect-file",
+            "--drop-late-frames",
+            "--skip-frames",
+        ]
+        if not options.audio:
+            args.append("--no-audio")
+        if options.software_output and sys.platform.startswith("linux"):
+            args += ["--gl=none", "--gles2=none"]
+        args += list(options.extra_args)
+        self._instance = vlc.Instance(args)
+        if self._instance is None:
+            raise PlayerUnavailable(f"libVLC refused its options: {' '.join(args)}")
+        self.version = libvlc_version()
+        self._rtsp = rtsp_supported()
+        log.info("libVLC %s ready (RTSP %s)", self.version, "available" if self._rtsp else "NOT available")
+
+    def supports_scheme(self, scheme: str) -> bool:
+        if scheme in ("rtsp", "rtsps"):
+            return self._rtsp
+        return scheme in ("http", "https", "file", "udp", "rtp")
+
+    def new_player(self) -> VlcFeedPlayer:
+        return VlcFeedPlayer(self)
+
+    def media_options(self) -> list[str]:
+        opts = [f":network-caching={self.options.network_caching_ms}"]
+        if self.options.rtsp_tcp:
+            opts.append(":rtsp-tcp")
+        return opts
+
+    def release(self) -> None:
+        if self._instance is not None:
+            self._instance.release()
+            self._instance = None
+
+
+class VlcFeedPlayer:
+    """One reusable libVLC media player rendering into a native window."""
+
+    def __init__(self, engine: VlcEngine) -> None:
+        self._engine = engine
+        self._player = engine._instance.media_player_new()
+        self._player.video_set_mouse_input(False)  # let Qt receive clicks and keys
+        self._player.video_set_key_input(False)
+        self._media = None
+        self._listener: Callable[[PlayerEvent], None] | None = None
+        self.generation = 0
+        manager = self._player.event_manager()
+        for name, kind in _EVENTS.items():
+            manager.event_attach(getattr(vlc.EventType, name), self._on_vlc_event, kind)
+
+    # Runs on a libVLC thread: translate and hand over, nothing else.
+    def _on_vlc_event(self, _event, kind: PlayerEventKind) -> None:
+        listener = self._listener
+        if listener is not None:
+            listener(PlayerEvent(kind, self.generation))
+
+    def set_listener(self, listener: Callable[[PlayerEvent], None] | None) -> None:
+        self._listener = listener
+
+    def set_window(self, win_id: int) -> None:
+        if sys.platform.startswith("linux"):
+            self._player.set_xwindow(int(win_id))
+        elif sys.platform == "win32":
+            self._player.set_hwnd(int(win_id))
+        elif sys.platform == "darwin":
+            self._player.set_nsobject(int(win_id))
+
+    def play(self, url: str, username: str | None = None, password: str | None = None) -> int:
+        self.generation += 1
+        media = self._engine._instance.media_new(url_with_credentials(url, username, password))
+        for option in self._engine.media_options():
+            media.add_option(option)
+        self._player.set_media(media)
+        if self._media is not None:
+            self._media.release()
+        self._media = media
+        self._player.play()
+        return self.generation
+
+    def stop(self) -> None:
+        self.generation += 1  # events of the old media are stale from now on
+        self._player.stop()
+
+    def stats(self) -> PlayerStats:
+        if self._media is None:
+            return PlayerStats()
+        raw = vlc.MediaStats()
+        if not self._media.get_stats(raw):
+            return PlayerStats()
+        return PlayerStats(
+            displayed_pictures=int(raw.displayed_pictures),
+            lost_pictures=int(raw.lost_pictures),
+            decoded_video=int(raw.decoded_video),
+            read_bytes=int(raw.read_bytes),
+        )
+
+    def is_playing(self) -> bool:
+        return bool(self._player.is_playing())
+
+    def video_size(self) -> tuple[int, int]:
+        size = self._player.video_get_size(0)
+        return (int(size[0]), int(size[1])) if size else (0, 0)
+
+    def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool:
+        """Write the current picture as PNG (libVLC encodes it). True on success."""
+        return self._player.video_take_snapshot(0, str(path), width, height) == 0
+
+    def release(self) -> None:
+        self._listener = None
+        manager = self._player.event_manager()
+        for name in _EVENTS:
+            manager.event_detach(getattr(vlc.EventType, name))
+        self._player.stop()
+        self._player.release()
+        if self._media is not None:
+            self._media.release()
+            self._media = None

@@ -1,0 +1,133 @@
+"""What a simulated camera is and how it misbehaves; the per-camera and per-port live state.
+
+``Behaviour`` and ``SimCamera`` are plain data for callers. ``CameraState``, ``Endpoint`` and
+``SimContext`` belong to the simulator's event-loop thread: only that thread mutates them
+(other threads read ``len(connections)`` at most).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import struct
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+from viewer.sim.auth import NonceIssuer
+
+log = logging.getLogger(__name__)
+
+
+class Behaviour(str, Enum):
+    """How a simulated camera answers."""
+
+    HEALTHY = "healthy"
+    AUTH_BASIC = "auth_basic"  # 401 until Basic credentials match
+    AUTH_DIGEST = "auth_digest"  # 401 until a Digest response matches (Basic is refused)
+    FORBIDDEN = "forbidden"  # 403
+    NOT_FOUND = "not_found"  # 404
+    AUDIO_ONLY = "audio_only"  # RTSP: SDP with m=audio only; HTTP: audio/aac or an audio-only HLS
+    HANGING = "hanging"  # accepts the connection, never answers
+    GARBAGE = "garbage"  # answers random bytes
+    SLOW = "slow"  # answers after delay_s
+    REFUSED = "refused"  # connection refused (own closed port) or reset (shared port)
+    FLAPPING = "flapping"  # healthy for period_s, refused for period_s, and so on
+    FROZEN = "frozen"  # HTTP: sends delay_s seconds of video, then nothing, socket kept open
+    TRICKLE = "trickle"  # HTTP: sends video at trickle_ratio of real time
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class SimCamera:
+    """A camera to simulate. Times in seconds. ``clip`` is the MPEG-TS file an HTTP camera serves
+    live (looped); without one it sends null packets. ``own_port`` gives the camera a port of its
+    own, so that ``REFUSED`` really refuses TCP connections (automatic for REFUSED and FLAPPING)."""
+
+    path: str
+    behaviour: Behaviour = Behaviour.HEALTHY
+    username: str = "admin"
+    password: str = "secret"
+    clip: Path | None = None
+    delay_s: float = 1.5
+    period_s: float = 60.0
+    trickle_ratio: float = 0.5
+    own_port: bool = False
+
+
+class Connection(Protocol):
+    def abort(self) -> None: ...
+
+
+class TransportConnection:
+    """A live client connection, closable from the simulator."""
+
+    __slots__ = ("transport",)
+
+    def __init__(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def abort(self) -> None:
+        reset(self.transport)
+
+
+def reset(transport: asyncio.BaseTransport) -> None:
+    """Close with a TCP RST (SO_LINGER 0) rather than a polite FIN."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+    transport.abort()
+
+
+@dataclass(eq=False)
+class Endpoint:
+    """One listening port: shared by many cameras (routed by path) or owned by one."""
+
+    scheme: str  # "rtsp" or "http"
+    port: int
+    own: bool
+    sock: socket.socket | None = None  # listening, not yet served (before start)
+    server: asyncio.AbstractServer | None = None
+    cameras: dict[str, CameraState] = field(default_factory=dict)
+
+    @property
+    def listening(self) -> bool:
+        return self.sock is not None or self.server is not None
+
+
+@dataclass(eq=False)
+class CameraState:
+    """A camera as the servers see it. ``behaviour`` is changed on the loop thread only."""
+
+    cam: SimCamera
+    endpoint: Endpoint
+    url: str
+    clip: object | None = None  # TsClip for HTTP cameras
+    period_s: float = 0.0  # the clip's loop period (0: use clip.duration_s)
+    epoch_s: float = 0.0  # loop time the camera went live (HLS timeline)
+    connections: set[Connection] = field(default_factory=set)
+    flapper: asyncio.Task[None] | None = None
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return self.cam.behaviour
+
+    def abort_connections(self) -> None:
+        for conn in list(self.connections):
+            conn.abort()
+        self.connections.clear()
+
+
+@dataclass(eq=False)
+class SimContext:
+    """Simulator-wide state the servers share: the nonce issuer and every live connection."""
+
+    nonces: NonceIssuer = field(default_factory=NonceIssuer)
+    connections: set[Connection] = field(default_factory=set)

@@ -1,0 +1,1 @@
+"""Qt widgets of the wall. Never imports vlc: players come from :mod:`viewer.player`."""

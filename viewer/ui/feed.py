@@ -1,0 +1,192 @@
+"""One tile's feed: a reused player, its health machine, and the actions between them.
+
+:class:`Feed` is the only thing that drives a player. It turns player events (arriving on
+the main thread through :class:`viewer.ui.bridge.EventBridge`), polled stats and probe
+results into :class:`viewer.core.health.FeedHealth` observations, and carries out the
+machine's decisions (open, stop, probe, flag). Main thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from viewer.core.catalog import Camera
+from viewer.core.health import Action, ActionKind, FeedHealth, FeedState, Flag, HealthConfig, PlayerEvent
+from viewer.core.secrets import mask_url
+from viewer.player.base import FeedPlayer, PlayerEventKind
+from viewer.ui.bridge import EventBridge
+from viewer.ui.probe_runner import ProbeRunner
+
+log = logging.getLogger(__name__)
+
+_EVENT_MAP = {
+    PlayerEventKind.OPENING: PlayerEvent.OPENING,
+    PlayerEventKind.BUFFERING: PlayerEvent.BUFFERING,
+    PlayerEventKind.PLAYING: PlayerEvent.PLAYING,
+    PlayerEventKind.VOUT: PlayerEvent.VOUT,
+    PlayerEventKind.ERROR: PlayerEvent.ERROR,
+    PlayerEventKind.ENDED: PlayerEvent.ENDED,
+    PlayerEventKind.STOPPED: PlayerEvent.STOPPED,
+}
+
+
+class Feed(QObject):
+    """Signals (all on the main thread):
+
+    - ``changed()``: state, flag or camera changed — repaint the caption.
+    - ``flag_raised(Feed, Flag)`` / ``flag_updated(Feed, Flag)`` / ``flag_cleared(Feed, Flag)``:
+      an outage started, its reason was refined, or it ended (for the journal and panels).
+    """
+
+    changed = Signal()
+    flag_raised = Signal(object, object)
+    flag_updated = Signal(object, object)
+    flag_cleared = Signal(object, object)
+
+    def __init__(
+        self,
+        player: FeedPlayer,
+        probes: ProbeRunner,
+        health_config: HealthConfig,
+        rng,
+        clock: Callable[[], float] = time.time,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.player = player
+        self._probes = probes
+        self._base_config = health_config
+        self._rng = rng
+        self._clock = clock
+        self.camera: Camera | None = None
+        self.main_stream = False
+        self.health: FeedHealth | None = None
+        self._bridge = EventBridge(self)
+        self._bridge.event.connect(self._on_player_event)
+        player.set_listener(self._bridge.listener)
+        probes.finished.connect(self._on_probe_finished)
+        self._generation = 0
+        self._open_flag: Flag | None = None  # the outage this feed has reported as started
+        self._shown_state = FeedState.IDLE  # last state announced through ``changed``
+
+    # --- what the wall asks ---------------------------------------------------------
+    @property
+    def url(self) -> str | None:
+        if self.camera is None:
+            return None
+        return self.camera.url if self.main_stream else self.camera.grid_url()
+
+    @property
+    def flag(self) -> Flag | None:
+        return self.health.flag if self.health else None
+
+    @property
+    def state(self) -> FeedState:
+        return self.health.state if self.health else FeedState.IDLE
+
+    def show(self, camera: Camera | None, main_stream: bool = False) -> None:
+        """Play ``camera`` (or nothing); does nothing if it already plays that stream."""
+        if camera == self.camera and main_stream == self.main_stream and self.health is not None:
+            return
+        now = self._clock()
+        self._stop_health(now)
+        self.camera = camera
+        self.main_stream = main_stream
+        if camera is None:
+            self.health = None
+            self.player.stop()
+            self.changed.emit()
+            return
+        config = self._base_config
+        if camera.stall_timeout_s:
+            config = replace(config, stall_timeout_s=camera.stall_timeout_s)
+        config = replace(config, scheme=camera.scheme)
+        self.health = FeedHealth(config, self._rng, label=camera.id)
+        self._apply(self.health.start(now))
+        self.changed.emit()
+
+    def reconnect(self) -> None:
+        if self.health is not None:
+            self._apply(self.health.reconnect(self._clock()))
+
+    def tick(self, now: float) -> None:
+        if self.health is not None:
+            self._apply(self.health.tick(now))
+
+    def poll_stats(self, now: float) -> None:
+        if self.health is None or self.health.state in (FeedState.IDLE, FeedState.WAITING, FeedState.FAILED):
+            return
+        stats = self.player.stats()
+        self._apply(self.health.on_stats(stats.displayed_pictures, stats.read_bytes, now))
+
+    def snapshot(self, path: Path) -> bool:
+        return self.player.snapshot(path)
+
+    def close(self) -> None:
+        self._stop_health(self._clock())
+        self.player.set_listener(None)
+        self.player.release()
+
+    # --- internals ------------------------------------------------------------------
+    def _stop_health(self, now: float) -> None:
+        if self.health is None:
+            return
+        self.health.stop(now)
+        self.health = None
+        self._clear_flag()
+
+    def _on_player_event(self, event) -> None:
+        if self.health is None or event.generation != self._generation:
+            return
+        mapped = _EVENT_MAP.get(event.kind)
+        if mapped is not None:
+            self._apply(self.health.on_event(mapped, self._clock()))
+
+    def _on_probe_finished(self, token, result) -> None:
+        if token is not self.health or self.health is None:
+            return  # a probe for a camera this tile no longer shows
+        self._apply(self.health.on_probe(result, self._clock()))
+
+    def _apply(self, actions: list[Action]) -> None:
+        camera = self.camera
+        if camera is None or self.health is None:
+            return
+        dirty = bool(actions) or self.health.state is not self._shown_state
+        self._shown_state = self.health.state
+        for action in actions:
+            if action.kind is ActionKind.OPEN:
+                url = self.url or ""
+                log.info("open %s %s", camera.id, mask_url(url))
+                self._generation = self.player.play(url, camera.username, camera.password)
+            elif action.kind is ActionKind.STOP:
+                self.player.stop()
+                self._generation = self.player.generation
+            elif action.kind is ActionKind.PROBE:
+                self._probes.submit(self.health, self.url or "", camera.username, camera.password)
+            elif action.kind is ActionKind.FLAG:
+                flag = self.health.flag
+                if flag is None:
+                    continue
+                if self._open_flag is None:
+                    log.warning("flag %s: %s %s", camera.id, flag.reason.value, flag.detail)
+                    self._open_flag = flag
+                    self.flag_raised.emit(self, flag)
+                elif flag != self._open_flag:
+                    self._open_flag = flag
+                    self.flag_updated.emit(self, flag)
+            elif action.kind is ActionKind.UNFLAG:
+                log.info("clear %s", camera.id)
+                self._clear_flag()
+        if dirty:
+            self.changed.emit()
+
+    def _clear_flag(self) -> None:
+        flag, self._open_flag = self._open_flag, None
+        if flag is not None:
+            self.flag_cleared.emit(self, flag)

@@ -1,0 +1,128 @@
+"""The "flagged feeds" panel: every flagged camera of the open wall windows.
+
+Sortable by any column (district, duration …); activating a row jumps to the tile
+(maximised). Also holds the one-click outage export. Main thread only.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from viewer.core.report import human_duration, render_csv
+from viewer.ui.captions import reason_text
+
+REFRESH_INTERVAL_MS = 5_000
+
+
+class _SortItem(QTableWidgetItem):
+    """Sorts by a hidden key (seconds for durations) rather than by the shown text."""
+
+    def __init__(self, text: str, key) -> None:
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other) -> bool:
+        return self.key < getattr(other, "key", other.text())
+
+
+class FlagPanel(QWidget):
+    jump_requested = Signal(object, int)  # (WallWindow, tile index)
+
+    COLUMNS = ("Camera", "District", "Reason", "Since", "Duration")
+
+    def __init__(self, services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSortingEnabled(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.cellActivated.connect(self._activated)
+        self.summary = QLabel(self)
+        export = QPushButton(self.tr("Export outages (CSV)…"), self)
+        export.clicked.connect(self.export_dialog)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(export)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        self._rows: list[tuple[object, int]] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_INTERVAL_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    def flagged(self) -> list[tuple[object, int, object]]:
+        """(window, tile index, feed) for every flagged feed on screen."""
+        found = []
+        for window in self.services.windows:
+            for index, feed in enumerate(window.controller.active_feeds_indexed()):
+                if feed is not None and feed.flag is not None:
+                    found.append((window, index, feed))
+        return found
+
+    def refresh(self) -> None:
+        now = time.time()
+        flagged = self.flagged()
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(flagged))
+        self._rows = []
+        for row, (window, index, feed) in enumerate(flagged):
+            camera, flag = feed.camera, feed.flag
+            try:
+                district = self.services.catalog.district(camera.district).name
+            except KeyError:
+                district = camera.district
+            since = time.strftime("%H:%M:%S", time.localtime(flag.since))
+            cells = [
+                _SortItem(f"{camera.name} ({camera.id})", camera.name.casefold()),
+                _SortItem(district, district.casefold()),
+                _SortItem(reason_text(flag.reason), flag.reason.value),
+                _SortItem(since, flag.since),
+                _SortItem(human_duration(now - flag.since), now - flag.since),
+            ]
+            for col, item in enumerate(cells):
+                item.setData(Qt.ItemDataRole.UserRole, row)
+                self.table.setItem(row, col, item)
+            self._rows.append((window, index))
+        self.table.setSortingEnabled(True)
+        self.summary.setText(self.tr("{n} flagged feeds").format(n=len(flagged)))
+
+    def _activated(self, row: int, _column: int) -> None:
+        item = self.table.item(row, 0)
+        if item is None:
+            return
+        window, index = self._rows[item.data(Qt.ItemDataRole.UserRole)]
+        self.jump_requested.emit(window, index)
+
+    def export_csv(self, path) -> int:
+        """Write the whole journal as CSV (report columns); returns the number of outages."""
+        outages = self.services.journal.query()
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(render_csv(outages, time.time()))
+        return len(outages)
+
+    def export_dialog(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export outages"), f"outages-{time.strftime('%Y%m%d-%H%M')}.csv", "CSV (*.csv)"
+        )
+        if name:
+            count = self.export_csv(name)
+            self.summary.setText(self.tr("{n} outages exported to {path}").format(n=count, path=name))

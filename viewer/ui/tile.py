@@ -1,0 +1,115 @@
+"""One wall tile: a video surface framed by a state-coloured border, and a caption bar.
+
+The tile is a pure view: it shows what its :class:`viewer.ui.feed.Feed` reports and turns
+mouse gestures into signals. It never talks to a player.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QAction, QContextMenuEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QMouseEvent
+from PySide6.QtWidgets import QFrame, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+
+from viewer.ui.video_surface import VideoSurface
+
+CAMERA_MIME = "application/x-videowall-camera"
+TILE_BORDER_PX = 3
+
+#: Frame colour per tile state (the caption bar uses the same).
+STATE_COLOURS = {
+    "empty": "#1b1b1b",
+    "connecting": "#5a5a20",
+    "playing": "#1f3a1f",
+    "flagged": "#d01010",
+}
+
+
+def camera_mime(camera_id: str) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(CAMERA_MIME, camera_id.encode("utf-8"))
+    mime.setText(camera_id)
+    return mime
+
+
+class Tile(QFrame):
+    """Signals carry the tile's index so the wall can route them."""
+
+    double_clicked = Signal(int)
+    camera_dropped = Signal(int, str)
+    action_requested = Signal(int, str)  # "reconnect", "snapshot", "copy_id", "details", "maximise", "clear"
+
+    def __init__(self, index: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.index = index
+        self.setObjectName("tile")
+        self.setAcceptDrops(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.surface = VideoSurface(self)
+        self.caption = QLabel(self)
+        self.caption.setObjectName("caption")
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(TILE_BORDER_PX, TILE_BORDER_PX, TILE_BORDER_PX, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.surface, 1)
+        layout.addWidget(self.caption, 0)
+        self._caption_text = ""
+        self.state = ""
+        self.set_view("", "", "empty")
+
+    def set_view(self, text: str, tooltip: str, state: str) -> None:
+        """Caption text, its tooltip and the state name that picks the colours."""
+        self._caption_text = text
+        self.setToolTip(tooltip)
+        if state != self.state:
+            self.state = state
+            colour = STATE_COLOURS.get(state, STATE_COLOURS["empty"])
+            weight = "bold" if state == "flagged" else "normal"
+            self.setStyleSheet(
+                f"#tile {{ background: {colour}; border: none; }}"
+                f"#caption {{ background: {colour}; color: #f0f0f0; padding: 1px 4px; font-weight: {weight}; }}"
+            )
+        self._elide()
+
+    def caption_text(self) -> str:
+        return self._caption_text
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = QFontMetrics(self.caption.font())
+        width = max(10, self.caption.width() - 8)
+        self.caption.setText(metrics.elidedText(self._caption_text, Qt.TextElideMode.ElideRight, width))
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.double_clicked.emit(self.index)
+        event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        for key, label in (
+            ("reconnect", self.tr("Reconnect")),
+            ("snapshot", self.tr("Snapshot")),
+            ("copy_id", self.tr("Copy camera id")),
+            ("details", self.tr("Details…")),
+            ("maximise", self.tr("Maximise / restore")),
+            ("clear", self.tr("Clear tile")),
+        ):
+            action = QAction(label, menu)
+            action.triggered.connect(lambda _=False, k=key: self.action_requested.emit(self.index, k))
+            menu.addAction(action)
+        menu.exec(event.globalPos())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(CAMERA_MIME):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        data = event.mimeData()
+        if data.hasFormat(CAMERA_MIME):
+            camera_id = bytes(data.data(CAMERA_MIME)).decode("utf-8")
+            self.camera_dropped.emit(self.index, camera_id)
+            event.acceptProposedAction()

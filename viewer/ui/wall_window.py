@@ -1,0 +1,297 @@
+"""A wall window: the tile grid, the district tree with search, toolbar, menus, status bar.
+
+Several windows can run at once (one per monitor), each with its own view; they share
+the catalog, the libVLC engine, the probe runner and the journal. Main thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QWidget,
+)
+
+from viewer.core.layouts import MENU_LAYOUTS
+from viewer.core.secrets import mask_url
+from viewer.core.views import with_camera
+from viewer.ui.flag_panel import FlagPanel
+from viewer.ui.navigator import Navigator
+from viewer.ui.wall_controller import WallController
+from viewer.ui.wall_grid import WallGrid
+
+log = logging.getLogger(__name__)
+
+
+class WallWindow(QMainWindow):
+    """``services`` is the app's :class:`viewer.app.Services` bundle (catalog, engine …)."""
+
+    closed = Signal(object)
+    new_window_requested = Signal()
+
+    def __init__(self, services, window_key: str = "0", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.window_key = window_key
+        self.setWindowTitle(self.tr("videowall — {name}").format(name=services.catalog_label))
+        self.grid = WallGrid(self)
+        self.setCentralWidget(self.grid)
+        self.controller = WallController(
+            self.grid,
+            services.catalog,
+            services.engine,
+            services.probes,
+            services.health_config,
+            on_feed_created=services.attach_feed,
+            parent=self,
+        )
+        self.navigator = Navigator(services.catalog, self)
+        self.nav_dock = QDockWidget(self.tr("Cameras"), self)
+        self.nav_dock.setObjectName("cameras")
+        self.nav_dock.setWidget(self.navigator)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.nav_dock)
+        self.flag_panel = FlagPanel(services, self)
+        self.flag_dock = QDockWidget(self.tr("Flagged feeds"), self)
+        self.flag_dock.setObjectName("flagged")
+        self.flag_dock.setWidget(self.flag_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.flag_dock)
+        self.status_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_toolbar()
+        self._build_menus()
+        self._build_shortcuts()
+        self._connect()
+        self.resize(1280, 800)
+
+    # --- construction ---------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar(self.tr("Wall"))
+        bar.setObjectName("wall-toolbar")
+        self.layout_box = QComboBox(self)
+        self.layout_box.addItems(list(MENU_LAYOUTS))
+        self.layout_box.setToolTip(self.tr("Layout"))
+        self.layout_box.activated.connect(lambda i: self.controller.set_layout(self.layout_box.itemText(i)))
+        bar.addWidget(self.layout_box)
+        self.act_prev = bar.addAction(self.tr("◀ Page"), lambda: self.controller.step_page(-1))
+        self.act_next = bar.addAction(self.tr("Page ▶"), lambda: self.controller.step_page(1))
+        self.page_label = QLabel(self)
+        bar.addWidget(self.page_label)
+        bar.addSeparator()
+        bar.addAction(self.tr("Reconnect all"), lambda: self.controller.reconnect(None))
+        bar.addAction(self.tr("Fullscreen"), self.toggle_fullscreen)
+
+    def _build_menus(self) -> None:
+        menu_file = self.menuBar().addMenu(self.tr("&File"))
+        menu_file.addAction(self.tr("New wall window"), self.new_window_requested.emit)
+        menu_file.addSeparator()
+        menu_file.addAction(self.tr("&Quit"), QGuiApplication.instance().quit, QKeySequence.StandardKey.Quit)
+        self.menu_view = self.menuBar().addMenu(self.tr("&View"))
+        layouts = self.menu_view.addMenu(self.tr("Layout"))
+        group = QActionGroup(self)
+        for spec in MENU_LAYOUTS:
+            action = QAction(spec, self, checkable=True)
+            action.triggered.connect(lambda _=False, s=spec: self.controller.set_layout(s))
+            group.addAction(action)
+            layouts.addAction(action)
+        self.menu_view.addAction(self.tr("Fullscreen"), self.toggle_fullscreen, QKeySequence(Qt.Key.Key_F11))
+        self.menu_view.addAction(self.nav_dock.toggleViewAction())
+        self.menu_view.addAction(self.flag_dock.toggleViewAction())
+        menu_file.insertAction(menu_file.actions()[1], QAction(self.tr("Export outages (CSV)…"), self,
+                                                              triggered=self.flag_panel.export_dialog))
+        self.menu_views = self.menuBar().addMenu(self.tr("&Saved views"))
+        self.menu_views.aboutToShow.connect(self._fill_views_menu)
+        self.menu_districts = self.menuBar().addMenu(self.tr("&Districts"))
+        for district in self.services.catalog.districts:
+            self.menu_districts.addAction(
+                district.name, lambda d=district.id: self.controller.show_district(d, 0)
+            )
+        menu_help = self.menuBar().addMenu(self.tr("&Help"))
+        menu_help.addAction(self.tr("About videowall"), self.services.show_about)
+
+    def _build_shortcuts(self) -> None:
+        keys = {
+            Qt.Key.Key_PageDown: lambda: self.controller.step_page(1),
+            Qt.Key.Key_PageUp: lambda: self.controller.step_page(-1),
+            Qt.Key.Key_Escape: self.escape,
+            Qt.Key.Key_BracketRight: lambda: self._cycle_layout(1),
+            Qt.Key.Key_BracketLeft: lambda: self._cycle_layout(-1),
+            Qt.Key.Key_F5: lambda: self.controller.reconnect(None),
+        }
+        for n in range(1, 9):
+            keys[getattr(Qt.Key, f"Key_{n}")] = lambda n=n: self.controller.set_layout(f"{n}x{n}")
+        self._shortcuts = []
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+            self._shortcuts.append(shortcut)
+
+    def _connect(self) -> None:
+        self.navigator.camera_activated.connect(self.show_camera)
+        self.navigator.district_activated.connect(lambda d: self.controller.show_district(d, 0))
+        self.controller.view_changed.connect(self._view_changed)
+        self.controller.feeds_changed.connect(self._update_status)
+        self.controller.feeds_changed.connect(self.flag_panel.refresh)
+        self.flag_panel.jump_requested.connect(self._jump_to)
+        for tile in self.grid.ensure_tiles(0):
+            self._connect_tile(tile)
+        self._connected_tiles = 0
+
+    def _connect_tile(self, tile) -> None:
+        tile.double_clicked.connect(self.controller.toggle_maximise)
+        tile.camera_dropped.connect(self.controller.put_camera)
+        tile.action_requested.connect(self.tile_action)
+
+    # --- operator actions -----------------------------------------------------------
+    def show_camera(self, camera_id: str) -> None:
+        """Put a camera on the wall: on its tile if shown, else on the first empty tile, else tile 0."""
+        view = self.controller.view
+        cams = list(view.padded())
+        if camera_id in cams:
+            index = cams.index(camera_id)
+        elif None in cams:
+            index = cams.index(None)
+        else:
+            index = 0
+        self.controller.put_camera(index, camera_id)
+
+    def tile_action(self, index: int, key: str) -> None:
+        feed = self.controller.feeds[index]
+        if key == "reconnect":
+            feed.reconnect()
+        elif key == "snapshot":
+            path = self.controller.snapshot(index, self.services.snapshots_dir())
+            self.statusBar().showMessage(
+                self.tr("Snapshot saved: {path}").format(path=path) if path else self.tr("Snapshot failed"), 8000
+            )
+        elif key == "copy_id" and feed.camera is not None:
+            QGuiApplication.clipboard().setText(feed.camera.id)
+        elif key == "maximise":
+            self.controller.toggle_maximise(index)
+        elif key == "clear":
+            self.controller.show_view(with_camera(self.controller.view, index, None))
+        elif key == "details" and feed.camera is not None:
+            cam = feed.camera
+            flag = feed.flag
+            lines = [
+                f"{self.tr('Camera')}: {cam.id} — {cam.name}",
+                f"{self.tr('District')}: {cam.district}",
+                f"{self.tr('Group')}: {cam.group or '-'}",
+                f"{self.tr('Stream')}: {mask_url(feed.url or '')}",
+                f"{self.tr('State')}: {feed.state.value}",
+            ]
+            if flag is not None:
+                lines.append(f"{self.tr('Flag')}: {flag.reason.value} {flag.detail}")
+            self.services.inform(self, self.tr("Camera details"), "\n".join(lines))
+
+    def _jump_to(self, window, index: int) -> None:
+        window.raise_()
+        window.activateWindow()
+        if window.grid.maximised != index:
+            if window.grid.maximised is not None:
+                window.controller.restore()
+            window.controller.toggle_maximise(index)
+
+    def escape(self) -> None:
+        if self.controller.restore():
+            return
+        if self.isFullScreen():
+            self.toggle_fullscreen()
+
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+            self.nav_dock.show()
+        else:
+            self.nav_dock.hide()
+            self.showFullScreen()
+
+    def place_on_screen(self, index: int) -> None:
+        screens = QGuiApplication.screens()
+        if not screens:
+            return
+        screen = screens[index] if 0 <= index < len(screens) else screens[0]
+        if not 0 <= index < len(screens):
+            log.warning("no screen %d (have %d); using the primary", index, len(screens))
+        self.setScreen(screen)
+        self.move(screen.availableGeometry().topLeft())
+
+    def _cycle_layout(self, delta: int) -> None:
+        specs = list(MENU_LAYOUTS)
+        current = self.controller.view.layout_spec
+        i = specs.index(current) if current in specs else 0
+        self.controller.set_layout(specs[(i + delta) % len(specs)])
+
+    def _fill_views_menu(self) -> None:
+        menu = self.menu_views
+        menu.clear()
+        menu.addAction(self.tr("Save current view…"), self._save_view)
+        menu.addSeparator()
+        for name in self.services.views.names():
+            menu.addAction(name, lambda n=name: self.open_view(n))
+
+    def _save_view(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Save view"), self.tr("Name:"))
+        if ok and name.strip():
+            self.services.views.save(name.strip(), self.controller.view)
+
+    def open_view(self, name: str) -> bool:
+        view = self.services.views.get(name)
+        if view is None:
+            return False
+        self.controller.show_view(view)
+        return True
+
+    # --- reactions ------------------------------------------------------------------
+    def _view_changed(self, view) -> None:
+        tiles = self.grid.ensure_tiles(view.layout.size)
+        for tile in tiles[self._connected_tiles :]:
+            self._connect_tile(tile)
+        self._connected_tiles = max(self._connected_tiles, len(tiles))
+        i = self.layout_box.findText(view.layout_spec)
+        if i >= 0:
+            self.layout_box.setCurrentIndex(i)
+        self.services.views.set_last_session(view, self.window_key)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        view = self.controller.view
+        feeds = self.controller.active_feeds()
+        flagged = sum(1 for f in feeds if f.flag is not None)
+        if view.district is not None:
+            try:
+                name = self.services.catalog.district(view.district).name
+            except KeyError:
+                name = view.district
+            page = self.tr("{district} · page {n}/{total}").format(
+                district=name, n=view.page_index + 1, total=self.controller.page_count()
+            )
+        else:
+            page = view.name or self.tr("custom view")
+        self.page_label.setText(f"  {page}  ")
+        self.status_label.setText(
+            self.tr("{n} cameras · {playing} playing · {flagged} flagged").format(
+                n=len(feeds), playing=sum(1 for f in feeds if f.state.value == "playing"), flagged=flagged
+            )
+        )
+        self.status_label.setStyleSheet("color: #d01010; font-weight: bold;" if flagged else "")
+
+    def restore_geometry(self, data: str) -> None:
+        if data:
+            self.restoreGeometry(QByteArray.fromBase64(data.encode()))
+
+    def saved_geometry(self) -> str:
+        return bytes(self.saveGeometry().toBase64()).decode()
+
+    def closeEvent(self, event) -> None:
+        self.controller.close()
+        self.closed.emit(self)
+        super().closeEvent(event)
+

@@ -146,7 +146,7 @@ def machine_info() -> dict:
         import vlc
 
         info["libvlc"] = vlc.libvlc_get_version().decode()
-    except Exception:  # noqa: BLE001
+    except Exception:
         info["libvlc"] = "?"
     try:
         import PySide6

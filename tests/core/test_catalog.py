@@ -405,6 +405,8 @@ def test_password_never_appears_in_url_errors() -> None:
     assert "admin:***@" in issues[0]
     issues = errors(camera_yaml(url="rtsp://admin:pa/ss@10.0.0.1/x"))  # '/' unencoded in the password
     assert "pa/ss" not in issues[0] and "percent-encoded" in issues[0]
+    issues = errors(camera_yaml(url="rtsp://admin:1234/5678@10.0.0.1/x"))  # parses as host admin, port 1234
+    assert "5678" not in issues[0] and "'@' after the host" in issues[0]
 
 
 @pytest.mark.parametrize(
@@ -683,3 +685,15 @@ def test_libyaml_is_used_when_available() -> None:
     import yaml
 
     assert bool(getattr(yaml, "__with_libyaml__", False)) == HAVE_LIBYAML
+
+
+def test_pure_python_yaml_loader_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+
+    from viewer.core import yaml_lines
+
+    with_libyaml = load_catalog(SAMPLES / "sample-city.yaml", env={})
+    monkeypatch.setattr(yaml_lines, "_Loader", yaml.SafeLoader)
+    assert load_catalog(SAMPLES / "sample-city.yaml", env={}) == with_libyaml
+    assert errors(camera_yaml(url="udp://x"))[0].startswith("cat.yaml:11: camera 'c1': bad 'url'")
+    assert errors("version: 1\ncameras:\n  - id: a\n    name: [x\n", head="")[0].startswith("cat.yaml:4: YAML syntax")

@@ -203,9 +203,9 @@ def test_stall_detected_after_stall_timeout_and_recovers_with_unflag() -> None:
     h = started_playing()
     assert play_until(h, 1.0, 20.0) == []  # last new picture at t=20
     frozen = h._last_pictures
-    for t in (21.0, 22.0, 24.99):
-        assert h.on_stats(frozen, 999_999, t) + h.tick(t) == []
-    actions = h.on_stats(frozen, 999_999, 25.0) + h.tick(25.0)
+    for t in (21.0, 22.0, 24.99):  # a frozen server: no new picture and no new byte
+        assert h.on_stats(frozen, frozen * 1000, t) + h.tick(t) == []
+    actions = h.on_stats(frozen, frozen * 1000, 25.0) + h.tick(25.0)
     assert kinds(actions) == [FLAG, PROBE]
     assert actions[0].reason is Reason.STALLED
     assert h.state is FeedState.STALLED and h.flag.since == 25.0
@@ -431,3 +431,41 @@ def test_config_for_url() -> None:
     assert cfg.scheme == "rtsp" and cfg.player_cannot_play_scheme and cfg.stall_timeout_s == 30
     default = HealthConfig.for_url("http://cam/stream.ts")
     assert default.stall_timeout_s == HealthConfig().stall_timeout_s and not default.player_cannot_play_scheme
+
+
+def test_rebuffering_on_a_slow_link_is_not_a_stall_until_the_progress_timeout():
+    import random
+
+    from viewer.core.health import ActionKind, FeedHealth, FeedState, HealthConfig, PlayerEvent
+
+    cfg = HealthConfig(stall_timeout_s=3.0, stall_progress_timeout_s=10.0)
+    h = FeedHealth(cfg, random.Random(1))
+    h.start(0.0)
+    h.on_event(PlayerEvent.VOUT, 0.5)
+    h.on_stats(10, 1000, 1.0)
+    t, nbytes = 1.0, 1000
+    while t < 9.5:  # pictures stop (last at t=1), bytes keep arriving
+        t += 1.0
+        nbytes += 500
+        actions = h.on_stats(10, nbytes, t) + h.tick(t)
+        assert h.state is FeedState.PLAYING, t
+        assert not [a for a in actions if a.kind is ActionKind.FLAG]
+    t += 1.0
+    h.on_stats(10, nbytes + 500, t)
+    h.tick(t)
+    assert h.state is FeedState.STALLED and h.flag.reason.value == "stalled"
+
+
+def test_stall_without_bytes_is_flagged_at_the_stall_timeout():
+    import random
+
+    from viewer.core.health import FeedHealth, FeedState, HealthConfig, PlayerEvent
+
+    h = FeedHealth(HealthConfig(stall_timeout_s=3.0), random.Random(1))
+    h.start(0.0)
+    h.on_event(PlayerEvent.VOUT, 0.5)
+    h.on_stats(10, 1000, 1.0)
+    for t in (2.0, 3.0, 4.0):
+        h.on_stats(10, 1000, t)
+        h.tick(t)
+    assert h.state is FeedState.STALLED

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 
 COLOUR_TOLERANCE = 60

@@ -216,12 +216,7 @@ class _Entry:
             if required:
                 self.error(None, f"missing '{key}' (a positive number of seconds)")
             return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not math.isfinite(value)
-            or value <= 0
-        ):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
             self.error(key, f"'{key}' must be a positive number of seconds, not {self._show(key)}")
             return None
         return float(value)
@@ -376,9 +371,7 @@ class _CatalogBuilder:
         if value is None:
             return []
         if not isinstance(value, LineList):
-            self.error(
-                file, doc.key_lines[key], f"'{key}' must be a list (one '- ' entry each), not {_kind(value)}"
-            )
+            self.error(file, doc.key_lines[key], f"'{key}' must be a list (one '- ' entry each), not {_kind(value)}")
             return []
         return list(zip(value, value.item_lines, strict=True))
 

@@ -195,10 +195,12 @@ def parse_camera_url(url: str) -> tuple[str, str | None, str | None]:
             raise ValueError("URL has no host")
         else:
             _check_port(parts)
+            if "@" in parts.path and "@" not in parts.netloc:
+                raise ValueError("'@' after the host (a password containing '/' must be percent-encoded)")
     except ValueError as exc:
         reason = str(exc)
         if "@" in url and ("port" in reason or "host" in reason):
-            reason += " (write / # ? @ in a password percent-encoded, or use the password field)"
+            reason += "; write / # ? @ in a password percent-encoded, or use the password field"
         raise ValueError(reason) from None
     netloc = parts.netloc
     if "@" not in netloc:

@@ -21,6 +21,8 @@ OPEN_PROGRESS_TIMEOUT_S = 20.0
 #: Playing, but ``displayed_pictures`` has not increased for this long: flag "stalled".
 #: Low-fps cameras override it per camera (catalog ``stall_timeout_s``).
 STALL_TIMEOUT_S = 3.0
+#: ... unless bytes are still arriving (a slow link rebuffering): then only after this long.
+STALL_PROGRESS_TIMEOUT_S = 10.0
 #: Still no picture this long after the stall flag: stop the player and retry.
 STALL_REOPEN_S = 5.0
 

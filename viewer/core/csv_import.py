@@ -164,13 +164,15 @@ def _open_reader(text: str, file: str) -> tuple[Any, list[str]]:
     candidates = list(DELIMITERS)
     with contextlib.suppress(csv.Error):  # the Sniffer guesses; the header row decides
         candidates.insert(0, csv.Sniffer().sniff(text[:SNIFF_SAMPLE_CHARS], delimiters=DELIMITERS).delimiter)
-    found: list[str] = []
-    for delimiter in candidates:
-        found = [_normalize(c) for c in next(csv.reader([header_line], delimiter=delimiter), [])]
-        if set(REQUIRED_COLUMNS) <= set(found):
-            break
-    else:
-        missing = ", ".join(c for c in REQUIRED_COLUMNS if c not in found)
+
+    def columns_with(delimiter: str) -> list[str]:
+        return [_normalize(c) for c in next(csv.reader([header_line], delimiter=delimiter), [])]
+
+    # the first candidate that yields the most required columns
+    delimiter = max(candidates, key=lambda d: len(set(REQUIRED_COLUMNS) & set(columns_with(d))))
+    found = columns_with(delimiter)
+    missing = ", ".join(c for c in REQUIRED_COLUMNS if c not in found)
+    if missing:
         raise CsvImportError([f"{file}:1: header row lacks required column(s) {missing} (columns are case-free)"])
     duplicates = sorted({c for c in found if c and found.count(c) > 1})
     if duplicates:

@@ -23,6 +23,7 @@ with that reason; "probe" = PROBE unless one is outstanding)::
   CONNECTING  bytes still arriving at open_progress_t/o    -> CONNECTING: flag(timeout), probe
                                                               (the player is kept)
   PLAYING     displayed_pictures flat for stall_timeout_s  -> STALLED: flag(stalled), probe
+              (while bytes still arrive: flat for stall_progress_timeout_s instead)
   PLAYING     ERROR / ENDED                                -> FAILED: STOP, flag(error/ended), probe
   PLAYING     played stable_play_reset_s                   -> PLAYING: attempts = 0
   STALLED     displayed_pictures rises (or VOUT)           -> PLAYING: UNFLAG
@@ -132,6 +133,7 @@ class HealthConfig:
     open_timeout_s: float = C.OPEN_TIMEOUT_S
     open_progress_timeout_s: float = C.OPEN_PROGRESS_TIMEOUT_S
     stall_timeout_s: float = C.STALL_TIMEOUT_S
+    stall_progress_timeout_s: float = C.STALL_PROGRESS_TIMEOUT_S
     stall_reopen_s: float = C.STALL_REOPEN_S
     backoff_base_s: float = C.BACKOFF_BASE_S
     backoff_cap_s: float = C.BACKOFF_CAP_S
@@ -182,6 +184,7 @@ class FeedHealth:
         self._last_pictures = 0
         self._last_bytes = 0
         self._last_progress_at: float | None = None  # bytes rose while CONNECTING
+        self._last_byte_at = float("-inf")  # bytes rose (any active state)
         self._slow_flagged = False
         self._last_picture_at = 0.0
         self._playing_since: float | None = None
@@ -251,8 +254,10 @@ class FeedHealth:
         """Polled media stats: cumulative counters since the last OPEN."""
         if self.state not in _ACTIVE:
             return []
-        if read_bytes > self._last_bytes and self.state is FeedState.CONNECTING:
-            self._last_progress_at = now
+        if read_bytes > self._last_bytes:
+            self._last_byte_at = now
+            if self.state is FeedState.CONNECTING:
+                self._last_progress_at = now
         self._last_bytes = read_bytes
         if displayed_pictures < self._last_pictures:  # counters restarted: new baseline
             self._last_pictures = displayed_pictures
@@ -302,6 +307,7 @@ class FeedHealth:
         self._last_pictures = 0
         self._last_bytes = 0
         self._last_progress_at = None
+        self._last_byte_at = float("-inf")
         self._slow_flagged = False
         self._playing_since = None
         self.next_retry_at = None
@@ -335,6 +341,9 @@ class FeedHealth:
         flat_s = now - self._last_picture_at
         if flat_s < cfg.stall_timeout_s:
             return []
+        bytes_flowing = now - self._last_byte_at < cfg.stall_timeout_s
+        if bytes_flowing and flat_s < cfg.stall_progress_timeout_s:
+            return []  # rebuffering on a slow link: data still arrives, pictures will follow
         self._set_state(FeedState.STALLED)
         self._stalled_at = now
         self._playing_since = None

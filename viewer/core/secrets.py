@@ -40,19 +40,11 @@ def mask_url(url: str) -> str:
         if at >= 0:
             userinfo = rest[:at]
             user, colon, _ = userinfo.partition(":")
-            if colon and not _looks_like_host_port(userinfo):
+            if colon:  # "host:8080/a@b" is masked too: a password may hold an unencoded "/"
                 url = url[:start] + user + ":" + MASK + rest[at:]
     if "=" in url:
         url = _QUERY_SECRET_RE.sub(lambda m: m.group(1) + MASK, url)
     return url
-
-
-def _looks_like_host_port(userinfo: str) -> bool:
-    """True for ``host:554/path`` (an "@" later in the path), False for ``user:pa/ss``."""
-    if "/" not in userinfo:
-        return False
-    port = userinfo.partition(":")[2].partition("/")[0]
-    return port.isdigit()
 
 
 def mask_urls_in_text(text: str) -> str:

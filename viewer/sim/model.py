@@ -8,9 +8,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 import struct
+import sys
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -79,10 +81,9 @@ def reset(transport: asyncio.BaseTransport) -> None:
     """Close with a TCP RST (SO_LINGER 0) rather than a polite FIN."""
     sock = transport.get_extra_info("socket")
     if sock is not None:
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
+        linger = struct.pack("HH" if sys.platform == "win32" else "ii", 1, 0)  # on, 0 s
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
     transport.abort()
 
 
@@ -96,10 +97,6 @@ class Endpoint:
     sock: socket.socket | None = None  # listening, not yet served (before start)
     server: asyncio.AbstractServer | None = None
     cameras: dict[str, CameraState] = field(default_factory=dict)
-
-    @property
-    def listening(self) -> bool:
-        return self.sock is not None or self.server is not None
 
 
 @dataclass(eq=False)

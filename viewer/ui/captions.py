@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
@@ -28,20 +29,32 @@ def since_text(since: float, now: float) -> str:
     return tr("since {clock} ({hours} h)").format(clock=clock, hours=minutes // 60)
 
 
-def caption_for(feed, district_name: str, now: float) -> tuple[str, str, str]:
-    """(caption text, tooltip, state name for colours) of a tile showing ``feed``."""
+@dataclass(frozen=True)
+class TileText:
+    caption: str  # the bar under the picture
+    tooltip: str
+    state: str  # "empty", "connecting", "playing", "flagged": picks the colours
+    message: str = ""  # painted in the video area while no picture covers it
+
+
+def tile_text(feed, district_name: str, now: float) -> TileText:
+    """What the tile showing ``feed`` says. The reason comes first: it is what matters."""
     camera = feed.camera
     if camera is None:
-        return tr("empty — drag a camera here"), "", "empty"
+        return TileText(tr("empty"), "", "empty", tr("drag a camera here"))
     where = f"{camera.name} · {district_name}"
     tooltip = f"{camera.id}\n{camera.name}\n{district_name}" + (f"\n{camera.group}" if camera.group else "")
     flag = feed.flag
     if flag is not None:
-        text = f"⚠ {where} — {reason_text(flag.reason).upper()} {since_text(flag.since, now)}"
+        reason = reason_text(flag.reason).upper()
+        since = since_text(flag.since, now)
         if flag.detail:
             tooltip += f"\n{flag.detail}"
-        return text, tooltip, "flagged"
+        message = f"{reason}\n{since}"
+        if flag.detail:
+            message += f"\n{flag.detail}"
+        return TileText(f"⚠ {reason} · {where} · {since}", tooltip, "flagged", message)
     if feed.state is FeedState.PLAYING:
-        stream = tr("main") if feed.main_stream else ""
-        return (f"{where} {stream}".rstrip(), tooltip, "playing")
-    return f"{where} — {tr('connecting…')}", tooltip, "connecting"
+        stream = tr("main stream") if feed.main_stream else ""
+        return TileText(f"{where} {stream}".rstrip(), tooltip, "playing")
+    return TileText(f"{where} — {tr('connecting…')}", tooltip, "connecting", tr("connecting…"))

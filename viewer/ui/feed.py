@@ -40,11 +40,13 @@ class Feed(QObject):
     """Signals (all on the main thread):
 
     - ``changed()``: state, flag or camera changed — repaint the caption.
+    - ``started_playing(Feed)``: pictures are shown (first time or again).
     - ``flag_raised(Feed, Flag)`` / ``flag_updated(Feed, Flag)`` / ``flag_cleared(Feed, Flag)``:
       an outage started, its reason was refined, or it ended (for the journal and panels).
     """
 
     changed = Signal()
+    started_playing = Signal(object)  # Feed: pictures (again); the journal closes stale outages
     flag_raised = Signal(object, object)
     flag_updated = Signal(object, object)
     flag_cleared = Signal(object, object)
@@ -157,8 +159,11 @@ class Feed(QObject):
         camera = self.camera
         if camera is None or self.health is None:
             return
-        dirty = bool(actions) or self.health.state is not self._shown_state
-        self._shown_state = self.health.state
+        state = self.health.state
+        dirty = bool(actions) or state is not self._shown_state
+        if state is FeedState.PLAYING and self._shown_state is not FeedState.PLAYING:
+            self.started_playing.emit(self)
+        self._shown_state = state
         for action in actions:
             if action.kind is ActionKind.OPEN:
                 url = self.url or ""

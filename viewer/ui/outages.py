@@ -23,6 +23,17 @@ class OutageRecorder:
         feed.flag_raised.connect(self._raised)
         feed.flag_updated.connect(self._updated)
         feed.flag_cleared.connect(self._cleared)
+        feed.started_playing.connect(self._playing)
+
+    def _playing(self, feed) -> None:
+        """Pictures, and no outage of ours open: close one left open by a crashed run."""
+        camera = feed.camera
+        if camera is None or id(feed) in self._open:
+            return
+        stale = self.journal.open_outage_for(camera.id)
+        if stale is not None:
+            log.info("camera %s plays again: closing outage %d left open by an earlier run", camera.id, stale)
+            self.journal.close_outage(stale, time.time())
 
     def _raised(self, feed, flag) -> None:
         camera = feed.camera

@@ -21,7 +21,7 @@ from viewer.core.constants import HEALTH_TICK_INTERVAL_S, STATS_POLL_INTERVAL_S
 from viewer.core.health import HealthConfig
 from viewer.core.views import WallView, district_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
-from viewer.ui.captions import caption_for
+from viewer.ui.captions import tile_text
 from viewer.ui.feed import Feed
 from viewer.ui.probe_runner import ProbeRunner
 from viewer.ui.wall_grid import WallGrid
@@ -199,7 +199,10 @@ class WallController(QObject):
                 name = self.catalog.district(feed.camera.district).name
             except KeyError:
                 name = feed.camera.district
-        self.grid.tiles[index].set_view(*caption_for(feed, name, now))
+        text = tile_text(feed, name, now)
+        tile = self.grid.tiles[index]
+        tile.set_view(text.caption, text.tooltip, text.state)
+        tile.surface.set_message(text.message, alarm=text.state == "flagged")
 
     def _tick(self) -> None:
         now = self.clock()

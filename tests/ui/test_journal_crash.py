@@ -1,0 +1,90 @@
+"""The whole app, killed mid-outage: the outage it had flagged is in the journal, and
+``videowall report`` prints it as still open."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from viewer import paths
+from viewer.core.journal import read_outages
+
+OUTAGE_WAIT_S = 30.0
+
+
+def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simulator, clips):
+    from viewer.sim.cameras import Behaviour, SimCamera
+
+    healthy = simulator.add_http(SimCamera("/ok", Behaviour.HEALTHY, clip=clips["green"]))
+    dead = simulator.add_http(SimCamera("/dead", Behaviour.REFUSED, clip=clips["red"], own_port=True))
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(
+        "version: 1\ndistricts:\n  - {id: d1, name: Pusat}\ncameras:\n"
+        f"  - {{id: ok-1, name: Good camera, district: d1, url: '{healthy}'}}\n"
+        f"  - {{id: dead-1, name: Dead camera, district: d1, url: '{dead}'}}\n",
+        encoding="utf-8",
+    )
+    journal = paths.journal_path()
+    wall = _start_wall(catalog)
+    try:
+        _wait_for(wall, lambda: _open_outages(journal, "dead-1"), "no open outage was journalled")
+    finally:
+        _kill(wall)
+    assert wall.returncode == -signal.SIGKILL
+
+    report = subprocess.run(
+        [sys.executable, "-m", "viewer", "report", "--open", "--format", "csv", "--journal", str(journal)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert report.returncode == 0, report.stderr
+    lines = report.stdout.splitlines()
+    assert lines[0] == "camera_id,camera_name,district,reason,started_at,ended_at,duration_s"
+    row = next(line for line in lines[1:] if line.startswith("dead-1,"))
+    fields = row.split(",")
+    assert fields[3] == "refused" and fields[5] == ""  # still open: ended_at empty
+    assert not any(line.startswith("ok-1,") for line in lines)
+
+    # The camera comes back while the wall is down; the restarted wall sees it play and
+    # closes the outage the killed run left open, instead of leaving it open for ever.
+    simulator.set_behaviour(dead, Behaviour.HEALTHY)
+    wall = _start_wall(catalog)
+    try:
+        _wait_for(wall, lambda: not _open_outages(journal, "dead-1"), "the stale outage was not closed")
+    finally:
+        _kill(wall)
+    closed = [o for o in read_outages(journal) if o.camera_id == "dead-1"]
+    assert len(closed) == 1 and closed[0].ended_at is not None
+
+
+def _start_wall(catalog) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "viewer", "--catalog", str(catalog), "--district", "d1", "--layout", "2x2"],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _kill(wall: subprocess.Popen) -> None:
+    os.killpg(wall.pid, signal.SIGKILL)
+    wall.wait(timeout=10)
+
+
+def _open_outages(journal, camera_id: str) -> list:
+    if not journal.exists():
+        return []
+    return [o for o in read_outages(journal, open_only=True) if o.camera_id == camera_id]
+
+
+def _wait_for(wall: subprocess.Popen, condition, message: str) -> None:
+    deadline = time.monotonic() + OUTAGE_WAIT_S
+    while time.monotonic() < deadline:
+        assert wall.poll() is None, "the wall exited"
+        if condition():
+            return
+        time.sleep(0.2)  # polling a file another process writes: no event to wait on
+    raise AssertionError(message)

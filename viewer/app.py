@@ -21,6 +21,7 @@ from viewer.core.journal import Journal
 from viewer.core.settings import Settings, load_settings, save_settings
 from viewer.core.views import ViewStore
 from viewer.log import log_startup, setup_logging
+from viewer.ui.outages import OutageRecorder
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class Services:
     views: ViewStore
     settings: Settings
     health_config: HealthConfig
+    outages: OutageRecorder
     kiosk: bool = False
     windows: list = field(default_factory=list)
 
@@ -45,12 +47,7 @@ class Services:
 
     def attach_feed(self, feed) -> None:
         """Record every outage of ``feed`` in the journal, the moment it starts and ends."""
-        from viewer.ui.outages import OutageRecorder
-
-        recorder = getattr(self, "_recorder", None)
-        if recorder is None:
-            recorder = self._recorder = OutageRecorder(self.journal, self.catalog)
-        recorder.attach(feed)
+        self.outages.attach(feed)
 
     def inform(self, parent, title: str, text: str) -> None:
         """A message: a dialog normally, the status bar and the log in kiosk mode."""
@@ -151,6 +148,7 @@ def run_wall(args) -> int:
         views=ViewStore(paths.views_path()),
         settings=settings,
         health_config=_health_config(engine),
+        outages=OutageRecorder(journal, catalog),
     )
     if not engine.supports_scheme("rtsp") and any(c.scheme in ("rtsp", "rtsps") for c in catalog.cameras):
         log.warning("this libVLC has no RTSP client (live555): rtsp:// cameras will be flagged 'unsupported'")
@@ -191,6 +189,12 @@ def initial_view(window, services: Services, args) -> None:
     controller = window.controller
     catalog = services.catalog
     layout = getattr(args, "layout", None)
+    if getattr(args, "tour", None):
+        if layout:
+            controller.set_layout(layout)
+        if window.start_tour(args.tour):
+            return
+        log.error("unknown tour %s; opening the first district", args.tour)
     if getattr(args, "view", None) and window.open_view(args.view):
         if layout:
             controller.set_layout(layout)

@@ -469,3 +469,23 @@ def test_stall_without_bytes_is_flagged_at_the_stall_timeout():
         h.on_stats(10, 1000, t)
         h.tick(t)
     assert h.state is FeedState.STALLED
+
+
+def test_carried_flag_keeps_its_since_until_pictures_clear_it():
+    import random
+
+    from viewer.core.health import ActionKind, FeedHealth, Flag, HealthConfig, PlayerEvent
+    from viewer.core.reasons import Reason
+
+    h = FeedHealth(HealthConfig(), random.Random(3))
+    h.carry_flag(Flag(Reason.REFUSED, 100.0, "connection refused"))
+    assert [a.kind for a in h.start(500.0)] == [ActionKind.OPEN]
+    assert h.flag.since == 100.0
+    actions = h.on_event(PlayerEvent.ERROR, 500.1)  # still down: same outage, same since
+    assert h.flag.since == 100.0
+    assert ActionKind.STOP in [a.kind for a in actions]
+    h2 = FeedHealth(HealthConfig(), random.Random(3))
+    h2.carry_flag(Flag(Reason.REFUSED, 100.0))
+    h2.start(500.0)
+    assert [a.kind for a in h2.on_event(PlayerEvent.VOUT, 501.0)] == [ActionKind.UNFLAG]
+    assert h2.flag is None

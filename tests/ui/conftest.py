@@ -54,6 +54,7 @@ def make_wall(qtbot, tmp_path):
     from viewer.core.settings import Settings
     from viewer.core.views import ViewStore
     from viewer.player.base import create_engine
+    from viewer.ui.outages import OutageRecorder
     from viewer.ui.probe_runner import ProbeRunner
     from viewer.ui.wall_window import WallWindow
 
@@ -64,15 +65,17 @@ def make_wall(qtbot, tmp_path):
         path.write_text(text, encoding="utf-8")
         catalog = load_catalog(path)
         engine = create_engine()
+        journal = Journal(tmp_path / "journal.sqlite3")
         services = Services(
             catalog=catalog,
             catalog_label=path.name,
             engine=engine,
             probes=ProbeRunner(),
-            journal=Journal(tmp_path / "journal.sqlite3"),
+            journal=journal,
             views=ViewStore(tmp_path / "views.json"),
             settings=Settings(),
             health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
+            outages=OutageRecorder(journal, catalog),
             kiosk=True,  # no modal dialogs in tests
         )
         window = WallWindow(services)

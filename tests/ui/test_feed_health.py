@@ -128,7 +128,7 @@ def test_flag_panel_lists_flagged_feeds_and_jumps_to_them(qtbot, make_wall, simu
     assert panel.table.rowCount() == 1
     assert "bad-cam" in panel.table.item(0, 0).text()
     panel.table.cellActivated.emit(0, 0)
-    assert window.grid.maximised == 1
+    assert window.controller.maximised_position() == 1
     out = tmp_path / "outages.csv"
     assert panel.export_csv(out) == 1
     lines = out.read_text().splitlines()

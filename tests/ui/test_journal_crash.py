@@ -30,7 +30,11 @@ def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simula
     journal = paths.journal_path()
     wall = _start_wall(catalog)
     try:
-        _wait_for(wall, lambda: _open_outages(journal, "dead-1"), "no open outage was journalled")
+        _wait_for(
+            wall,
+            lambda: [o.reason.value for o in _open_outages(journal, "dead-1")] == ["refused"],
+            "no open 'refused' outage was journalled",
+        )
     finally:
         _kill(wall)
     assert wall.returncode == -signal.SIGKILL

@@ -47,6 +47,7 @@ def test_maximised_tile_fills_the_wall_and_restores(qtbot, make_wall, colour_str
     tile = window.grid.tiles[1]
     qtbot.mouseDClick(tile.surface, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tile.geometry() == window.grid.rect())
+    assert window.controller.maximised_position() == 1
     assert not window.grid.tiles[0].isVisible()
     wait_colours(qtbot, window, {1: "green"})
     grid_size = window.grid.size()

@@ -229,6 +229,13 @@ class FeedHealth:
         self._forget_outage()
         return actions
 
+    def carry_flag(self, flag: Flag) -> None:
+        """Continue an outage seen earlier, while the camera was off screen (a tour came back
+        to it): the flag stays up with its original ``since`` until pictures come. Call before
+        :meth:`start`; emits nothing (the caller shows the flag itself)."""
+        self.flag = flag
+        self._player_reason, self._player_detail = flag.reason, flag.detail
+
     def reconnect(self, now: float) -> list[Action]:
         """The operator asked for a reconnect: STOP + OPEN now, attempts reset, flag kept."""
         if self.state is FeedState.IDLE:

@@ -42,7 +42,10 @@ class Feed(QObject):
     - ``changed()``: state, flag or camera changed — repaint the caption.
     - ``started_playing(Feed)``: pictures are shown (first time or again).
     - ``flag_raised(Feed, Flag)`` / ``flag_updated(Feed, Flag)`` / ``flag_cleared(Feed, Flag)``:
-      an outage started, its reason was refined, or it ended (for the journal and panels).
+      an outage started (or, for a camera known to be down, is shown again), its reason was
+      refined, or it ended because pictures came back.
+    - ``flag_detached(Feed, Flag)``: the feed stopped showing a camera that was still down.
+      The outage goes on (nobody saw it end); the journal keeps it open.
     """
 
     changed = Signal()
@@ -50,6 +53,7 @@ class Feed(QObject):
     flag_raised = Signal(object, object)
     flag_updated = Signal(object, object)
     flag_cleared = Signal(object, object)
+    flag_detached = Signal(object, object)
 
     def __init__(
         self,
@@ -58,6 +62,7 @@ class Feed(QObject):
         health_config: HealthConfig,
         rng,
         clock: Callable[[], float] = time.time,
+        known_flag: Callable[[str], Flag | None] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -66,6 +71,7 @@ class Feed(QObject):
         self._base_config = health_config
         self._rng = rng
         self._clock = clock
+        self._known_flag = known_flag or (lambda camera_id: None)
         self.camera: Camera | None = None
         self.main_stream = False
         self.health: FeedHealth | None = None
@@ -110,6 +116,11 @@ class Feed(QObject):
             config = replace(config, stall_timeout_s=camera.stall_timeout_s)
         config = replace(config, scheme=camera.scheme)
         self.health = FeedHealth(config, self._rng, label=camera.id)
+        carried = self._known_flag(camera.id)
+        if carried is not None:  # seen down earlier (e.g. on the tour's last pass): still flagged
+            self.health.carry_flag(carried)
+            self._open_flag = carried
+            self.flag_raised.emit(self, carried)
         self._apply(self.health.start(now))
         self.changed.emit()
 
@@ -141,7 +152,9 @@ class Feed(QObject):
             return
         self.health.stop(now)
         self.health = None
-        self._clear_flag()
+        flag, self._open_flag = self._open_flag, None
+        if flag is not None:
+            self.flag_detached.emit(self, flag)
 
     def _on_player_event(self, event) -> None:
         if self.health is None or event.generation != self._generation:

@@ -1,9 +1,10 @@
 """Which camera plays in which tile of one wall window, and what operators do to it.
 
-The controller owns one :class:`Feed` per tile (created with the tile, reused for the
-window's life), applies :class:`viewer.core.views.WallView` changes, drives the feeds'
-health ticks and stats polls from two timers, and keeps the tiles' captions current.
-Main thread only.
+The controller owns a pool of (tile, feed) pairs, created together and reused for the
+window's life. ``slots[p]`` is the pool index shown at layout position ``p``. A tour can
+:meth:`preroll` the next page into spare pairs — hidden tiles whose players already play —
+so that :meth:`show_view` of that page only swaps which tiles are visible. Two timers drive
+the feeds' health ticks and stats polls. Main thread only.
 """
 
 from __future__ import annotations
@@ -28,10 +29,14 @@ from viewer.ui.wall_grid import WallGrid
 
 log = logging.getLogger(__name__)
 
+CAPTION_REFRESH_MS = 30_000  # "since hh:mm (n min)" stays current
+
 
 class WallController(QObject):
     view_changed = Signal(object)  # WallView
     feeds_changed = Signal()  # some feed's state or flag changed (status bar, panels)
+    tile_created = Signal(object)  # Tile: the window connects its gestures
+    operator_acted = Signal()  # maximise, drag, manual camera: a tour pauses
 
     def __init__(
         self,
@@ -41,6 +46,7 @@ class WallController(QObject):
         probes: ProbeRunner,
         health_config: HealthConfig,
         on_feed_created: Callable[[Feed], None] | None = None,
+        known_flag: Callable[[str], object] | None = None,
         clock: Callable[[], float] = time.time,
         parent: QObject | None = None,
     ) -> None:
@@ -52,41 +58,91 @@ class WallController(QObject):
         self.health_config = health_config
         self.clock = clock
         self._on_feed_created = on_feed_created
+        self._known_flag = known_flag or (lambda camera_id: None)
         self._rng = random.Random()
-        self.feeds: list[Feed] = []
+        self.feeds: list[Feed] = []  # pool, parallel to grid.tiles
+        self.slots: list[int] = []
         self.view = WallView()
-        self._tick_timer = QTimer(self)
-        self._tick_timer.setInterval(int(HEALTH_TICK_INTERVAL_S * 1000))
-        self._tick_timer.timeout.connect(self._tick)
-        self._stats_timer = QTimer(self)
-        self._stats_timer.setInterval(int(STATS_POLL_INTERVAL_S * 1000))
-        self._stats_timer.timeout.connect(self._poll_stats)
-        self._caption_timer = QTimer(self)
-        self._caption_timer.setInterval(30_000)  # "since hh:mm (n min)" stays current
-        self._caption_timer.timeout.connect(self.refresh_captions)
-        for timer in (self._tick_timer, self._stats_timer, self._caption_timer):
+        self._preroll: tuple[WallView, list[int]] | None = None
+        self._timers = []
+        for interval_ms, slot in (
+            (int(HEALTH_TICK_INTERVAL_S * 1000), self._tick),
+            (int(STATS_POLL_INTERVAL_S * 1000), self._poll_stats),
+            (CAPTION_REFRESH_MS, self.refresh_captions),
+        ):
+            timer = QTimer(self)
+            timer.setInterval(interval_ms)
+            timer.timeout.connect(slot)
             timer.start()
+            self._timers.append(timer)
 
     # --- views ----------------------------------------------------------------------
     def show_view(self, view: WallView) -> None:
+        """Show ``view``; if it is the pre-rolled page, just swap the visible tiles."""
         layout = view.layout
-        if self.grid.layout_data != layout:
-            self.grid.apply_layout(layout)
-        elif self.grid.maximised is not None:
-            self.grid.set_maximised(None)
-        self._ensure_feeds(layout.size)
+        cameras = view.padded()
+        preroll, self._preroll = self._preroll, None
+        if preroll is not None and preroll[0].padded() == cameras and preroll[0].layout_spec == view.layout_spec:
+            old = self.slots
+            self.slots = preroll[1]
+            self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
+            for i in old:
+                if i not in self.slots:
+                    self.feeds[i].show(None)
+            for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
+                self.feeds[self.slots[position]].show(self._camera(camera_id))
+        else:
+            if preroll is not None:
+                for i in preroll[1]:
+                    if i not in self.slots:
+                        self.feeds[i].show(None)
+            self._fill_slots(layout.size)
+            self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
+            for position, camera_id in enumerate(cameras):
+                self.feeds[self.slots[position]].show(self._camera(camera_id))
+            for i, feed in enumerate(self.feeds):
+                if i not in self.slots:
+                    feed.show(None)
         self.view = view
-        for i, camera_id in enumerate(view.padded()):
-            self.feeds[i].show(self._camera(camera_id))
-        for feed in self.feeds[layout.size :]:
-            feed.show(None)
         self.refresh_captions()
         self.view_changed.emit(view)
 
+    def preroll(self, view: WallView) -> int:
+        """Start ``view``'s players hidden, in spare tiles sized like the visible ones.
+
+        Cameras already known to be down are not pre-rolled. Returns how many players started.
+        At most one page ahead: a new pre-roll replaces the previous one.
+        """
+        if view.layout_spec != self.view.layout_spec:
+            return 0  # tile sizes would differ; a layout change is not a tour step
+        if self._preroll is not None:
+            for i in self._preroll[1]:
+                if i not in self.slots:
+                    self.feeds[i].show(None)
+        spares = [i for i in range(len(self.feeds)) if i not in self.slots]
+        needed = view.layout.size
+        while len(spares) < needed:
+            spares.append(self._new_pair())
+        spares = spares[:needed]
+        started = 0
+        for position, camera_id in enumerate(view.padded()):
+            tile = self.grid.tiles[spares[position]]
+            tile.setGeometry(self.grid.tiles[self.slots[position]].geometry())
+            camera = self._camera(camera_id)
+            if camera is not None and self._known_flag(camera.id) is None:
+                self.feeds[spares[position]].show(camera)
+                started += 1
+            else:
+                self.feeds[spares[position]].show(None)
+        self._preroll = (view, spares)
+        return started
+
     def show_district(self, district_id: str, page_index: int = 0, layout_spec: str | None = None) -> None:
+        self.show_view(self.district_view(district_id, page_index, layout_spec))
+
+    def district_view(self, district_id: str, page_index: int = 0, layout_spec: str | None = None) -> WallView:
         ids = [c.id for c in self.catalog.cameras_in(district_id)]
-        spec = layout_spec or self.view.layout_spec
-        self.show_view(district_page(ids, district_id, spec, page_index))
+        return district_page(ids, district_id, layout_spec or self.view.layout_spec, page_index)
 
     def page_count(self) -> int:
         if self.view.district is None:
@@ -104,41 +160,59 @@ class WallController(QObject):
             district_ids = [c.id for c in self.catalog.cameras_in(self.view.district)]
         self.show_view(with_layout(self.view, spec, district_ids))
 
-    def put_camera(self, tile: int, camera_id: str) -> None:
+    def put_camera(self, position: int, camera_id: str) -> None:
         if self._camera(camera_id) is None:
             log.warning("unknown camera %s", camera_id)
             return
-        self.show_view(with_camera(self.view, tile, camera_id))
+        self.operator_acted.emit()
+        self.show_view(with_camera(self.view, position, camera_id))
 
-    def toggle_maximise(self, tile: int) -> None:
-        if self.grid.maximised is None:
+    def clear_position(self, position: int) -> None:
+        self.operator_acted.emit()
+        self.show_view(with_camera(self.view, position, None))
+
+    def position_of(self, tile_index: int) -> int | None:
+        return self.slots.index(tile_index) if tile_index in self.slots else None
+
+    def toggle_maximise(self, position: int) -> None:
+        self.operator_acted.emit()
+        current = self.grid.maximised
+        if current is None:
+            tile = self.grid.tiles[self.slots[position]]
             self.grid.set_maximised(tile)
-            self._set_main_stream(tile, True)
+            self._set_main_stream(tile.index, True)
         else:
-            previous = self.grid.maximised
             self.grid.set_maximised(None)
-            self._set_main_stream(previous, False)
+            self._set_main_stream(current.index, False)
         self.refresh_captions()
 
+    def maximised_position(self) -> int | None:
+        tile = self.grid.maximised
+        return None if tile is None else self.position_of(tile.index)
+
     def restore(self) -> bool:
-        if self.grid.maximised is None:
+        position = self.maximised_position()
+        if position is None:
             return False
-        self.toggle_maximise(self.grid.maximised)
+        self.toggle_maximise(position)
         return True
 
-    def _set_main_stream(self, tile: int, main: bool) -> None:
-        feed = self.feeds[tile]
+    def _set_main_stream(self, tile_index: int, main: bool) -> None:
+        feed = self.feeds[tile_index]
         if feed.camera is not None and feed.camera.substream:
             feed.show(feed.camera, main_stream=main)
 
-    # --- per-tile actions -----------------------------------------------------------
-    def reconnect(self, tile: int | None = None) -> None:
-        feeds = self.active_feeds() if tile is None else [self.feeds[tile]]
+    # --- per-position actions -------------------------------------------------------
+    def feed_at(self, position: int) -> Feed:
+        return self.feeds[self.slots[position]]
+
+    def reconnect(self, position: int | None = None) -> None:
+        feeds = self.active_feeds() if position is None else [self.feed_at(position)]
         for feed in feeds:
             feed.reconnect()
 
-    def snapshot(self, tile: int, folder: Path) -> Path | None:
-        feed = self.feeds[tile]
+    def snapshot(self, position: int, folder: Path) -> Path | None:
+        feed = self.feed_at(position)
         if feed.camera is None:
             return None
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.clock()))
@@ -146,16 +220,18 @@ class WallController(QObject):
         return path if feed.snapshot(path) else None
 
     def active_feeds_indexed(self) -> list[Feed | None]:
-        """One entry per tile of the current layout: its feed, or None for an empty tile."""
-        size = self.view.layout.size
-        return [f if f.camera is not None else None for f in self.feeds[:size]]
+        """One entry per layout position: its feed, or None for an empty tile."""
+        return [self.feeds[i] if self.feeds[i].camera is not None else None for i in self.slots]
 
     def active_feeds(self) -> list[Feed]:
-        size = self.view.layout.size
-        return [f for f in self.feeds[:size] if f.camera is not None]
+        return [f for f in self.active_feeds_indexed() if f is not None]
+
+    def running_feeds(self) -> list[Feed]:
+        """Visible and pre-rolled feeds: everything whose health must be driven."""
+        return [f for f in self.feeds if f.camera is not None]
 
     def close(self) -> None:
-        for timer in (self._tick_timer, self._stats_timer, self._caption_timer):
+        for timer in self._timers:
             timer.stop()
         for feed in self.feeds:
             feed.close()
@@ -170,17 +246,24 @@ class WallController(QObject):
         except KeyError:
             return None
 
-    def _ensure_feeds(self, count: int) -> None:
-        tiles = self.grid.ensure_tiles(count)
-        while len(self.feeds) < count:
-            index = len(self.feeds)
-            player = self.engine.new_player()
-            player.set_window(tiles[index].surface.window_handle())
-            feed = Feed(player, self.probes, self.health_config, self._rng, self.clock, self)
-            feed.changed.connect(lambda i=index: self._feed_changed(i))
-            self.feeds.append(feed)
-            if self._on_feed_created is not None:
-                self._on_feed_created(feed)
+    def _new_pair(self) -> int:
+        tile = self.grid.new_tile()
+        player = self.engine.new_player()
+        player.set_window(tile.surface.window_handle())
+        feed = Feed(player, self.probes, self.health_config, self._rng, self.clock, self._known_flag, self)
+        feed.changed.connect(lambda i=tile.index: self._feed_changed(i))
+        self.feeds.append(feed)
+        if self._on_feed_created is not None:
+            self._on_feed_created(feed)
+        self.tile_created.emit(tile)
+        return tile.index
+
+    def _fill_slots(self, count: int) -> None:
+        slots = self.slots[:count]
+        free = [i for i in range(len(self.feeds)) if i not in slots]
+        while len(slots) < count:
+            slots.append(free.pop(0) if free else self._new_pair())
+        self.slots = slots
 
     def _feed_changed(self, index: int) -> None:
         self._update_caption(index, self.clock())
@@ -188,7 +271,7 @@ class WallController(QObject):
 
     def refresh_captions(self) -> None:
         now = self.clock()
-        for i in range(min(len(self.feeds), len(self.grid.tiles))):
+        for i in range(len(self.feeds)):
             self._update_caption(i, now)
 
     def _update_caption(self, index: int, now: float) -> None:
@@ -206,10 +289,10 @@ class WallController(QObject):
 
     def _tick(self) -> None:
         now = self.clock()
-        for feed in self.active_feeds():
+        for feed in self.running_feeds():
             feed.tick(now)
 
     def _poll_stats(self) -> None:
         now = self.clock()
-        for feed in self.active_feeds():
+        for feed in self.running_feeds():
             feed.poll_stats(now)

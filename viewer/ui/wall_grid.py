@@ -1,8 +1,9 @@
 """The grid that arranges tiles for a :class:`viewer.core.layouts.Layout`.
 
-Tiles are created on demand and kept for the window's life (their players are reused);
-a layout with fewer tiles hides the rest. Maximising shows one tile over the whole grid
-without touching the others' players.
+The grid owns a pool of tiles, created on demand and kept for the window's life (their
+players are reused). :meth:`arrange` shows the given tiles in the layout's positions and
+hides every other tile — hidden tiles can still play (that is how a tour pre-rolls the next
+page). Maximising shows one tile over the whole grid without touching the others' players.
 """
 
 from __future__ import annotations
@@ -26,31 +27,27 @@ class WallGrid(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setSpacing(GRID_SPACING_PX)
-        self.tiles: list[Tile] = []
+        self.tiles: list[Tile] = []  # the pool; a tile's index never changes
         self.layout_data: Layout | None = None
-        self.maximised: int | None = None
+        self.shown: list[Tile] = []  # tiles in layout positions, in order
+        self.maximised: Tile | None = None
 
-    def ensure_tiles(self, count: int) -> list[Tile]:
-        while len(self.tiles) < count:
-            tile = Tile(len(self.tiles), self)
-            tile.hide()
-            self.tiles.append(tile)
-        return self.tiles[:count]
+    def new_tile(self) -> Tile:
+        tile = Tile(len(self.tiles), self)
+        tile.hide()
+        self.tiles.append(tile)
+        return tile
 
-    def apply_layout(self, layout: Layout) -> None:
+    def arrange(self, layout: Layout, tiles: list[Tile]) -> None:
+        """Show ``tiles`` (one per layout position) and hide all others."""
         self.layout_data = layout
+        self.shown = list(tiles)
         self.maximised = None
-        self.ensure_tiles(layout.size)
         self._arrange()
 
-    def set_maximised(self, index: int | None) -> None:
-        self.maximised = index
+    def set_maximised(self, tile: Tile | None) -> None:
+        self.maximised = tile
         self._arrange()
-
-    def visible_tiles(self) -> list[Tile]:
-        if self.layout_data is None:
-            return []
-        return self.tiles[: self.layout_data.size]
 
     def _arrange(self) -> None:
         layout = self.layout_data
@@ -62,21 +59,19 @@ class WallGrid(QWidget):
             self._grid.setRowStretch(r, 0)
         for c in range(self._grid.columnCount()):
             self._grid.setColumnStretch(c, 0)
+        visible: set[int] = set()
         if self.maximised is not None:
-            for i, tile in enumerate(self.tiles):
-                tile.setVisible(i == self.maximised)
-            self._grid.addWidget(self.tiles[self.maximised], 0, 0, 1, 1)
+            self._grid.addWidget(self.maximised, 0, 0, 1, 1)
             self._grid.setRowStretch(0, 1)
             self._grid.setColumnStretch(0, 1)
-            return
-        for r in range(layout.rows):
-            self._grid.setRowStretch(r, 1)
-        for c in range(layout.cols):
-            self._grid.setColumnStretch(c, 1)
-        for i, tile in enumerate(self.tiles):
-            if i < layout.size:
-                rect = layout.tiles[i]
+            visible.add(self.maximised.index)
+        else:
+            for r in range(layout.rows):
+                self._grid.setRowStretch(r, 1)
+            for c in range(layout.cols):
+                self._grid.setColumnStretch(c, 1)
+            for rect, tile in zip(layout.tiles, self.shown, strict=False):
                 self._grid.addWidget(tile, rect.row, rect.col, rect.row_span, rect.col_span)
-                tile.show()
-            else:
-                tile.hide()
+                visible.add(tile.index)
+        for tile in self.tiles:
+            tile.setVisible(tile.index in visible)

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from viewer.core.layouts import MENU_LAYOUTS
 from viewer.core.secrets import mask_url
-from viewer.core.views import with_camera
+from viewer.core.tour import BUILTIN_TOUR_ID
 from viewer.ui.flag_panel import FlagPanel
 from viewer.ui.navigator import Navigator
+from viewer.ui.tour_controller import TourController
 from viewer.ui.wall_controller import WallController
 from viewer.ui.wall_grid import WallGrid
 
@@ -50,7 +51,11 @@ class WallWindow(QMainWindow):
             services.probes,
             services.health_config,
             on_feed_created=services.attach_feed,
+            known_flag=services.outages.known_flag,
             parent=self,
+        )
+        self.tour = TourController(
+            self.controller, services.views, idle_resume_s=services.settings.tour_idle_resume_s, parent=self
         )
         self.navigator = Navigator(services.catalog, self)
         self.nav_dock = QDockWidget(self.tr("Cameras"), self)
@@ -77,12 +82,18 @@ class WallWindow(QMainWindow):
         self.layout_box = QComboBox(self)
         self.layout_box.addItems(list(MENU_LAYOUTS))
         self.layout_box.setToolTip(self.tr("Layout"))
-        self.layout_box.activated.connect(lambda i: self.controller.set_layout(self.layout_box.itemText(i)))
+        self.layout_box.activated.connect(lambda i: self.set_layout(self.layout_box.itemText(i)))
         bar.addWidget(self.layout_box)
         self.act_prev = bar.addAction(self.tr("◀ Page"), lambda: self.controller.step_page(-1))
         self.act_next = bar.addAction(self.tr("Page ▶"), lambda: self.controller.step_page(1))
         self.page_label = QLabel(self)
         bar.addWidget(self.page_label)
+        bar.addSeparator()
+        self.act_tour_prev = bar.addAction(self.tr("⏮"), self.tour.previous)
+        self.act_tour_pause = bar.addAction(self.tr("⏯ Tour"), self.toggle_tour_pause)
+        self.act_tour_next = bar.addAction(self.tr("⏭"), self.tour.next)
+        self.tour_label = QLabel(self)
+        bar.addWidget(self.tour_label)
         bar.addSeparator()
         bar.addAction(self.tr("Reconnect all"), lambda: self.controller.reconnect(None))
         bar.addAction(self.tr("Fullscreen"), self.toggle_fullscreen)
@@ -97,7 +108,7 @@ class WallWindow(QMainWindow):
         group = QActionGroup(self)
         for spec in MENU_LAYOUTS:
             action = QAction(spec, self, checkable=True)
-            action.triggered.connect(lambda _=False, s=spec: self.controller.set_layout(s))
+            action.triggered.connect(lambda _=False, s=spec: self.set_layout(s))
             group.addAction(action)
             layouts.addAction(action)
         self.menu_view.addAction(self.tr("Fullscreen"), self.toggle_fullscreen, QKeySequence(Qt.Key.Key_F11))
@@ -109,9 +120,14 @@ class WallWindow(QMainWindow):
         self.menu_views.aboutToShow.connect(self._fill_views_menu)
         self.menu_districts = self.menuBar().addMenu(self.tr("&Districts"))
         for district in self.services.catalog.districts:
-            self.menu_districts.addAction(
-                district.name, lambda d=district.id: self.controller.show_district(d, 0)
-            )
+            self.menu_districts.addAction(district.name, lambda d=district.id: self.open_district(d))
+        self.menu_tours = self.menuBar().addMenu(self.tr("&Tours"))
+        self.menu_tours.addAction(self.tr("All districts"), lambda: self.start_tour(BUILTIN_TOUR_ID))
+        for tour in self.services.catalog.tours:
+            self.menu_tours.addAction(tour.name, lambda t=tour.id: self.start_tour(t))
+        self.menu_tours.addSeparator()
+        self.menu_tours.addAction(self.tr("Pause / resume"), self.toggle_tour_pause, QKeySequence(Qt.Key.Key_Space))
+        self.menu_tours.addAction(self.tr("Stop tour"), self.tour.stop)
         menu_help = self.menuBar().addMenu(self.tr("&Help"))
         menu_help.addAction(self.tr("About videowall"), self.services.show_about)
 
@@ -125,7 +141,7 @@ class WallWindow(QMainWindow):
             Qt.Key.Key_F5: lambda: self.controller.reconnect(None),
         }
         for n in range(1, 9):
-            keys[getattr(Qt.Key, f"Key_{n}")] = lambda n=n: self.controller.set_layout(f"{n}x{n}")
+            keys[getattr(Qt.Key, f"Key_{n}")] = lambda n=n: self.set_layout(f"{n}x{n}")
         self._shortcuts = []
         for key, slot in keys.items():
             shortcut = QShortcut(QKeySequence(key), self)
@@ -135,19 +151,33 @@ class WallWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.navigator.camera_activated.connect(self.show_camera)
-        self.navigator.district_activated.connect(lambda d: self.controller.show_district(d, 0))
+        self.navigator.district_activated.connect(self.open_district)
         self.controller.view_changed.connect(self._view_changed)
         self.controller.feeds_changed.connect(self._update_status)
         self.controller.feeds_changed.connect(self.flag_panel.refresh)
+        self.controller.tile_created.connect(self._connect_tile)
         self.flag_panel.jump_requested.connect(self._jump_to)
-        for tile in self.grid.ensure_tiles(0):
-            self._connect_tile(tile)
-        self._connected_tiles = 0
+        self.tour.status_changed.connect(self._tour_status)
 
     def _connect_tile(self, tile) -> None:
-        tile.double_clicked.connect(self.controller.toggle_maximise)
-        tile.camera_dropped.connect(self.controller.put_camera)
-        tile.action_requested.connect(self.tile_action)
+        tile.double_clicked.connect(self._tile_double_clicked)
+        tile.camera_dropped.connect(self._tile_dropped)
+        tile.action_requested.connect(self._tile_action)
+
+    def _tile_double_clicked(self, tile_index: int) -> None:
+        position = self.controller.position_of(tile_index)
+        if position is not None:
+            self.controller.toggle_maximise(position)
+
+    def _tile_dropped(self, tile_index: int, camera_id: str) -> None:
+        position = self.controller.position_of(tile_index)
+        if position is not None:
+            self.controller.put_camera(position, camera_id)
+
+    def _tile_action(self, tile_index: int, key: str) -> None:
+        position = self.controller.position_of(tile_index)
+        if position is not None:
+            self.tile_action(position, key)
 
     # --- operator actions -----------------------------------------------------------
     def show_camera(self, camera_id: str) -> None:
@@ -162,8 +192,20 @@ class WallWindow(QMainWindow):
             index = 0
         self.controller.put_camera(index, camera_id)
 
+    def open_district(self, district_id: str) -> None:
+        """The operator picked a district: it replaces the wall (and pauses a running tour)."""
+        self.controller.operator_acted.emit()
+        self.controller.show_district(district_id, 0)
+
+    def start_tour(self, tour_id: str) -> bool:
+        return self.tour.start(tour_id)
+
+    def toggle_tour_pause(self) -> None:
+        self.tour.toggle_pause()
+
     def tile_action(self, index: int, key: str) -> None:
-        feed = self.controller.feeds[index]
+        """``index`` is a layout position."""
+        feed = self.controller.feed_at(index)
         if key == "reconnect":
             feed.reconnect()
         elif key == "snapshot":
@@ -176,7 +218,7 @@ class WallWindow(QMainWindow):
         elif key == "maximise":
             self.controller.toggle_maximise(index)
         elif key == "clear":
-            self.controller.show_view(with_camera(self.controller.view, index, None))
+            self.controller.clear_position(index)
         elif key == "details" and feed.camera is not None:
             cam = feed.camera
             flag = feed.flag
@@ -191,13 +233,12 @@ class WallWindow(QMainWindow):
                 lines.append(f"{self.tr('Flag')}: {flag.reason.value} {flag.detail}")
             self.services.inform(self, self.tr("Camera details"), "\n".join(lines))
 
-    def _jump_to(self, window, index: int) -> None:
+    def _jump_to(self, window, position: int) -> None:
         window.raise_()
         window.activateWindow()
-        if window.grid.maximised != index:
-            if window.grid.maximised is not None:
-                window.controller.restore()
-            window.controller.toggle_maximise(index)
+        if window.controller.maximised_position() != position:
+            window.controller.restore()
+            window.controller.toggle_maximise(position)
 
     def escape(self) -> None:
         if self.controller.restore():
@@ -227,7 +268,11 @@ class WallWindow(QMainWindow):
         specs = list(MENU_LAYOUTS)
         current = self.controller.view.layout_spec
         i = specs.index(current) if current in specs else 0
-        self.controller.set_layout(specs[(i + delta) % len(specs)])
+        self.set_layout(specs[(i + delta) % len(specs)])
+
+    def set_layout(self, spec: str) -> None:
+        self.controller.set_layout(spec)
+        self.tour.layout_changed()
 
     def _fill_views_menu(self) -> None:
         menu = self.menu_views
@@ -250,11 +295,29 @@ class WallWindow(QMainWindow):
         return True
 
     # --- reactions ------------------------------------------------------------------
+    def _tour_status(self, status) -> None:
+        if status is None:
+            self.tour_label.setText("")
+            return
+        pos = status.position
+        try:
+            target = self.services.catalog.district(pos.target).name
+        except KeyError:
+            target = pos.target.removeprefix("view:")
+        text = self.tr("Tour {name}: {step}/{steps} {target}").format(
+            name=self.tour.tour_name, step=pos.step_index + 1, steps=pos.step_count, target=target
+        )
+        if pos.page_count > 1:
+            text += self.tr(" · page {n}/{total}").format(n=pos.page_index + 1, total=pos.page_count)
+        if status.resumes_in_s is not None:
+            text += self.tr(" · paused, resumes in {s} s").format(s=int(status.resumes_in_s + 0.5))
+        elif status.paused:
+            text += self.tr(" · PAUSED (Space resumes)")
+        elif status.time_left_s is not None:
+            text += f" · {int(status.time_left_s + 0.5)} s"
+        self.tour_label.setText(f"  {text}  ")
+
     def _view_changed(self, view) -> None:
-        tiles = self.grid.ensure_tiles(view.layout.size)
-        for tile in tiles[self._connected_tiles :]:
-            self._connect_tile(tile)
-        self._connected_tiles = max(self._connected_tiles, len(tiles))
         i = self.layout_box.findText(view.layout_spec)
         if i >= 0:
             self.layout_box.setCurrentIndex(i)
@@ -291,6 +354,7 @@ class WallWindow(QMainWindow):
         return bytes(self.saveGeometry().toBase64()).decode()
 
     def closeEvent(self, event) -> None:
+        self.tour.stop()
         self.controller.close()
         self.closed.emit(self)
         super().closeEvent(event)

@@ -131,7 +131,7 @@ def run_wall(args) -> int:
         args = replace_catalog(args, chosen)
         return run_wall(args)
 
-    if str(catalog_path) != settings.catalog_path:
+    if str(catalog_path) != settings.catalog_path and not getattr(args, "no_remember_catalog", False):
         settings = replace(settings, catalog_path=str(catalog_path))
 
     from viewer.ui.probe_runner import ProbeRunner
@@ -168,6 +168,7 @@ def run_wall(args) -> int:
     if args.fullscreen:
         window.toggle_fullscreen()
 
+    stop_on_signals(app)
     code = app.exec()
     settings = replace(settings, window_geometry=window.saved_geometry())
     try:
@@ -182,6 +183,29 @@ def run_wall(args) -> int:
     journal.close()
     log.info("videowall exits with %d", code)
     return code
+
+
+def stop_on_signals(app) -> None:
+    """SIGTERM (systemd, ``kill``) and SIGINT (Ctrl-C) close the wall cleanly: players
+    stopped, journal closed, settings saved. A short timer lets Python run its signal
+    handlers while Qt's event loop is in C++."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def quit_app(signum, _frame) -> None:
+        log.info("signal %d: closing the wall", signum)
+        app.quit()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            signal.signal(signum, quit_app)
+        except (ValueError, OSError):  # not the main thread, or not supported here
+            return
+    timer = QTimer(app)
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
 
 
 def initial_view(window, services: Services, args) -> None:

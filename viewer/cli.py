@@ -44,6 +44,7 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rtsp-tcp", action="store_true", default=None, help="RTSP over TCP (interleaved)")
     parser.add_argument("--selftest", action="store_true", help="play a shipped clip, check pictures, exit 0/1")
     parser.add_argument("--debug", action="store_true", help="verbose log")
+    parser.add_argument("--no-remember-catalog", action="store_true", help=argparse.SUPPRESS)
 
 
 def command_parser() -> tuple[argparse.ArgumentParser, set[str]]:

@@ -37,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--journal", metavar="PATH", help="journal file (default: the wall's own)")
+    parser.add_argument("--demo", action="store_true", help="the journal of `videowall demo` instead")
     parser.add_argument("--district", metavar="ID", help="only this district")
     parser.add_argument(
         "--since",
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     except BadDate as exc:
         print(f"videowall report: {exc}", file=sys.stderr)
         return 2
-    path = Path(args.journal) if args.journal else _default_journal()
+    path = Path(args.journal) if args.journal else _default_journal(getattr(args, "demo", False))
     try:
         outages = read_outages(path, district=args.district, since=since, open_only=args.open)
     except JournalError as exc:
@@ -89,7 +90,7 @@ def parse_since(text: str) -> float:
         raise BadDate(f"bad --since date {text!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]") from None
 
 
-def _default_journal() -> Path:
-    from viewer.paths import journal_path
+def _default_journal(demo: bool = False) -> Path:
+    from viewer.paths import demo_home, journal_path
 
-    return journal_path()
+    return demo_home() / "data" / journal_path().name if demo else journal_path()

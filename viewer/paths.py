@@ -78,6 +78,11 @@ def log_file_path() -> Path:
     return log_dir() / "videowall.log"
 
 
+def demo_home() -> Path:
+    """Where ``videowall demo`` keeps its own config, journal and logs (never the real ones)."""
+    return _ensure(data_dir() / "demo")
+
+
 def is_frozen() -> bool:
     return bool(getattr(sys, "frozen", False))
 

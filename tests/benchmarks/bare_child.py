@@ -1,0 +1,103 @@
+"""Child process: the baseline — N bare python-vlc players rendering into plain native
+windows laid out like the wall's tiles, with the same libVLC options and streams, and
+nothing else (no health machine, no captions, no polling)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+
+import vlc
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
+
+from tests.benchmarks.harness import cpu_seconds, rss_mib, thread_count
+
+PID = os.getpid()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--urls", required=True)
+    parser.add_argument("--tiles", type=int, default=16)
+    parser.add_argument("--cols", type=int, default=4)
+    parser.add_argument("--tile-w", type=int, default=470)
+    parser.add_argument("--tile-h", type=int, default=250)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--window", type=float, default=10.0)
+    args = parser.parse_args()
+    urls = json.loads(Path(args.urls).read_text())[: args.tiles]
+    app = QApplication(sys.argv[:1])
+    top = QWidget()
+    grid = QGridLayout(top)
+    grid.setSpacing(2)
+    surfaces = []
+    for i in range(len(urls)):
+        w = QWidget(top)
+        w.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
+        w.setFixedSize(args.tile_w, args.tile_h)
+        grid.addWidget(w, i // args.cols, i % args.cols)
+        surfaces.append(w)
+    top.show()
+    app.processEvents()
+    instance = vlc.Instance(["--quiet", "--no-xlib", "--no-audio", "--gl=none", "--gles2=none", "--keystore=memory"])
+    vouts = [0]
+    players = []
+    start = time.monotonic()
+    for url, surface in zip(urls, surfaces, strict=True):
+        player = instance.media_player_new()
+        player.video_set_mouse_input(False)
+        player.video_set_key_input(False)
+        player.set_xwindow(int(surface.winId()))
+        media = instance.media_new(url)
+        media.add_option(":network-caching=300")
+        player.set_media(media)
+        seen = []
+
+        def on_vout(_event, seen=seen) -> None:
+            if not seen:
+                seen.append(1)
+                vouts[0] += 1
+
+        player.event_manager().event_attach(vlc.EventType.MediaPlayerVout, on_vout)
+        player.play()
+        players.append((player, media))
+    first = None
+    while time.monotonic() - start < 30:
+        app.processEvents()
+        if vouts[0] >= len(urls):
+            first = time.monotonic() - start
+            break
+        time.sleep(0.005)
+    end = time.monotonic() + args.warmup
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+    cpu0, t0 = cpu_seconds(PID), time.monotonic()
+    end = time.monotonic() + args.window
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+    cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
+    stats = vlc.MediaStats()
+    displayed = 0
+    for _player, media in players:
+        media.get_stats(stats)
+        displayed += stats.displayed_pictures
+    print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "cpu_percent": cpu,
+                      "rss_mib": rss_mib(PID), "threads": thread_count(PID), "displayed": displayed}), flush=True)
+    for player, media in players:
+        player.stop()
+        player.release()
+        media.release()
+    instance.release()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,267 @@
+"""Child process: the real wall (WallWindow wired as the app wires it) under measurement.
+
+Modes (one JSON result line on stdout, then exit):
+- ``play``: show N cameras, time until every tile has a picture, then measure CPU %, RSS,
+  threads and event-loop lag over a window.
+- ``fault``: time from a server fault (killed, frozen) to the tile's flag, repeated.
+- ``tour``: time from a tour switch to pictures on every tile, with or without pre-roll,
+  plus the wall's CPU over the whole run.
+- ``soak``: reconnect cycles on 4 feeds; RSS and threads before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from tests.benchmarks.harness import cpu_seconds, fd_count, rss_mib, thread_count
+
+PID = os.getpid()
+
+
+def emit(**data) -> None:
+    print(json.dumps(data), flush=True)
+
+
+def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]] | None = None, health=None,
+               tours: str = ""):
+    from viewer.app import Services
+    from viewer.core.catalog import load_catalog
+    from viewer.core.health import HealthConfig
+    from viewer.core.journal import Journal
+    from viewer.core.settings import Settings
+    from viewer.core.views import ViewStore
+    from viewer.player.base import create_engine
+    from viewer.ui.outages import OutageRecorder
+    from viewer.ui.probe_runner import ProbeRunner
+    from viewer.ui.wall_window import WallWindow
+
+    districts = {"d1": urls, **(extra_districts or {})}
+    lines = ["version: 1", "districts:"] + [f"  - {{id: {d}, name: {d}}}" for d in districts] + ["cameras:"]
+    for d, durls in districts.items():
+        for i, url in enumerate(durls):
+            lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'}}")
+    path = tmp / "catalog.yaml"
+    path.write_text("\n".join(lines) + "\n" + tours, encoding="utf-8")
+    catalog = load_catalog(path)
+    engine = create_engine()
+    journal = Journal(tmp / "journal.sqlite3")
+    services = Services(
+        catalog=catalog, catalog_label="bench", engine=engine, probes=ProbeRunner(), journal=journal,
+        views=ViewStore(tmp / "views.json"), settings=Settings(),
+        health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
+        outages=OutageRecorder(journal, catalog), kiosk=True,
+    )
+    window = WallWindow(services)
+    services.windows.append(window)
+    screen = QGuiApplication.primaryScreen().geometry()
+    window.setGeometry(screen)
+    window.show()
+    return window, services
+
+
+def wait(app, condition, timeout_s: float) -> float | None:
+    """Process events until ``condition()``; seconds taken, or None on timeout."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout_s:
+        app.processEvents()
+        if condition():
+            return time.monotonic() - start
+        time.sleep(0.005)
+    return None
+
+
+def tile_has_picture(tile) -> bool:
+    image = QGuiApplication.primaryScreen().grabWindow(int(tile.surface.winId())).toImage()
+    w, h = image.width(), image.height()
+    if w < 4 or h < 4:
+        return False
+    for fx, fy in ((0.25, 0.25), (0.5, 0.5), (0.75, 0.75), (0.5, 0.3), (0.3, 0.6)):
+        c = image.pixelColor(int(w * fx), int(h * fy))
+        if max(c.red(), c.green(), c.blue()) > 40:
+            return True
+    return False
+
+
+def all_pictures(window) -> bool:
+    return all(tile_has_picture(t) for t in window.grid.shown)
+
+
+def measure_lag(app, window_s: float, interval_ms: int = 20) -> dict:
+    """Event-loop lag: how late a repeating timer fires, over ``window_s`` seconds."""
+    lags: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    expected = [interval_ms]
+
+    def fire() -> None:
+        now = clock.elapsed()
+        lags.append(max(0.0, now - expected[0]))
+        expected[0] = now + interval_ms
+
+    timer = QTimer()
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(fire)
+    timer.start()
+    cpu0, t0 = cpu_seconds(PID), time.monotonic()
+    end = time.monotonic() + window_s
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.002)
+    cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
+    timer.stop()
+    lags.sort()
+    p99 = lags[int(len(lags) * 0.99)] if lags else float("nan")
+    return {"cpu_percent": cpu, "lag_p99_ms": p99, "lag_max_ms": lags[-1] if lags else None}
+
+
+def mode_play(app, args, tmp: Path) -> None:
+    urls = json.loads(Path(args.urls).read_text())[: args.tiles]
+    extra = {}
+    sim = None
+    if args.flapping:
+        from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+
+        sim = CameraSimulator()
+        sim.start()
+        flappers = [sim.add_http(SimCamera(f"/flap{i}", Behaviour.FLAPPING, clip=Path(args.clip), period_s=2.0))
+                    for i in range(args.flapping)]
+        urls = urls[: args.tiles - args.flapping] + flappers
+    window, services = build_wall(urls, tmp, extra)
+    wait(app, lambda: window.isVisible(), 5)
+    window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
+    healthy = len(urls) - args.flapping
+    first = wait(app, lambda: sum(f.state.value == "playing" for f in window.controller.active_feeds()) >= healthy,
+                 30)
+    more = wait(app, lambda: all_pictures(window), 30) if not args.flapping else None
+    pictures = None if first is None or more is None else first + more
+    tiles = window.grid.shown[0].surface.size()
+    warm_end = time.monotonic() + args.warmup
+    while time.monotonic() < warm_end:
+        app.processEvents()
+        time.sleep(0.005)
+    result = measure_lag(app, args.window)
+    stats = [f.player.stats() for f in window.controller.active_feeds()]
+    emit(mode="play", tiles=len(urls), layout=args.layout, vout_all_s=first, pictures_all_s=pictures,
+         rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
+         tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
+         lost=sum(s.lost_pictures for s in stats), **result)
+    window.close()
+    services.probes.shutdown()
+    if sim:
+        sim.stop()
+
+
+def mode_fault(app, args, tmp: Path) -> None:
+    from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+
+    sim = CameraSimulator()
+    sim.start()
+    url = sim.add_http(SimCamera("/victim", Behaviour.HEALTHY, clip=Path(args.clip), own_port=True))
+    window, services = build_wall([url], tmp)
+    window.controller.show_view(window.controller.district_view("d1", 0, "1x1"))
+    feed = window.controller.feed_at(0)
+    results = {"dead": [], "frozen": []}
+    for _ in range(args.repeat):
+        for kind, behaviour in (("dead", Behaviour.REFUSED), ("frozen", Behaviour.FROZEN)):
+            if wait(app, lambda: feed.state.value == "playing" and feed.flag is None, 60) is None:
+                emit(error=f"feed did not recover before {kind}")
+                return
+            settle = time.monotonic() + 1.5
+            while time.monotonic() < settle:
+                app.processEvents()
+                time.sleep(0.005)
+            sim.set_behaviour(url, behaviour)
+            took = wait(app, lambda: feed.flag is not None, 30)
+            results[kind].append(took)
+            sim.set_behaviour(url, Behaviour.HEALTHY)
+    emit(mode="fault", dead_s=results["dead"], frozen_s=results["frozen"])
+    window.close()
+    services.probes.shutdown()
+    sim.stop()
+
+
+def mode_tour(app, args, tmp: Path) -> None:
+    urls = json.loads(Path(args.urls).read_text())
+    n = args.tiles
+    tours = f"tours:\n  - {{id: t, name: T, dwell_s: {args.dwell}, steps: [d1, d2]}}\n"
+    window, services = build_wall(urls[:n], tmp, {"d2": urls[n: 2 * n]}, tours=tours)
+    window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
+    window.tour.preroll_enabled = bool(args.preroll)
+    wait(app, lambda: all_pictures(window), 30)
+    window.start_tour("t")
+    switches: list[float] = []
+    district = [window.controller.view.district]
+    cpu0, t0 = cpu_seconds(PID), time.monotonic()
+    while len(switches) < args.switches:
+        changed = wait(app, lambda: window.controller.view.district != district[0], args.dwell + 10)
+        if changed is None:
+            break
+        district[0] = window.controller.view.district
+        took = wait(app, lambda: all_pictures(window), 30)
+        switches.append(took if took is not None else float("inf"))
+    cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
+    emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu)
+    window.close()
+    services.probes.shutdown()
+
+
+def mode_soak(app, args, tmp: Path) -> None:
+    urls = json.loads(Path(args.urls).read_text())[:4]
+    window, services = build_wall(urls, tmp)
+    window.controller.show_view(window.controller.district_view("d1", 0, "2x2"))
+    feeds = window.controller.active_feeds()
+    wait(app, lambda: all(f.state.value == "playing" for f in feeds), 30)
+    samples = []
+    for cycle in range(args.cycles):
+        feed = feeds[cycle % 4]
+        feed.reconnect()
+        wait(app, lambda f=feed: f.state.value == "playing", 20)
+        if cycle in (args.warm_cycles, args.cycles - 1) or cycle % max(1, args.cycles // 10) == 0:
+            samples.append({"cycle": cycle, "rss_mib": rss_mib(PID), "threads": thread_count(PID),
+                            "fds": fd_count(PID)})
+    warm = next(s for s in samples if s["cycle"] >= args.warm_cycles)
+    emit(mode="soak", cycles=args.cycles, samples=samples, rss_growth=samples[-1]["rss_mib"] / warm["rss_mib"],
+         threads_start=warm["threads"], threads_end=samples[-1]["threads"])
+    window.close()
+    services.probes.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["play", "fault", "tour", "soak"])
+    parser.add_argument("--urls")
+    parser.add_argument("--clip")
+    parser.add_argument("--tiles", type=int, default=16)
+    parser.add_argument("--layout", default="4x4")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--window", type=float, default=10.0)
+    parser.add_argument("--flapping", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dwell", type=float, default=8.0)
+    parser.add_argument("--switches", type=int, default=3)
+    parser.add_argument("--preroll", type=int, default=1)
+    parser.add_argument("--cycles", type=int, default=200)
+    parser.add_argument("--warm-cycles", type=int, default=20)
+    args = parser.parse_args()
+    import tempfile
+
+    app = QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["VIDEOWALL_HOME"] = tmp
+        {"play": mode_play, "fault": mode_fault, "tour": mode_tour, "soak": mode_soak}[args.mode](app, args, Path(tmp))
+    del app
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,642 @@
+"""The built-in demo city: simulated CCTV cameras of Semarang's 16 districts, on 127.0.0.1.
+
+``demo_city()`` is the city as plain data (deterministic). ``DemoCity`` serves it: it starts a
+``CameraSimulator``, registers every camera, writes ``demo-catalog.yaml`` and runs one
+scheduler thread (``sim-demo-faults``) that makes one camera freeze and one drop on a clock.
+A few cameras fail on purpose, in the first districts of the tour, so a newcomer sees the
+wall's flags within the first minute:
+
+- ``refused``: nothing listens on its port (TCP connection refused);
+- ``auth``: HTTP Digest with a random password the catalog does not give (401);
+- ``not_found``: HTTP 404;
+- ``freezes``: healthy ``freeze_after_s``, then sends nothing for ``freeze_for_s``, repeating;
+- ``drops``: healthy, refused from ``drop_after_s`` for ``drop_for_s``, again every
+  ``drop_every_s`` (live connections are reset when it drops).
+
+No Qt, no vlc. ``DemoCity`` methods are meant for one thread (the app's main thread); the
+scheduler thread only calls the simulator's thread-safe ``set_behaviour``. Times in seconds.
+``write_training_catalog`` writes a commented example catalog (``videowall demo --catalog-out``).
+No password is ever written to a file or a log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import random
+import re
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from viewer import paths
+from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+
+__all__ = [
+    "CATALOG_FILE_NAME",
+    "DemoCamera",
+    "DemoCity",
+    "DemoDistrict",
+    "FaultCycle",
+    "demo_city",
+    "render_demo_catalog",
+    "training_catalog_text",
+    "write_training_catalog",
+]
+
+log = logging.getLogger(__name__)
+
+CATALOG_FILE_NAME = "demo-catalog.yaml"
+DEMO_SEED = 1547  # the year Semarang was founded; picks each camera's clip within its group
+PATROL_TOUR_ID = "patroli-kota"
+PATROL_DWELL_S = 15.0
+MARKET_TOUR_ID = "pasar-pagi"
+MARKET_DWELL_S = 20.0
+MARKET_DISTRICTS = ("semarang-tengah", "semarang-timur", "semarang-selatan", "semarang-barat")
+FREEZE_AFTER_S = 40.0
+FREEZE_FOR_S = 25.0
+#: A client gets at most this much video after it connects while the camera is frozen (so a
+#: freeze reaches a connection younger than this only when it has had this much video).
+FREEZE_NEW_CLIENT_VIDEO_S = 1.5
+DROP_AFTER_S = 20.0  # the drop lands while the tour shows the camera's district (15-30 s)
+DROP_FOR_S = 6.0
+DROP_EVERY_S = 60.0
+SCHEDULER_MIN_WAIT_S = 0.005
+SCHEDULER_THREAD_NAME = "sim-demo-faults"
+
+HEALTHY, REFUSED, AUTH, NOT_FOUND, FREEZES, DROPS = "healthy", "refused", "auth", "not_found", "freezes", "drops"
+BEHAVIOURS = (HEALTHY, REFUSED, AUTH, NOT_FOUND, FREEZES, DROPS)
+#: The clips each camera group may show; the seeded RNG picks one per camera.
+GROUP_CLIPS: dict[str, tuple[str, ...]] = {
+    "ATCS": ("traffic", "street"),
+    "CCTV RT": ("street",),
+    "Pasar": ("market",),
+    "Pompa Air": ("pump", "river"),
+    "Kota Lama": ("oldtown",),
+}
+_NOTES = {
+    REFUSED: "demo: refuses connections (nothing listens on its port)",
+    AUTH: "demo: needs a password the catalog does not give (HTTP 401)",
+    NOT_FOUND: "demo: stream not found (HTTP 404)",
+}
+
+
+@dataclass(frozen=True)
+class DemoDistrict:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DemoCamera:
+    """One demo camera. ``behaviour`` is one of ``BEHAVIOURS``; ``clip`` a name in resources/clips."""
+
+    id: str
+    name: str
+    district: str
+    group: str
+    behaviour: str
+    clip: str
+
+
+# District id, name, id code; then (camera name, group, planned behaviour). Listed in tour
+# order: the failing cameras sit in the first four districts.
+_CITY: tuple[tuple[str, str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("semarang-tengah", "Semarang Tengah", "tgh", (
+        ("Simpang Lima Utara", "ATCS", HEALTHY),
+        ("Simpang Lima Selatan", "ATCS", HEALTHY),
+        ("Tugu Muda", "ATCS", HEALTHY),
+        ("Jl. Pandanaran", "ATCS", HEALTHY),
+        ("Jl. Gajah Mada", "ATCS", REFUSED),
+        ("Jl. Pemuda — Balai Kota", "ATCS", HEALTHY),
+        ("Pasar Johar", "Pasar", HEALTHY),
+        ("Kauman RW 01", "CCTV RT", AUTH),
+    )),
+    ("semarang-utara", "Semarang Utara", "utr", (
+        ("Stasiun Tawang", "ATCS", DROPS),
+        ("Kota Lama — Gereja Blenduk", "Kota Lama", HEALTHY),
+        ("Kota Lama — Taman Srigunting", "Kota Lama", HEALTHY),
+        ("Kota Lama — Jembatan Berok", "Kota Lama", HEALTHY),
+        ("Pompa Air Kali Semarang", "Pompa Air", HEALTHY),
+        ("Polder Tawang", "Pompa Air", HEALTHY),
+        ("Pelabuhan Tanjung Emas", "ATCS", NOT_FOUND),
+    )),
+    ("semarang-timur", "Semarang Timur", "tmr", (
+        ("Jl. Dr. Cipto", "ATCS", REFUSED),
+        ("Jl. Majapahit — Bugangan", "ATCS", HEALTHY),
+        ("Jl. Brigjen Katamso", "ATCS", HEALTHY),
+        ("Pasar Kobong", "Pasar", HEALTHY),
+        ("Polder Kali Banger", "Pompa Air", HEALTHY),
+        ("Kemijen RW 05", "CCTV RT", HEALTHY),
+    )),
+    ("semarang-selatan", "Semarang Selatan", "sel", (
+        ("Jl. Pahlawan", "ATCS", FREEZES),
+        ("Jl. Veteran", "ATCS", HEALTHY),
+        ("Jl. dr. Sutomo — RSUP Kariadi", "ATCS", HEALTHY),
+        ("Pasar Peterongan", "Pasar", HEALTHY),
+        ("Pasar Bulu", "Pasar", HEALTHY),
+        ("Pleburan RW 02", "CCTV RT", HEALTHY),
+    )),
+    ("semarang-barat", "Semarang Barat", "brt", (
+        ("Bundaran Kalibanteng", "ATCS", HEALTHY),
+        ("Jl. Puad A. Yani — Bandara", "ATCS", HEALTHY),
+        ("Jl. Jenderal Sudirman — Karangayu", "ATCS", HEALTHY),
+        ("Jl. Yos Sudarso — Marina", "ATCS", HEALTHY),
+        ("Pasar Karangayu", "Pasar", HEALTHY),
+        ("Bendung Simongan", "Pompa Air", HEALTHY),
+        ("Krapyak RW 03", "CCTV RT", HEALTHY),
+    )),
+    ("gajahmungkur", "Gajahmungkur", "gjm", (
+        ("Jl. S. Parman", "ATCS", HEALTHY),
+        ("Jl. Menoreh Raya — Sampangan", "ATCS", HEALTHY),
+        ("Pasar Sampangan", "Pasar", HEALTHY),
+        ("Jembatan Kaligarang", "Pompa Air", HEALTHY),
+        ("Lempongsari RW 03", "CCTV RT", HEALTHY),
+    )),
+    ("candisari", "Candisari", "cds", (
+        ("Jl. Sultan Agung", "ATCS", HEALTHY),
+        ("Simpang Jatingaleh", "ATCS", HEALTHY),
+        ("Simpang Kaliwiru", "ATCS", HEALTHY),
+        ("Pasar Jatingaleh", "Pasar", HEALTHY),
+        ("Jomblang RW 07", "CCTV RT", HEALTHY),
+    )),
+    ("gayamsari", "Gayamsari", "gys", (
+        ("Jl. Kaligawe Raya", "ATCS", HEALTHY),
+        ("Jl. Brigjen Sudiarto — Pandean Lamper", "ATCS", HEALTHY),
+        ("Pasar Gayamsari", "Pasar", HEALTHY),
+        ("Rumah Pompa Sawah Besar", "Pompa Air", HEALTHY),
+        ("Tambakrejo RW 16", "CCTV RT", HEALTHY),
+    )),
+    ("genuk", "Genuk", "gnk", (
+        ("Terminal Terboyo", "ATCS", HEALTHY),
+        ("Jl. Kaligawe — Genuk", "ATCS", HEALTHY),
+        ("Kawasan Industri Terboyo", "ATCS", HEALTHY),
+        ("Pasar Genuk", "Pasar", HEALTHY),
+        ("Pompa Air Kali Sringin", "Pompa Air", HEALTHY),
+        ("Trimulyo RW 02", "CCTV RT", HEALTHY),
+    )),
+    ("pedurungan", "Pedurungan", "pdr", (
+        ("Jl. Brigjen Sudiarto — Pedurungan", "ATCS", HEALTHY),
+        ("Simpang Tlogosari", "ATCS", HEALTHY),
+        ("Jl. Soekarno-Hatta", "ATCS", HEALTHY),
+        ("Pasar Pedurungan", "Pasar", HEALTHY),
+        ("Pompa Air Tlogosari", "Pompa Air", HEALTHY),
+        ("Muktiharjo Kidul RW 08", "CCTV RT", HEALTHY),
+    )),
+    ("tembalang", "Tembalang", "tbl", (
+        ("Kampus UNDIP Tembalang", "ATCS", HEALTHY),
+        ("Simpang Kedungmundu", "ATCS", HEALTHY),
+        ("Jl. Ketileng Raya", "ATCS", HEALTHY),
+        ("Jl. Prof. Sudarto", "ATCS", HEALTHY),
+        ("Pasar Kedungmundu", "Pasar", HEALTHY),
+        ("Tandang RW 10", "CCTV RT", HEALTHY),
+    )),
+    ("banyumanik", "Banyumanik", "bnm", (
+        ("Tanjakan Gombel", "ATCS", HEALTHY),
+        ("Jl. Setiabudi — Srondol", "ATCS", HEALTHY),
+        ("Simpang Banyumanik", "ATCS", HEALTHY),
+        ("Gerbang Tol Banyumanik", "ATCS", HEALTHY),
+        ("Pasar Banyumanik", "Pasar", HEALTHY),
+        ("Pedalangan RW 03", "CCTV RT", HEALTHY),
+    )),
+    ("gunungpati", "Gunungpati", "gpt", (
+        ("Jl. Raya Gunungpati", "ATCS", HEALTHY),
+        ("Kampus UNNES Sekaran", "ATCS", HEALTHY),
+        ("Pasar Gunungpati", "Pasar", HEALTHY),
+        ("Waduk Jatibarang", "Pompa Air", HEALTHY),
+        ("Sumurejo RW 01", "CCTV RT", HEALTHY),
+    )),
+    ("mijen", "Mijen", "mjn", (
+        ("Jl. Raya Mijen", "ATCS", HEALTHY),
+        ("Bukit Semarang Baru", "ATCS", HEALTHY),
+        ("Pasar Mijen", "Pasar", HEALTHY),
+        ("Wonolopo RW 04", "CCTV RT", HEALTHY),
+    )),
+    ("ngaliyan", "Ngaliyan", "ngl", (
+        ("Jl. Prof. Hamka", "ATCS", HEALTHY),
+        ("Jl. Walisongo — Tambakaji", "ATCS", HEALTHY),
+        ("Kampus UIN Walisongo", "ATCS", HEALTHY),
+        ("Pasar Ngaliyan", "Pasar", HEALTHY),
+        ("Bringin RW 05", "CCTV RT", HEALTHY),
+    )),
+    ("tugu", "Tugu", "tgu", (
+        ("Terminal Mangkang", "ATCS", HEALTHY),
+        ("Jl. Walisongo — Mangkang", "ATCS", HEALTHY),
+        ("Kawasan Industri Wijayakusuma", "ATCS", HEALTHY),
+        ("Pasar Mangkang", "Pasar", HEALTHY),
+        ("Rumah Pompa Tugurejo", "Pompa Air", HEALTHY),
+        ("Mangunharjo RW 02", "CCTV RT", HEALTHY),
+    )),
+)  # fmt: skip
+
+
+def demo_city() -> tuple[list[DemoDistrict], list[DemoCamera]]:
+    """The demo city's districts (in tour order) and cameras. Same result on every call."""
+    rng = random.Random(DEMO_SEED)
+    districts: list[DemoDistrict] = []
+    cameras: list[DemoCamera] = []
+    for district_id, district_name, code, entries in _CITY:
+        districts.append(DemoDistrict(district_id, district_name))
+        for number, (name, group, behaviour) in enumerate(entries, start=1):
+            clip = rng.choice(GROUP_CLIPS[group])
+            cameras.append(DemoCamera(f"smg-{code}-{number:04d}", name, district_id, group, behaviour, clip))
+    return districts, cameras
+
+
+@dataclass(frozen=True)
+class FaultCycle:
+    """A fault on a clock: bad from ``first_bad_s`` for ``bad_s``, then again every ``period_s``.
+
+    Times in seconds since the demo started. Pure: ``state_at`` takes the elapsed time.
+    """
+
+    first_bad_s: float
+    bad_s: float
+    period_s: float
+
+    def __post_init__(self) -> None:
+        if not (self.first_bad_s >= 0 and 0 < self.bad_s < self.period_s):
+            raise ValueError(f"a fault cycle needs first_bad_s >= 0 and 0 < bad_s < period_s, not {self}")
+
+    def state_at(self, elapsed_s: float) -> tuple[bool, float]:
+        """Whether the fault is on at ``elapsed_s``, and the seconds until that changes."""
+        if elapsed_s < self.first_bad_s:
+            return False, self.first_bad_s - elapsed_s
+        phase = (elapsed_s - self.first_bad_s) % self.period_s
+        if phase < self.bad_s:
+            return True, self.bad_s - phase
+        return False, self.period_s - phase
+
+
+class DemoCity:
+    """The demo city served on 127.0.0.1, its catalog written to ``folder``.
+
+    ``start`` then ``stop`` (or use it as a context manager); one life only. Fault timings
+    are parameters so tests can shorten them.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        freeze_after_s: float = FREEZE_AFTER_S,
+        freeze_for_s: float = FREEZE_FOR_S,
+        drop_after_s: float = DROP_AFTER_S,
+        drop_for_s: float = DROP_FOR_S,
+        drop_every_s: float = DROP_EVERY_S,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.folder = Path(folder)
+        self.districts, self.cameras = demo_city()
+        self._cycles: dict[str, tuple[FaultCycle, Behaviour]] = {
+            FREEZES: (FaultCycle(freeze_after_s, freeze_for_s, freeze_after_s + freeze_for_s), Behaviour.FROZEN),
+            DROPS: (FaultCycle(drop_after_s, drop_for_s, drop_every_s), Behaviour.REFUSED),
+        }
+        self._sim = CameraSimulator(host)
+        self._urls: dict[str, str] = {}
+        self._text: str | None = None
+        self._stop_event = threading.Event()
+        self._scheduler: threading.Thread | None = None
+        self._started = self._stopped = False
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.folder / CATALOG_FILE_NAME
+
+    @property
+    def urls(self) -> Mapping[str, str]:
+        """Camera id -> URL (no credentials); empty before ``start``."""
+        return dict(self._urls)
+
+    @property
+    def simulator(self) -> CameraSimulator:
+        return self._sim
+
+    def start(self) -> Path:
+        """Serve every camera, write the catalog and start the fault scheduler; returns the
+        catalog's path. Idempotent while running; a stopped DemoCity cannot start again."""
+        if self._stopped:
+            raise RuntimeError("a stopped DemoCity cannot be restarted")
+        if self._started:
+            return self.catalog_path
+        started = time.perf_counter()
+        try:
+            self._urls = {cam.id: self._sim.add_http(self._sim_camera(cam)) for cam in self.cameras}
+            self._sim.start()
+            self._text = render_demo_catalog(self.districts, self.cameras, self._urls, self._fault_notes())
+            _write_atomically(self.catalog_path, self._text)
+            self._started = True
+            self._start_scheduler()
+        except BaseException:
+            self.stop()
+            raise
+        log.info(
+            "demo city: %d cameras in %d districts on %s, catalog %s (started in %.0f ms)",
+            len(self.cameras), len(self.districts), self._sim.host, self.catalog_path,
+            (time.perf_counter() - started) * 1000.0,
+        )  # fmt: skip
+        return self.catalog_path
+
+    def stop(self) -> None:
+        """Stop the fault scheduler and the simulator, joining both threads. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self._stop_event.set()
+        if self._scheduler is not None:
+            self._scheduler.join()
+        self._sim.stop()
+        log.info("demo city stopped")
+
+    def catalog_text(self) -> str:
+        """The YAML written by ``start`` (the demo's live URLs, no passwords)."""
+        if self._text is None:
+            raise RuntimeError("the demo catalog exists once DemoCity.start() has run")
+        return self._text
+
+    def __enter__(self) -> DemoCity:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # internals ---------------------------------------------------------------------------
+    def _sim_camera(self, cam: DemoCamera) -> SimCamera:
+        sim = SimCamera(f"/live/{cam.id}.ts", clip=paths.resource("clips", f"{cam.clip}.ts"))
+        if cam.behaviour == REFUSED:
+            sim.behaviour = Behaviour.REFUSED
+        elif cam.behaviour == AUTH:
+            sim.behaviour = Behaviour.AUTH_DIGEST
+            sim.password = secrets.token_urlsafe(18)  # known to nobody: the catalog gives none
+        elif cam.behaviour == NOT_FOUND:
+            sim.behaviour = Behaviour.NOT_FOUND
+        elif cam.behaviour == FREEZES:
+            sim.delay_s = FREEZE_NEW_CLIENT_VIDEO_S
+        elif cam.behaviour == DROPS:
+            sim.own_port = True  # so that dropping really refuses TCP connections
+        return sim
+
+    def _fault_notes(self) -> dict[str, str]:
+        freeze, _ = self._cycles[FREEZES]
+        drop, _ = self._cycles[DROPS]
+        return {
+            **_NOTES,
+            FREEZES: f"demo: freezes for {freeze.bad_s:g} s every {freeze.period_s:g} s, then comes back",
+            DROPS: f"demo: drops for {drop.bad_s:g} s every {drop.period_s:g} s, then reconnects",
+        }
+
+    def _start_scheduler(self) -> None:
+        faults = [
+            (self._urls[cam.id], *self._cycles[cam.behaviour]) for cam in self.cameras if cam.behaviour in self._cycles
+        ]
+        self._scheduler = threading.Thread(
+            target=self._run_faults, args=(faults, time.monotonic()), name=SCHEDULER_THREAD_NAME, daemon=False
+        )
+        self._scheduler.start()
+
+    def _run_faults(self, faults: list[tuple[str, FaultCycle, Behaviour]], epoch_s: float) -> None:
+        """Scheduler thread: switch each faulty camera between HEALTHY and its fault on time."""
+        applied = dict.fromkeys((url for url, _, _ in faults), False)
+        while True:
+            elapsed_s = time.monotonic() - epoch_s
+            wait_s = float("inf")
+            for url, cycle, fault in faults:
+                bad, change_in_s = cycle.state_at(elapsed_s)
+                wait_s = min(wait_s, change_in_s)
+                if bad != applied[url]:
+                    try:
+                        self._sim.set_behaviour(url, fault if bad else Behaviour.HEALTHY)
+                        applied[url] = bad
+                        log.info("demo camera %s -> %s", url, fault if bad else Behaviour.HEALTHY)
+                    except Exception:  # keep the schedule going; the next change retries
+                        log.exception("demo scheduler could not change %s", url)
+            if self._stop_event.wait(max(wait_s, SCHEDULER_MIN_WAIT_S)):
+                return
+
+
+# -- catalog text --------------------------------------------------------------------------
+_PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*\Z")
+
+
+def _q(text: str) -> str:
+    """A YAML scalar for ``text``: plain when that is safe, else double-quoted."""
+    if _PLAIN_RE.match(text) and not text.endswith(" ") and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"})
+
+
+def render_demo_catalog(
+    districts: list[DemoDistrict],
+    cameras: list[DemoCamera],
+    urls: Mapping[str, str],
+    notes: Mapping[str, str],
+) -> str:
+    """The demo catalog as YAML text: districts, cameras with ``urls``, the two tours.
+    ``notes`` maps a behaviour to the camera note. Pure."""
+    lines = [
+        "# The videowall demo city: simulated cameras of Semarang's 16 districts, served on this",
+        "# computer by `videowall demo` (the URLs work only while the demo runs).",
+        "# Cameras whose notes start with 'demo:' fail on purpose, to show the wall's flags.",
+        "# Format: docs/catalog.md",
+        "version: 1",
+        "",
+        "districts:",
+    ]
+    for district in districts:
+        lines += [f"  - id: {district.id}", f"    name: {_q(district.name)}"]
+    lines += ["", "cameras:"]
+    for cam in cameras:
+        lines += [
+            f"  - id: {cam.id}",
+            f"    name: {_q(cam.name)}",
+            f"    district: {cam.district}",
+            f"    url: {urls[cam.id]}",
+            f"    group: {_q(cam.group)}",
+        ]
+        if cam.behaviour in notes:
+            lines.append(f"    notes: {_q(notes[cam.behaviour])}")
+    lines += [
+        "",
+        "tours:",
+        f"  - id: {PATROL_TOUR_ID}",
+        "    name: Patroli kota",
+        f"    dwell_s: {PATROL_DWELL_S:g}",
+        "    steps:",
+        *(f"      - {d.id}" for d in districts),
+        f"  - id: {MARKET_TOUR_ID}",
+        "    name: Pasar pagi",
+        f"    dwell_s: {MARKET_DWELL_S:g}",
+        f"    steps: [{', '.join(MARKET_DISTRICTS)}]",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write UTF-8 ``text`` to a temp file next to ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# -- training catalog ----------------------------------------------------------------------
+#: Example LAN URLs for the training catalog when no demo is running.
+_TRAINING_LAN_URLS = {
+    "main": "rtsp://10.20.1.15:554/Streaming/Channels/101",
+    "sub": "rtsp://10.20.1.15:554/Streaming/Channels/102",
+    "atcs": "rtsp://10.20.1.16:554/Streaming/Channels/101",
+    "market": "http://10.20.1.30:8080/live/johar.ts",
+    "oldtown": "rtsp://10.20.2.12/cam/realmonitor?channel=1&subtype=0",
+    "pump": "http://10.20.2.40:8000/stream.ts",
+    "spare": "rtsp://10.20.2.50:554/Streaming/Channels/101",
+    "nvr": "rtsp://10.20.1.40:554/Streaming/Channels/301",
+}
+#: Which demo cameras lend their live URLs to the training catalog (by name).
+_TRAINING_DEMO_CAMERAS = {
+    "main": "Simpang Lima Utara",
+    "atcs": "Simpang Lima Selatan",
+    "market": "Pasar Johar",
+    "oldtown": "Kota Lama — Gereja Blenduk",
+    "pump": "Pompa Air Kali Semarang",
+    "spare": "Polder Tawang",
+    "nvr": "Tugu Muda",
+}
+
+_TRAINING_TEMPLATE = """\
+# A videowall camera catalog, explained line by line.
+# Written by `videowall demo --catalog-out`. Full reference: docs/catalog.md.
+# {source}
+#
+# The catalog lists the DISTRICTS of the wall, the CAMERAS in each district and the TOURS
+# that walk through the districts. The administrator writes it; the viewer never changes it.
+# Check it after every edit (errors come as FILE:LINE: message):
+#     videowall check this-file.yaml
+# Everything after a '#' is a comment. Indentation matters: use spaces, never tabs.
+
+version: 1            # format version: always 1
+
+# More files can be pulled in, e.g. one file per district (paths relative to this file):
+# include:
+#   - districts/*.yaml
+
+# Keys starting with "x-" are ignored: a place for settings shared by many cameras.
+# "&atcs" names this block; "<<: *atcs" in a camera copies it in.
+x-atcs: &atcs
+  group: ATCS          # free text; the wall and `videowall check` count cameras per group
+
+districts:
+  - id: semarang-tengah     # unique id, used by cameras and tours (must not start with "view:")
+    name: Semarang Tengah   # shown on the wall
+    group: Pusat kota       # optional: free text grouping districts
+    notes: Simpang Lima and the old market   # optional: for administrators only
+  - id: semarang-utara
+    name: Semarang Utara
+
+cameras:
+  - id: smg-tgh-0001              # unique id across all catalog files (here: city-district-number)
+    name: Simpang Lima Utara      # shown on the tile
+    district: semarang-tengah     # id of a district above
+    url: {main}   # main stream, shown full screen
+    substream: {sub}   # optional: smaller stream for grids{sub_note}
+    username: viewer              # optional; for the password see smg-tgh-0009 below
+    <<: *atcs                     # group: ATCS, from the x-atcs block above
+
+  - id: smg-tgh-0002
+    name: Simpang Lima Selatan
+    district: semarang-tengah
+    url: {atcs}
+    <<: *atcs
+
+  - id: smg-tgh-0007
+    name: Pasar Johar
+    district: semarang-tengah
+    url: {market}   # http(s): MPEG-TS or HLS (.m3u8)
+    group: Pasar                  # other groups: CCTV RT, Pompa Air, Kota Lama ...
+
+  - id: smg-utr-0002
+    name: Kota Lama — Gereja Blenduk
+    district: semarang-utara
+    url: {oldtown}
+    group: Kota Lama
+
+  - id: smg-utr-0005
+    name: Pompa Air Kali Semarang
+    district: semarang-utara
+    url: {pump}
+    group: Pompa Air
+    low_fps: true                 # optional: a slow camera (1-2 pictures/s); flagged as stalled after 30 s
+    stall_timeout_s: 45           # optional: seconds without a new picture before the flag (wins over low_fps)
+    notes: 1 fps camera over a radio link   # optional: for administrators only
+
+  - id: smg-utr-0006
+    name: Polder Tawang
+    district: semarang-utara
+    url: {spare}
+    group: Pompa Air
+    enabled: false                # optional: keep the camera listed but off the wall (default true)
+    notes: pole under repair
+
+  # A password never needs to be in this file: ${{SMG_CAM_PASS}} is replaced by the environment
+  # variable SMG_CAM_PASS when the catalog is loaded. An unset variable is an error, so this
+  # camera is commented out: set the variable (Windows: set SMG_CAM_PASS=..., Linux:
+  # export SMG_CAM_PASS=...), then remove the "#" in front of each of its lines.
+  #- id: smg-tgh-0009
+  #  name: Tugu Muda (NVR)
+  #  district: semarang-tengah
+  #  url: {nvr}
+  #  username: viewer
+  #  password: ${{SMG_CAM_PASS}}
+  #  <<: *atcs
+
+tours:
+  - id: patroli-kota              # unique id
+    name: Patroli kota            # shown while the tour runs
+    dwell_s: 15                   # seconds on each district (each page of a large district)
+    steps: [semarang-tengah, semarang-utara]   # district ids, in order; "view:NAME" shows a saved view
+  - id: pasar-pagi
+    name: Pasar pagi
+    dwell_s: 20
+    steps:                        # a list may also be written one item per line
+      - semarang-tengah
+"""
+
+
+def training_catalog_text(urls_from: DemoCity | None = None) -> str:
+    """The commented example catalog. With a started ``urls_from`` its cameras point at the
+    running demo's streams; otherwise at example LAN addresses. Pure apart from reading
+    ``urls_from.urls``."""
+    urls = dict(_TRAINING_LAN_URLS)
+    live = urls_from.urls if urls_from is not None else {}
+    if live:
+        by_name = {cam.name: cam.id for cam in demo_city()[1]}
+        for key, name in _TRAINING_DEMO_CAMERAS.items():
+            urls[key] = live[by_name[name]]
+        urls["sub"] = urls["main"]
+        source = "Its cameras are streams of the running demo: they play only while `videowall demo` runs."
+        sub_note = " (in the demo: the same stream)"
+    else:
+        source = "Its camera addresses are examples: replace them with your cameras' URLs."
+        sub_note = ""
+    return _TRAINING_TEMPLATE.format(source=source, sub_note=sub_note, **urls)
+
+
+def write_training_catalog(path: Path, urls_from: DemoCity | None = None) -> None:
+    """Write the commented example catalog to ``path`` (atomically; no passwords in it)."""
+    _write_atomically(Path(path), training_catalog_text(urls_from))
+    log.info("training catalog written to %s", path)

@@ -40,7 +40,11 @@ class Services:
     health_config: HealthConfig
     outages: OutageRecorder
     kiosk: bool = False
+    fleet: object = None  # FleetMonitor, when the background sweep runs
     windows: list = field(default_factory=list)
+
+    def flagged_tiles(self) -> int:
+        return sum(1 for w in self.windows for f in w.controller.active_feeds() if f.flag is not None)
 
     def snapshots_dir(self) -> Path:
         return paths.snapshots_dir()
@@ -150,6 +154,22 @@ def run_wall(args) -> int:
         health_config=_health_config(engine),
         outages=OutageRecorder(journal, catalog),
     )
+    status_server = None
+    if not getattr(args, "no_sweep", False):
+        from viewer.ui.fleet import FleetMonitor
+
+        services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles)
+        services.fleet.start()
+        if getattr(args, "status_port", None) is not None:
+            from viewer.status_server import StatusServer
+
+            status_server = StatusServer(args.status_port, services.fleet.snapshot)
+            try:
+                status_server.start()
+                log.info("status on http://127.0.0.1:%d/status.json and /metrics", status_server.port)
+            except OSError as exc:
+                log.error("cannot serve status on port %s: %s", args.status_port, exc)
+                status_server = None
     if not engine.supports_scheme("rtsp") and any(c.scheme in ("rtsp", "rtsps") for c in catalog.cameras):
         log.warning("this libVLC has no RTSP client (live555): rtsp:// cameras will be flagged 'unsupported'")
 
@@ -177,6 +197,10 @@ def run_wall(args) -> int:
         log.error("cannot save settings: %s", exc)
     for w in list(services.windows):
         w.controller.close()
+    if status_server is not None:
+        status_server.stop()
+    if services.fleet is not None:
+        services.fleet.stop()
     services.probes.shutdown()
     engine.release()
     journal.record_event("exit", f"exit code {code}", time.time())

@@ -42,6 +42,9 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screen", type=int, metavar="N", help="put the wall on monitor N (0 = primary)")
     parser.add_argument("--network-caching-ms", type=int, metavar="MS", help="libVLC network caching")
     parser.add_argument("--rtsp-tcp", action="store_true", default=None, help="RTSP over TCP (interleaved)")
+    parser.add_argument("--status-port", type=int, metavar="PORT",
+                        help="serve fleet state as JSON and Prometheus text on 127.0.0.1:PORT")
+    parser.add_argument("--no-sweep", action="store_true", help="do not probe the whole fleet in the background")
     parser.add_argument("--selftest", action="store_true", help="play a shipped clip, check pictures, exit 0/1")
     parser.add_argument("--debug", action="store_true", help="verbose log")
     parser.add_argument("--no-remember-catalog", action="store_true", help=argparse.SUPPRESS)

@@ -60,7 +60,7 @@ def make_wall(qtbot, tmp_path):
 
     created = []
 
-    def build(text: str, health: HealthConfig | None = None) -> WallWindow:
+    def build(text: str, health: HealthConfig | None = None, sweep_interval_s: float | None = None) -> WallWindow:
         path = tmp_path / "catalog.yaml"
         path.write_text(text, encoding="utf-8")
         catalog = load_catalog(path)
@@ -78,6 +78,11 @@ def make_wall(qtbot, tmp_path):
             outages=OutageRecorder(journal, catalog),
             kiosk=True,  # no modal dialogs in tests
         )
+        if sweep_interval_s is not None:
+            from viewer.ui.fleet import FleetMonitor
+
+            services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, interval_s=sweep_interval_s)
+            services.fleet.start()
         window = WallWindow(services)
         services.windows.append(window)
         qtbot.addWidget(window)
@@ -92,6 +97,8 @@ def make_wall(qtbot, tmp_path):
     yield build
     for window, services in created:
         window.close()
+        if services.fleet is not None:
+            services.fleet.stop()
         services.probes.shutdown()
         services.engine.release()
         services.journal.close()

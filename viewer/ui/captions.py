@@ -51,7 +51,7 @@ def tile_text(feed, district_name: str, now: float) -> TileText:
         if flag.detail:
             tooltip += f"\n{flag.detail}"
         message = f"{reason}\n{since}"
-        if flag.detail:
+        if flag.detail and flag.detail.casefold() != reason.casefold():
             message += f"\n{flag.detail}"
         return TileText(f"⚠ {reason} · {where} · {since}", tooltip, "flagged", message)
     if feed.state is FeedState.PLAYING:

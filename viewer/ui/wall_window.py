@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QStyle,
     QWidget,
 )
 
@@ -24,6 +25,7 @@ from viewer.core.secrets import mask_url
 from viewer.core.tour import BUILTIN_TOUR_ID
 from viewer.ui.flag_panel import FlagPanel
 from viewer.ui.navigator import Navigator
+from viewer.ui.status_board import StatusBoard
 from viewer.ui.tour_controller import TourController
 from viewer.ui.wall_controller import WallController
 from viewer.ui.wall_grid import WallGrid
@@ -67,6 +69,19 @@ class WallWindow(QMainWindow):
         self.flag_dock.setObjectName("flagged")
         self.flag_dock.setWidget(self.flag_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.flag_dock)
+        self.board = None
+        if services.fleet is not None:
+            self.board = StatusBoard(self)
+            self.board_dock = QDockWidget(self.tr("Districts at a glance"), self)
+            self.board_dock.setObjectName("districts")
+            self.board_dock.setWidget(self.board)
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.board_dock)
+            self.tabifyDockWidget(self.flag_dock, self.board_dock)
+            self.flag_dock.raise_()
+            self.board.district_clicked.connect(self.open_district)
+            services.fleet.summaries_changed.connect(self._fleet_summaries)
+            self._fleet_summaries(services.fleet.summaries)
+        self.resizeDocks([self.flag_dock], [160], Qt.Orientation.Vertical)
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_toolbar()
@@ -89,9 +104,13 @@ class WallWindow(QMainWindow):
         self.page_label = QLabel(self)
         bar.addWidget(self.page_label)
         bar.addSeparator()
-        self.act_tour_prev = bar.addAction(self.tr("⏮"), self.tour.previous)
-        self.act_tour_pause = bar.addAction(self.tr("⏯ Tour"), self.toggle_tour_pause)
-        self.act_tour_next = bar.addAction(self.tr("⏭"), self.tour.next)
+        style = self.style()
+        self.act_tour_prev = bar.addAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward),
+                                           self.tr("Previous tour page"), self.tour.previous)
+        self.act_tour_pause = bar.addAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaPause),
+                                            self.tr("Pause / resume the tour (Space)"), self.toggle_tour_pause)
+        self.act_tour_next = bar.addAction(style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward),
+                                           self.tr("Next tour page"), self.tour.next)
         self.tour_label = QLabel(self)
         bar.addWidget(self.tour_label)
         bar.addSeparator()
@@ -252,7 +271,10 @@ class WallWindow(QMainWindow):
             self.nav_dock.show()
         else:
             self.nav_dock.hide()
+            screen = self.screen()
             self.showFullScreen()
+            if screen is not None:  # without a window manager (kiosk X sessions) fullscreen is ours to do
+                self.setGeometry(screen.geometry())
 
     def place_on_screen(self, index: int) -> None:
         screens = QGuiApplication.screens()
@@ -295,6 +317,16 @@ class WallWindow(QMainWindow):
         return True
 
     # --- reactions ------------------------------------------------------------------
+    def _fleet_summaries(self, summaries) -> None:
+        if self.board is not None:
+            self.board.update_summaries(summaries)
+        self.navigator.model.status = {
+            s.district_id: self.tr("{online}/{total} online").format(online=s.online, total=s.total)
+            for s in summaries
+            if s.checked_count
+        }
+        self.navigator.model.refresh_status()
+
     def _tour_status(self, status) -> None:
         if status is None:
             self.tour_label.setText("")

@@ -100,6 +100,13 @@ def run_wall(args) -> int:
 
         return run_selftest()
 
+    from viewer.single_instance import SingleInstance
+
+    instance = SingleInstance(parent=app)
+    if not instance.claim(list(getattr(args, "argv", None) or [])):
+        return 0  # the running wall was asked to come forward
+    kiosk = settings.kiosk if getattr(args, "kiosk", None) is None else bool(args.kiosk)
+
     options = EngineOptions(
         network_caching_ms=args.network_caching_ms or settings.network_caching_ms,
         rtsp_tcp=settings.rtsp_tcp if args.rtsp_tcp is None else True,
@@ -119,12 +126,18 @@ def run_wall(args) -> int:
     problem = ""
     if catalog_path is not None:
         try:
-            catalog = load_catalog(catalog_path)
+            catalog = load_catalog(catalog_path, lenient=kiosk)
         except CatalogError as exc:
             problem = str(exc)
             log.error("catalog %s has errors:\n%s", catalog_path, problem)
     elif getattr(args, "catalog", None):
         problem = f"{args.catalog}: no such file"
+    if catalog is None and kiosk:
+        # No dialog on an unattended wall: say it in the log and retry later (the supervisor
+        # or the admin fixes the file); exit non-zero so a supervisor restarts us with backoff.
+        log.critical("kiosk mode: no usable catalog (%s); exiting", problem or "none configured")
+        engine.release()
+        return 3
     if catalog is None:
         from viewer.ui.first_run import run_first_run
 
@@ -153,7 +166,13 @@ def run_wall(args) -> int:
         settings=settings,
         health_config=_health_config(engine),
         outages=OutageRecorder(journal, catalog),
+        kiosk=kiosk,
     )
+    skipped = [w for w in catalog.warnings if "skipped:" in str(w)]
+    for issue in skipped:
+        log.error("catalog problem (entry skipped): %s", issue)
+    if skipped:
+        journal.record_event("catalog", f"{len(skipped)} broken entries skipped: {skipped[0]}", time.time())
     status_server = None
     if not getattr(args, "no_sweep", False):
         from viewer.ui.fleet import FleetMonitor
@@ -185,10 +204,18 @@ def run_wall(args) -> int:
         window.place_on_screen(args.screen)
     window.show()
     initial_view(window, services, args)
-    if args.fullscreen:
+    if kiosk:
+        window.enter_kiosk()
+    elif args.fullscreen:
         window.toggle_fullscreen()
+    if skipped:
+        window.statusBar().showMessage(
+            f"Catalog: {len(skipped)} broken entries skipped (see the log): {skipped[0]}", 60_000
+        )
+    instance.activated.connect(lambda _argv: _come_forward(services))
+    follow_screens(app, services)
 
-    stop_on_signals(app)
+    stop_on_signals(app, lambda: [w.allow_exit() for w in services.windows])
     code = app.exec()
     settings = replace(settings, window_geometry=window.saved_geometry())
     try:
@@ -209,7 +236,39 @@ def run_wall(args) -> int:
     return code
 
 
-def stop_on_signals(app) -> None:
+def _come_forward(services: Services) -> None:
+    """A second start: show the running wall instead of opening every stream twice."""
+    for window in services.windows:
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+
+def follow_screens(app, services: Services) -> None:
+    """Monitors unplugged or added: move each wall to a remaining screen, and back to its own
+    monitor when it returns. Windows move; their players keep playing."""
+    from PySide6.QtCore import QTimer
+
+    from viewer.core.placement import choose_screen
+
+    def rearrange(*_args) -> None:
+        screens = {s.name(): s for s in app.screens()}
+        primary = app.primaryScreen().name() if app.primaryScreen() else ""
+        for window in services.windows:
+            current = window.screen().name() if window.screen() else ""
+            if not window.preferred_screen:
+                window.preferred_screen = current
+            target = choose_screen(window.preferred_screen, current, list(screens), primary)
+            if target != current and target in screens:
+                log.info("display change: wall window moves from %s to %s", current or "?", target)
+                window.move_to_screen(screens[target])
+
+    app.screenAdded.connect(lambda _screen: rearrange())
+    app.screenRemoved.connect(lambda _screen: QTimer.singleShot(0, rearrange))
+
+
+def stop_on_signals(app, allow_exit=lambda: None) -> None:
     """SIGTERM (systemd, ``kill``) and SIGINT (Ctrl-C) close the wall cleanly: players
     stopped, journal closed, settings saved. A short timer lets Python run its signal
     handlers while Qt's event loop is in C++."""
@@ -219,7 +278,8 @@ def stop_on_signals(app) -> None:
 
     def quit_app(signum, _frame) -> None:
         log.info("signal %d: closing the wall", signum)
-        app.quit()
+        allow_exit()  # kiosk windows refuse a plain close; Qt 6's quit() asks every window
+        QTimer.singleShot(0, app.quit)  # also works when the signal lands before app.exec()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         try:
@@ -254,6 +314,11 @@ def initial_view(window, services: Services, args) -> None:
         except KeyError:
             log.error("unknown district %s", district)
             district = None
+    last_tour = services.views.last_tour(window.window_key)
+    if district is None and last_tour and window.start_tour(last_tour):
+        if layout:
+            controller.set_layout(layout)
+        return
     last = services.views.last_session(window.window_key)
     if district is None and last is not None and all(
         c is None or _known(catalog, c) for c in last.cameras

@@ -17,14 +17,20 @@ from viewer import __version__
 log = logging.getLogger(__name__)
 
 #: Modules that add subcommands through ``register(subparsers)``.
-COMMAND_MODULES = ("viewer.cli_catalog", "viewer.cli_report", "viewer.cli_sweep", "viewer.cli_demo")
+COMMAND_MODULES = (
+    "viewer.cli_catalog",
+    "viewer.cli_report",
+    "viewer.cli_sweep",
+    "viewer.cli_demo",
+    "viewer.cli_run",
+)
 
 
 def wall_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="videowall",
         description="Control-room video wall. Without COMMAND, opens the wall.",
-        epilog="Commands: check, import-csv, report, sweep, demo (videowall COMMAND --help).",
+        epilog="Commands: check, import-csv, report, sweep, demo, run (videowall COMMAND --help).",
     )
     add_wall_options(parser)
     parser.add_argument("--version", action="version", version=f"videowall {__version__}")
@@ -39,6 +45,8 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
     target.add_argument("--view", metavar="NAME", help="open this saved view")
     parser.add_argument("--layout", metavar="SPEC", help="grid: 1x1..8x8, or 1+5, 1+7, 1+12, 2+8, 3+4")
     parser.add_argument("--fullscreen", action="store_true", help="start fullscreen")
+    parser.add_argument("--kiosk", action="store_true", default=None,
+                        help="unattended wall: fullscreen, no window chrome, no dialogs, protected exit")
     parser.add_argument("--screen", type=int, metavar="N", help="put the wall on monitor N (0 = primary)")
     parser.add_argument("--network-caching-ms", type=int, metavar="MS", help="libVLC network caching")
     parser.add_argument("--rtsp-tcp", action="store_true", default=None, help="RTSP over TCP (interleaved)")
@@ -68,11 +76,13 @@ def run_cli(argv: list[str]) -> int:
     parser, commands = command_parser()
     if argv and argv[0] in commands:
         args = parser.parse_args(argv)
+        args.argv = argv[1:]
         try:
             return int(args.func(args))
         except KeyboardInterrupt:
             return 130
     args = wall_parser().parse_args(argv)
+    args.argv = argv
     from viewer.app import run_wall
 
     return run_wall(args)

@@ -697,3 +697,34 @@ def test_pure_python_yaml_loader_gives_the_same_result(monkeypatch: pytest.Monke
     assert load_catalog(SAMPLES / "sample-city.yaml", env={}) == with_libyaml
     assert errors(camera_yaml(url="udp://x"))[0].startswith("cat.yaml:11: camera 'c1': bad 'url'")
     assert errors("version: 1\ncameras:\n  - id: a\n    name: [x\n", head="")[0].startswith("cat.yaml:4: YAML syntax")
+
+
+def test_lenient_load_keeps_the_good_entries_and_reports_the_broken_ones(tmp_path):
+    from viewer.core.catalog import CatalogError, load_catalog
+
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "version: 1\n"
+        "districts:\n  - {id: a, name: A}\n"
+        "cameras:\n"
+        "  - {id: good, name: Good, district: a, url: 'http://127.0.0.1/x'}\n"
+        "  - {id: nourl, name: No URL, district: a}\n"
+        "  - {id: lost, name: Lost, district: nowhere, url: 'http://127.0.0.1/y'}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError):
+        load_catalog(path)
+    catalog = load_catalog(path, lenient=True)
+    assert [c.id for c in catalog.cameras] == ["good"]
+    texts = [str(w) for w in catalog.warnings]
+    assert any(":6:" in t and "skipped" in t for t in texts), texts
+    assert any(":7:" in t and "nowhere" in t for t in texts), texts
+
+
+def test_lenient_load_still_fails_when_nothing_is_usable(tmp_path):
+    from viewer.core.catalog import CatalogError, load_catalog
+
+    path = tmp_path / "c.yaml"
+    path.write_text("version: 1\ndistricts: [\n", encoding="utf-8")
+    with pytest.raises(CatalogError):
+        load_catalog(path, lenient=True)

@@ -96,6 +96,7 @@ def make_wall(qtbot, tmp_path):
 
     yield build
     for window, services in created:
+        window.allow_exit()  # kiosk windows ignore a plain close
         window.close()
         if services.fleet is not None:
             services.fleet.stop()

@@ -69,11 +69,15 @@ _VAR_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _GLOB_CHARS = frozenset("*?[")
 
 
-def load_catalog(path: str | os.PathLike[str], env: Mapping[str, str] | None = None) -> Catalog:
+def load_catalog(
+    path: str | os.PathLike[str], env: Mapping[str, str] | None = None, *, lenient: bool = False
+) -> Catalog:
     """Load and validate a catalog file and its includes. ``env`` defaults to ``os.environ``.
 
     Raises CatalogError with every problem found (an unreadable root file is one issue
-    with line 0).
+    with line 0). ``lenient`` (kiosk mode: one broken entry must not blank the wall) keeps
+    every valid district and camera, drops cameras of unknown districts, and returns the
+    errors as warnings; it still raises when nothing usable is left.
     """
     path = os.fspath(path)
     builder = _CatalogBuilder(os.environ if env is None else env)
@@ -85,7 +89,7 @@ def load_catalog(path: str | os.PathLike[str], env: Mapping[str, str] | None = N
         text = builder.decode(data, path)
         if text is not None:
             builder.add_text(text, path, ((os.path.realpath(path), path),), root=True)
-        return builder.finish(path)
+        return builder.finish(path, lenient=lenient)
 
 
 def catalog_from_text(text: str, file: str = "<string>", env: Mapping[str, str] | None = None) -> Catalog:
@@ -256,7 +260,7 @@ class _CatalogBuilder:
         last = len(self._file_order)
         return sorted(issues, key=lambda i: (self._file_order.get(i.file, last), i.line))
 
-    def finish(self, path: str) -> Catalog:
+    def finish(self, path: str, lenient: bool = False) -> Catalog:
         """Resolve district references, then return the Catalog or raise CatalogError."""
         unknown_steps: set[str] = set()
         for district_id, where, who, is_step in self._district_refs:
@@ -272,6 +276,12 @@ class _CatalogBuilder:
                 self.error(where.file, where.line, message)
         tours = self._drop_steps(unknown_steps) if unknown_steps else self.tours
         errors, warnings = self._sorted(self.errors), self._sorted(self.warnings)
+        if errors and lenient and self.districts:
+            known = set(self._district_at)
+            self.cameras = [c for c in self.cameras if c.district in known]
+            demoted = [CatalogIssue(i.file, i.line, f"skipped: {i.message}", warning=True) for i in errors]
+            log.warning("catalog %s: %d problems skipped (lenient load)", path, len(errors))
+            errors, warnings = [], self._sorted(warnings + demoted)
         if errors:
             raise CatalogError(errors, warnings)
         log.debug("catalog %s: %d cameras, %d districts", path, len(self.cameras), len(self.districts))

@@ -28,6 +28,7 @@ class Settings:
     language: str = ""  # "" = follow the system locale; "id" or "en"
     tour_idle_resume_s: float = 60.0
     kiosk: bool = False
+    kiosk_exit_keys: str = "Ctrl+Shift+Q"  # the only way to close a kiosk wall from its keyboard
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
 
 

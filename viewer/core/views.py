@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 VIEWS_SCHEMA_VERSION = 1
 DEFAULT_LAYOUT = "3x3"
 LAST_SESSION_KEY = "last_session"
+LAST_TOUR_KEY = "last_tour"
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ class ViewStore:
             view = view_from_json(data) if isinstance(data, dict) else None
             if view is not None:
                 self._views[str(name)] = replace(view, name=str(name))
+        tours = raw.get(LAST_TOUR_KEY)
+        self._tours: dict[str, str] = {str(k): str(v) for k, v in tours.items()} if isinstance(tours, dict) else {}
         self._sessions: dict[str, WallView] = {}
         for key, data in (raw.get(LAST_SESSION_KEY) or {}).items():
             view = view_from_json(data) if isinstance(data, dict) else None
@@ -136,6 +139,19 @@ class ViewStore:
         self._sessions[window_key] = view
         self._write()
 
+    def last_tour(self, window_key: str = "0") -> str | None:
+        """The tour that ran when the window last closed (or crashed), if any."""
+        return self._tours.get(window_key)
+
+    def set_last_tour(self, tour_id: str | None, window_key: str = "0") -> None:
+        if self._tours.get(window_key) == tour_id:
+            return
+        if tour_id is None:
+            self._tours.pop(window_key, None)
+        else:
+            self._tours[window_key] = tour_id
+        self._write()
+
     def _write(self) -> None:
         atomic_write_json(
             self.path,
@@ -143,5 +159,6 @@ class ViewStore:
                 "schema_version": VIEWS_SCHEMA_VERSION,
                 "views": {name: view_to_json(v) for name, v in self._views.items()},
                 LAST_SESSION_KEY: {key: view_to_json(v) for key, v in self._sessions.items()},
+                LAST_TOUR_KEY: dict(self._tours),
             },
         )

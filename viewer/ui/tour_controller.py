@@ -36,8 +36,9 @@ class TourController(QObject):
     status_changed = Signal(object)  # TourStatus, or None when no tour runs
 
     def __init__(self, controller, views, clock: Callable[[], float] = time.monotonic,
-                 idle_resume_s: float = 60.0, parent: QObject | None = None) -> None:
+                 idle_resume_s: float = 60.0, window_key: str = "0", parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.window_key = window_key
         self.controller = controller  # WallController
         self.views = views  # ViewStore, for "view:NAME" steps
         self.clock = clock
@@ -69,12 +70,17 @@ class TourController(QObject):
         self._prerolled_for = None
         self._show(self.schedule.current())
         self._timer.start()
+        self.views.set_last_tour(tour_id, self.window_key)
         self._emit_status()
         log.info("tour %s started (%d steps, dwell %.0f s)", tour_id, len(steps), dwell)
         return True
 
-    def stop(self) -> None:
+    def stop(self, remember: bool = False) -> None:
+        """Stop the tour; ``remember`` keeps it as the one to resume at the next start
+        (window closing), otherwise the operator ended it."""
         self._timer.stop()
+        if self.schedule is not None and not remember:
+            self.views.set_last_tour(None, self.window_key)
         self.schedule = None
         self.status_changed.emit(None)
 

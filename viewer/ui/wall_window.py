@@ -57,8 +57,11 @@ class WallWindow(QMainWindow):
             parent=self,
         )
         self.tour = TourController(
-            self.controller, services.views, idle_resume_s=services.settings.tour_idle_resume_s, parent=self
+            self.controller, services.views, idle_resume_s=services.settings.tour_idle_resume_s,
+            window_key=window_key, parent=self,
         )
+        self.preferred_screen = ""  # the monitor this wall belongs on (it returns there after an unplug)
+        self._exit_allowed = False
         self.navigator = Navigator(services.catalog, self)
         self.nav_dock = QDockWidget(self.tr("Cameras"), self)
         self.nav_dock.setObjectName("cameras")
@@ -121,7 +124,7 @@ class WallWindow(QMainWindow):
         menu_file = self.menuBar().addMenu(self.tr("&File"))
         menu_file.addAction(self.tr("New wall window"), self.new_window_requested.emit)
         menu_file.addSeparator()
-        menu_file.addAction(self.tr("&Quit"), QGuiApplication.instance().quit, QKeySequence.StandardKey.Quit)
+        menu_file.addAction(self.tr("&Quit"), self.request_quit, QKeySequence.StandardKey.Quit)
         self.menu_view = self.menuBar().addMenu(self.tr("&View"))
         layouts = self.menu_view.addMenu(self.tr("Layout"))
         group = QActionGroup(self)
@@ -162,6 +165,9 @@ class WallWindow(QMainWindow):
         for n in range(1, 9):
             keys[getattr(Qt.Key, f"Key_{n}")] = lambda n=n: self.set_layout(f"{n}x{n}")
         self._shortcuts = []
+        exit_keys = QShortcut(QKeySequence(self.services.settings.kiosk_exit_keys), self)
+        exit_keys.activated.connect(self.kiosk_exit)
+        self._shortcuts.append(exit_keys)
         for key, slot in keys.items():
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -283,8 +289,28 @@ class WallWindow(QMainWindow):
         screen = screens[index] if 0 <= index < len(screens) else screens[0]
         if not 0 <= index < len(screens):
             log.warning("no screen %d (have %d); using the primary", index, len(screens))
+        self.preferred_screen = screen.name()
+        self.move_to_screen(screen)
+
+    def move_to_screen(self, screen) -> None:
+        """Put the window on ``screen`` (fullscreen stays fullscreen); players keep playing."""
+        full = self.isFullScreen() or self.services.kiosk
         self.setScreen(screen)
-        self.move(screen.availableGeometry().topLeft())
+        if full:
+            self.setGeometry(screen.geometry())
+            self.showFullScreen()
+        else:
+            self.move(screen.availableGeometry().topLeft())
+
+    def enter_kiosk(self) -> None:
+        """Fullscreen without window chrome; the camera tree is hidden (the board stays)."""
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self.nav_dock.hide()
+        self.menuBar().hide()
+        screen = self.screen()
+        self.showFullScreen()
+        if screen is not None:
+            self.setGeometry(screen.geometry())
 
     def _cycle_layout(self, delta: int) -> None:
         specs = list(MENU_LAYOUTS)
@@ -385,8 +411,29 @@ class WallWindow(QMainWindow):
     def saved_geometry(self) -> str:
         return bytes(self.saveGeometry().toBase64()).decode()
 
+    def request_quit(self) -> None:
+        if self.services.kiosk:
+            keys = self.services.settings.kiosk_exit_keys
+            self.statusBar().showMessage(self.tr("Kiosk mode: press {keys} to close the wall").format(keys=keys), 10000)
+            return
+        QGuiApplication.instance().quit()
+
+    def kiosk_exit(self) -> None:
+        for window in self.services.windows:
+            window.allow_exit()
+        QGuiApplication.instance().quit()
+
+    def allow_exit(self) -> None:
+        """The kiosk exit combination (or the app quitting) may close this window."""
+        self._exit_allowed = True
+
     def closeEvent(self, event) -> None:
-        self.tour.stop()
+        if self.services.kiosk and not self._exit_allowed:
+            event.ignore()
+            keys = self.services.settings.kiosk_exit_keys
+            self.statusBar().showMessage(self.tr("Kiosk mode: press {keys} to close the wall").format(keys=keys), 10000)
+            return
+        self.tour.stop(remember=True)
         self.controller.close()
         self.closed.emit(self)
         super().closeEvent(event)

@@ -41,6 +41,8 @@ class Services:
     outages: OutageRecorder
     kiosk: bool = False
     fleet: object = None  # FleetMonitor, when the background sweep runs
+    recorders: object = None  # RecorderCoordinator shared by all windows (None: one per window)
+    pictures: object = None  # PictureChecker shared by all windows (None: one per window)
     windows: list = field(default_factory=list)
 
     def flagged_tiles(self) -> int:
@@ -93,6 +95,11 @@ def run_wall(args) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("videowall")
     app.setApplicationVersion(__version__)
+    icon = paths.resource("icons", "videowall.png")
+    if icon.is_file():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     app.setQuitOnLastWindowClosed(True)
 
     if getattr(args, "selftest", False):
@@ -151,7 +158,9 @@ def run_wall(args) -> int:
     if str(catalog_path) != settings.catalog_path and not getattr(args, "no_remember_catalog", False):
         settings = replace(settings, catalog_path=str(catalog_path))
 
+    from viewer.ui.picture_checker import PictureChecker
     from viewer.ui.probe_runner import ProbeRunner
+    from viewer.ui.recorders import RecorderCoordinator
     from viewer.ui.wall_window import WallWindow
 
     journal = Journal(paths.journal_path())
@@ -167,6 +176,8 @@ def run_wall(args) -> int:
         health_config=_health_config(engine),
         outages=OutageRecorder(journal, catalog),
         kiosk=kiosk,
+        recorders=RecorderCoordinator(),
+        pictures=PictureChecker(),
     )
     skipped = [w for w in catalog.warnings if "skipped:" in str(w)]
     for issue in skipped:
@@ -228,6 +239,7 @@ def run_wall(args) -> int:
         status_server.stop()
     if services.fleet is not None:
         services.fleet.stop()
+    services.pictures.shutdown()
     services.probes.shutdown()
     engine.release()
     journal.record_event("exit", f"exit code {code}", time.time())

@@ -582,6 +582,9 @@ cameras:
     group: Pompa Air
     low_fps: true                 # optional: a slow camera (1-2 pictures/s); flagged as stalled after 30 s
     stall_timeout_s: 45           # optional: seconds without a new picture before the flag (wins over low_fps)
+    frozen_after_s: 600           # optional: a quiet scene; flag "picture frozen" only after 10 min unchanged
+    blank_after_s: 120            # optional: seconds of a black/grey/one-colour picture before "blank picture"
+    picture_checks: true          # optional: false switches the frozen/blank checks off for this camera
     notes: 1 fps camera over a radio link   # optional: for administrators only
 
   - id: smg-utr-0006

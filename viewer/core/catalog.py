@@ -61,6 +61,7 @@ DISTRICT_KEYS = ("id", "name", "group", "notes")
 CAMERA_KEYS = (
     "id", "name", "district", "url", "substream", "username", "password",
     "group", "enabled", "low_fps", "stall_timeout_s", "notes",
+    "frozen_after_s", "blank_after_s", "picture_checks",
 )  # fmt: skip
 TOUR_KEYS = ("id", "name", "dwell_s", "steps")
 
@@ -443,6 +444,8 @@ class _CatalogBuilder:
         group, notes = e.text("group") or "", e.text("notes") or ""
         enabled, low_fps = e.flag("enabled", True), e.flag("low_fps", False)
         stall_timeout_s = e.seconds("stall_timeout_s")
+        frozen_after_s, blank_after_s = e.seconds("frozen_after_s"), e.seconds("blank_after_s")
+        picture_checks = e.flag("picture_checks", True)
         if stall_timeout_s is None and low_fps:
             stall_timeout_s = LOW_FPS_STALL_TIMEOUT_S
         if ident is None or name is None or district is None or main is None:
@@ -450,6 +453,7 @@ class _CatalogBuilder:
         camera = Camera(
             ident, name, district, main[0], sub[0] if sub else None, username, password,
             group, enabled, stall_timeout_s, notes, SourceRef(file, d.line), low_fps,
+            frozen_after_s, blank_after_s, picture_checks,
         )  # fmt: skip
         self.cameras.append(camera)
         owner = self._url_owner.setdefault(camera.url, camera)

@@ -78,6 +78,10 @@ class Camera:
     notes: str = ""
     source: SourceRef | None = None
     low_fps: bool = False
+    #: Picture checks (seconds): flag a picture unchanged / blank this long. None: the default.
+    frozen_after_s: float | None = None
+    blank_after_s: float | None = None
+    picture_checks: bool = True  # false: never flag frozen/blank pictures of this camera
 
     @property
     def scheme(self) -> str:

@@ -49,3 +49,21 @@ PROBE_RESULT_TIMEOUT_S = 20.0
 HEALTH_TICK_INTERVAL_S = 0.5
 #: How often the app polls libVLC media stats and calls ``FeedHealth.on_stats``.
 STATS_POLL_INTERVAL_S = 1.0
+
+# --- picture checks (frozen image, blank picture) ---------------------------------------
+#: How often each playing tile takes a thumbnail for the picture checks (staggered).
+PICTURE_CHECK_INTERVAL_S = 10.0
+#: The picture has not changed beyond noise for this long: flag "frozen_image". A static
+#: scene (a parking lot at night) needs a longer time per camera, or ``math.inf``.
+FROZEN_IMAGE_AFTER_S = 120.0
+#: The picture has been nearly uniform (black, grey, one colour) this long: "blank_picture".
+BLANK_PICTURE_AFTER_S = 60.0
+#: A picture counts as changed when some cell of the 16x9 fingerprint grid moved its mean
+#: luminance by more than this (levels, 0-255). Sensor/compression noise: ~1-2 levels.
+PICTURE_CHANGE_THRESHOLD_LEVELS = 6.0
+#: A picture is blank when its cell means vary (standard deviation) by at most this many
+#: levels in every colour channel ...
+BLANK_STDDEV_MAX_LEVELS = 5.0
+#: ... ignoring the cells farthest from the typical one, this fraction of them, so that a
+#: burned-in clock or camera name on a black picture still counts as blank.
+BLANK_IGNORED_CELLS_FRACTION = 0.1

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -67,6 +68,9 @@ if TYPE_CHECKING:
     from viewer.core.probe import ProbeResult
 
 log = logging.getLogger(__name__)
+
+#: Flags raised by picture checks while pictures keep coming (the player is not stopped).
+PICTURE_REASONS = frozenset({Reason.FROZEN_IMAGE, Reason.BLANK_PICTURE})
 
 #: Schemes that libVLC plays only with live555 (absent from Debian's build).
 RTSP_SCHEMES = frozenset({"rtsp", "rtsps", "rtspt", "rtspu"})
@@ -144,6 +148,8 @@ class HealthConfig:
     probe_result_timeout_s: float = C.PROBE_RESULT_TIMEOUT_S
     player_supports_rtsp: bool = True
     scheme: str = "http"
+    #: How often a playing feed's picture is checked for frozen/blank (see core/picture.py).
+    picture_check_interval_s: float = C.PICTURE_CHECK_INTERVAL_S
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
@@ -171,9 +177,18 @@ _ACTIVE = frozenset({FeedState.CONNECTING, FeedState.PLAYING, FeedState.STALLED}
 class FeedHealth:
     """Health of one feed. See the module docstring for the transition table."""
 
-    def __init__(self, config: HealthConfig, rng: random.Random, *, label: str = "") -> None:
+    def __init__(
+        self,
+        config: HealthConfig,
+        rng: random.Random,
+        *,
+        label: str = "",
+        probe_allowed: Callable[[float], bool] | None = None,
+    ) -> None:
         self.config = config
         self._rng = rng
+        #: During a network storm only one feed per recorder probes for its return.
+        self._probe_allowed = probe_allowed or (lambda now: True)
         self._label = label or "feed"
         self.state = FeedState.IDLE
         self.flag: Flag | None = None
@@ -228,6 +243,37 @@ class FeedHealth:
         self._probe_sent_at = None
         self._forget_outage()
         return actions
+
+    def picture_problem(self, reason: Reason | None, now: float, since: float | None = None) -> list[Action]:
+        """A picture check's verdict on a feed that plays: ``frozen_image``/``blank_picture``
+        raises (or changes) the flag, None clears a picture flag. The player keeps playing;
+        stalls, failures and the operator's stop take precedence over picture flags."""
+        if self.state is not FeedState.PLAYING:
+            return []
+        flag = self.flag
+        if reason is None:
+            if flag is None or flag.reason not in PICTURE_REASONS:
+                return []
+            log.info("%s: picture changes again (%s cleared)", self._label, flag.reason)
+            self.flag = None
+            self._forget_outage()
+            return [Action(ActionKind.UNFLAG, detail="picture changes again")]
+        detail = "the picture has not changed" if reason is Reason.FROZEN_IMAGE else "the picture is blank"
+        if flag is None:
+            self.flag = Flag(reason, now if since is None else since, detail)
+            log.info("%s: flagged %s (%s)", self._label, reason, detail)
+        elif flag.reason in PICTURE_REASONS and flag.reason is not reason:
+            self.flag = Flag(reason, flag.since, detail)
+        else:
+            return []
+        return [Action(ActionKind.FLAG, reason=reason, detail=detail)]
+
+    def open_started(self, now: float) -> None:
+        """The player really started opening now (after waiting for a recorder slot): the
+        opening timeouts count from here, not from the OPEN decision."""
+        self._opened_at = now
+        self._last_progress_at = None
+        self._last_byte_at = float("-inf")
 
     def carry_flag(self, flag: Flag) -> None:
         """Continue an outage seen earlier, while the camera was off screen (a tour came back
@@ -374,6 +420,9 @@ class FeedHealth:
             and self._next_return_probe_at is not None
             and now >= self._next_return_probe_at
         ):
+            if not self._probe_allowed(now):
+                self._schedule_return_probe(now)  # another feed of this recorder probes for us
+                return []
             return self._probe(now, "return")
         return []
 

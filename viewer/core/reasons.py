@@ -20,6 +20,8 @@ class Reason(str, Enum):
     STALLED = "stalled"  # playing, but no new picture for too long
     ERROR = "error"  # libVLC failed and the probe found nothing more specific
     UNSUPPORTED = "unsupported"  # this libVLC cannot play the scheme (e.g. RTSP without live555)
+    FROZEN_IMAGE = "frozen_image"  # pictures keep coming but show the same image (picture check)
+    BLANK_PICTURE = "blank_picture"  # pictures keep coming but are uniform: black, grey, one colour
 
     def __str__(self) -> str:
         return self.value
@@ -39,4 +41,6 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.STALLED: "stalled / frozen",
     Reason.ERROR: "playback error",
     Reason.UNSUPPORTED: "not supported by this libVLC",
+    Reason.FROZEN_IMAGE: "picture frozen",
+    Reason.BLANK_PICTURE: "blank picture",
 }

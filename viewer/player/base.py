@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Protocol
 
 DEFAULT_NETWORK_CACHING_MS = 300
+#: Size of the thumbnails taken for the picture checks (pixels; 16:9, 4x4 pixels per cell
+#: of the 16x9 fingerprint grid in ``viewer.core.picture``).
+THUMBNAIL_WIDTH_PX = 64
+THUMBNAIL_HEIGHT_PX = 36
 
 
 class PlayerEventKind(str, Enum):
@@ -68,6 +72,12 @@ class FeedPlayer(Protocol):
     def is_playing(self) -> bool: ...
     def video_size(self) -> tuple[int, int]: ...
     def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool: ...
+    def thumbnail(self) -> tuple[int, int, bytes] | None:
+        """The current picture scaled to THUMBNAIL_WIDTH_PX x THUMBNAIL_HEIGHT_PX as
+        ``(width, height, rgb)`` (3 bytes per pixel, row-major), or None when there is no
+        picture (not playing, no video output yet). Blocks until the video output hands over
+        its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU)."""
+        ...
     def release(self) -> None: ...
 
 

@@ -4,21 +4,30 @@ One :class:`VlcEngine` holds the shared ``vlc.Instance``; each tile owns one
 :class:`VlcFeedPlayer` for its whole life (players are reused, never created per retry:
 create/release loops grow RSS). Video goes into the tile's native window handle.
 
-Threading: all methods run on the Qt main thread. libVLC event callbacks run on libVLC
-threads and only call the listener with a :class:`PlayerEvent`; they never call libVLC.
+Threading: all methods run on the Qt main thread, except ``VlcFeedPlayer.thumbnail``, which
+the picture-check thread calls; a per-player lock serialises it with play/stop/release.
+libVLC event callbacks run on libVLC threads and only call the listener with a
+:class:`PlayerEvent`; they never call libVLC.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import logging
 import os
+import shutil
 import sys
+import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from viewer.core.png import PngError, decode_png
 from viewer.player.base import (
+    THUMBNAIL_HEIGHT_PX,
+    THUMBNAIL_WIDTH_PX,
     EngineOptions,
     PlayerEvent,
     PlayerEventKind,
@@ -150,6 +159,18 @@ class VlcEngine:
             self._instance = None
 
 
+def _locked(method):
+    """Serialise a player method with the picture-check thread's ``thumbnail`` calls."""
+
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class VlcFeedPlayer:
     """One reusable libVLC media player rendering into a native window."""
 
@@ -160,6 +181,8 @@ class VlcFeedPlayer:
         self._player.video_set_key_input(False)
         self._media = None
         self._listener: Callable[[PlayerEvent], None] | None = None
+        self._lock = threading.RLock()  # thumbnail() may run on the picture-check thread
+        self._thumb_dir: str | None = None  # made on the first thumbnail, removed on release
         self.generation = 0
         manager = self._player.event_manager()
         for name, kind in _EVENTS.items():
@@ -182,6 +205,7 @@ class VlcFeedPlayer:
         elif sys.platform == "darwin":
             self._player.set_nsobject(int(win_id))
 
+    @_locked
     def play(self, url: str, username: str | None = None, password: str | None = None) -> int:
         self.generation += 1
         media = self._engine._instance.media_new(url_with_credentials(url, username, password))
@@ -194,6 +218,7 @@ class VlcFeedPlayer:
         self._player.play()
         return self.generation
 
+    @_locked
     def stop(self) -> None:
         self.generation += 1  # events of the old media are stale from now on
         self._player.stop()
@@ -218,10 +243,41 @@ class VlcFeedPlayer:
         size = self._player.video_get_size(0)
         return (int(size[0]), int(size[1])) if size else (0, 0)
 
+    @_locked
     def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool:
         """Write the current picture as PNG (libVLC encodes it). True on success."""
         return self._player.video_take_snapshot(0, str(path), width, height) == 0
 
+    @_locked
+    def thumbnail(self) -> tuple[int, int, bytes] | None:
+        """A tiny RGB picture for the picture checks (see ``FeedPlayer.thumbnail``).
+
+        libVLC 3 can only hand a snapshot over as a PNG file: it is written into this
+        player's own temp folder, read back, deleted and decoded with ``viewer.core.png``.
+        libVLC reports success even when no picture came in time, so the file is deleted
+        before and after: a missing file means no picture, a stale one is never read.
+        """
+        if self._thumb_dir is None:
+            self._thumb_dir = tempfile.mkdtemp(prefix="videowall-thumb-")
+        path = os.path.join(self._thumb_dir, "thumb.png")
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+        if not self.snapshot(Path(path), THUMBNAIL_WIDTH_PX, THUMBNAIL_HEIGHT_PX):
+            return None  # no video output
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+            os.remove(path)
+        except OSError:  # no picture in time, or the video output went away meanwhile
+            return None
+        try:
+            image = decode_png(data)
+        except PngError as exc:
+            log.warning("unreadable thumbnail from libVLC: %s", exc)
+            return None
+        return image.width, image.height, image.rgb()
+
+    @_locked
     def release(self) -> None:
         self._listener = None
         manager = self._player.event_manager()
@@ -232,3 +288,6 @@ class VlcFeedPlayer:
         if self._media is not None:
             self._media.release()
             self._media = None
+        if self._thumb_dir is not None:
+            shutil.rmtree(self._thumb_dir, ignore_errors=True)
+            self._thumb_dir = None

@@ -9,6 +9,7 @@ machine's decisions (open, stop, probe, flag). Main thread only.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from viewer.core.catalog import Camera
 from viewer.core.health import Action, ActionKind, FeedHealth, FeedState, Flag, HealthConfig, PlayerEvent
+from viewer.core.picture import PictureCheckConfig, PictureWatch
 from viewer.core.secrets import mask_url
 from viewer.player.base import FeedPlayer, PlayerEventKind
 from viewer.ui.bridge import EventBridge
@@ -34,6 +36,17 @@ _EVENT_MAP = {
     PlayerEventKind.ENDED: PlayerEvent.ENDED,
     PlayerEventKind.STOPPED: PlayerEvent.STOPPED,
 }
+
+
+def picture_config(camera: Camera) -> PictureCheckConfig:
+    """Per-camera thresholds: ``frozen_after_s``/``blank_after_s`` in the catalog override the
+    defaults (a parking lot at night changes little: give it a longer frozen time, or switch
+    the checks off with ``picture_checks: false``)."""
+    if not camera.picture_checks:
+        return PictureCheckConfig(frozen_after_s=math.inf, blank_after_s=math.inf)
+    overrides = {k: v for k, v in (("frozen_after_s", camera.frozen_after_s), ("blank_after_s", camera.blank_after_s))
+                 if v is not None}
+    return PictureCheckConfig(**overrides)
 
 
 class Feed(QObject):
@@ -63,6 +76,9 @@ class Feed(QObject):
         rng,
         clock: Callable[[], float] = time.time,
         known_flag: Callable[[str], Flag | None] | None = None,
+        recorders=None,
+        visible: Callable[[], bool] = lambda: True,
+        pictures=None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,6 +88,18 @@ class Feed(QObject):
         self._rng = rng
         self._clock = clock
         self._known_flag = known_flag or (lambda camera_id: None)
+        if recorders is None:
+            from viewer.ui.recorders import RecorderCoordinator
+
+            recorders = RecorderCoordinator(parent=self)
+        self._recorders = recorders
+        self.visible = visible
+        self._open_pending = False  # waiting for a slot of its recorder
+        self._pictures = pictures  # PictureChecker, or None: no picture checks
+        self._watch = PictureWatch(PictureCheckConfig())
+        self.next_picture_check_at: float | None = None
+        if pictures is not None:
+            pictures.finished.connect(self._on_picture)
         self.camera: Camera | None = None
         self.main_stream = False
         self.health: FeedHealth | None = None
@@ -104,6 +132,7 @@ class Feed(QObject):
             return
         now = self._clock()
         self._stop_health(now)
+        self._recorders.forget(self)
         self.camera = camera
         self.main_stream = main_stream
         if camera is None:
@@ -115,7 +144,11 @@ class Feed(QObject):
         if camera.stall_timeout_s:
             config = replace(config, stall_timeout_s=camera.stall_timeout_s)
         config = replace(config, scheme=camera.scheme)
-        self.health = FeedHealth(config, self._rng, label=camera.id)
+        self.health = FeedHealth(
+            config, self._rng, label=camera.id, probe_allowed=self._recorders.probe_allowed(self)
+        )
+        self._watch = PictureWatch(picture_config(camera))
+        self.next_picture_check_at = None
         carried = self._known_flag(camera.id)
         if carried is not None:  # seen down earlier (e.g. on the tour's last pass): still flagged
             self.health.carry_flag(carried)
@@ -129,11 +162,13 @@ class Feed(QObject):
             self._apply(self.health.reconnect(self._clock()))
 
     def tick(self, now: float) -> None:
-        if self.health is not None:
+        if self.health is not None and not self._open_pending:
             self._apply(self.health.tick(now))
 
     def poll_stats(self, now: float) -> None:
-        if self.health is None or self.health.state in (FeedState.IDLE, FeedState.WAITING, FeedState.FAILED):
+        if self._open_pending or self.health is None or self.health.state in (
+            FeedState.IDLE, FeedState.WAITING, FeedState.FAILED
+        ):
             return
         stats = self.player.stats()
         self._apply(self.health.on_stats(stats.displayed_pictures, stats.read_bytes, now))
@@ -147,7 +182,52 @@ class Feed(QObject):
         self.player.release()
 
     # --- internals ------------------------------------------------------------------
+    def check_picture(self, now: float, first_delay_s: float) -> None:
+        """Take a thumbnail for the frozen/blank checks when one is due (playing feeds only)."""
+        if self._pictures is None or self.health is None or self.health.state is not FeedState.PLAYING:
+            return
+        if self.next_picture_check_at is None:
+            self.next_picture_check_at = now + first_delay_s
+            return
+        if now >= self.next_picture_check_at:
+            self.next_picture_check_at = now + self._base_config.picture_check_interval_s
+            self._pictures.submit(self, self.player, self._generation)
+
+    def _on_picture(self, feed, generation: int, fp) -> None:
+        if feed is not self or fp is None or self.health is None or generation != self._generation:
+            return
+        now = self._clock()
+        problem = self._watch.observe(fp, now)
+        self._apply(self.health.picture_problem(problem, now, self._watch.problem_since))
+
+    def begin_open(self) -> None:
+        """A recorder slot is ours: start the player now (the gate calls this)."""
+        if not self._open_pending or self.health is None or self.camera is None:
+            self._recorders.release(self)
+            return
+        self._open_pending = False
+        self._start_player()
+
+    def recorder_answers(self) -> None:
+        """The recorder of a storm this feed belongs to answers again: reopen without waiting."""
+        if self.health is not None:
+            from viewer.ui.recorders import answer_ok
+
+            self._apply(self.health.on_probe(answer_ok(), self._clock()))
+
+    def _start_player(self) -> None:
+        self._watch.reset()
+        self.next_picture_check_at = None
+        camera = self.camera
+        url = self.url or ""
+        log.info("open %s %s", camera.id, mask_url(url))
+        self._generation = self.player.play(url, camera.username, camera.password)
+        self.health.open_started(self._clock())
+
     def _stop_health(self, now: float) -> None:
+        if self._open_pending:
+            self._open_pending = False
+        self._recorders.cancel(self)
         if self.health is None:
             return
         self.health.stop(now)
@@ -160,12 +240,15 @@ class Feed(QObject):
         if self.health is None or event.generation != self._generation:
             return
         mapped = _EVENT_MAP.get(event.kind)
+        if event.kind in (PlayerEventKind.PLAYING, PlayerEventKind.VOUT, PlayerEventKind.ERROR, PlayerEventKind.ENDED):
+            self._recorders.release(self)  # the recorder answered (or failed): free its slot
         if mapped is not None:
             self._apply(self.health.on_event(mapped, self._clock()))
 
     def _on_probe_finished(self, token, result) -> None:
         if token is not self.health or self.health is None:
             return  # a probe for a camera this tile no longer shows
+        self._recorders.probe_result(self, result)
         self._apply(self.health.on_probe(result, self._clock()))
 
     def _apply(self, actions: list[Action]) -> None:
@@ -179,10 +262,13 @@ class Feed(QObject):
         self._shown_state = state
         for action in actions:
             if action.kind is ActionKind.OPEN:
-                url = self.url or ""
-                log.info("open %s %s", camera.id, mask_url(url))
-                self._generation = self.player.play(url, camera.username, camera.password)
+                if self._recorders.request_open(self, self.url or ""):
+                    self._start_player()
+                else:
+                    self._open_pending = True
             elif action.kind is ActionKind.STOP:
+                self._open_pending = False
+                self._recorders.cancel(self)
                 self.player.stop()
                 self._generation = self.player.generation
             elif action.kind is ActionKind.PROBE:
@@ -198,8 +284,10 @@ class Feed(QObject):
                 elif flag != self._open_flag:
                     self._open_flag = flag
                     self.flag_updated.emit(self, flag)
+                self._recorders.feed_failed(self, flag.reason)
             elif action.kind is ActionKind.UNFLAG:
                 log.info("clear %s", camera.id)
+                self._recorders.feed_recovered(self)
                 self._clear_flag()
         if dirty:
             self.changed.emit()

@@ -42,6 +42,8 @@ REASON_WORDS: dict[Reason, str] = {
     Reason.STALLED: QT_TRANSLATE_NOOP("StatusBoard", "stalled"),
     Reason.ERROR: QT_TRANSLATE_NOOP("StatusBoard", "error"),
     Reason.UNSUPPORTED: QT_TRANSLATE_NOOP("StatusBoard", "unsupported"),
+    Reason.FROZEN_IMAGE: QT_TRANSLATE_NOOP("StatusBoard", "frozen"),
+    Reason.BLANK_PICTURE: QT_TRANSLATE_NOOP("StatusBoard", "blank"),
 }
 
 

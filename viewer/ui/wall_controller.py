@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from viewer.core.catalog import Camera, Catalog
 from viewer.core.constants import HEALTH_TICK_INTERVAL_S, STATS_POLL_INTERVAL_S
 from viewer.core.health import HealthConfig
+from viewer.core.picture import first_check_delay_s
 from viewer.core.views import WallView, district_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
 from viewer.ui.captions import tile_text
@@ -47,6 +48,8 @@ class WallController(QObject):
         health_config: HealthConfig,
         on_feed_created: Callable[[Feed], None] | None = None,
         known_flag: Callable[[str], object] | None = None,
+        recorders=None,
+        pictures=None,
         clock: Callable[[], float] = time.time,
         parent: QObject | None = None,
     ) -> None:
@@ -59,6 +62,17 @@ class WallController(QObject):
         self.clock = clock
         self._on_feed_created = on_feed_created
         self._known_flag = known_flag or (lambda camera_id: None)
+        if recorders is None:
+            from viewer.ui.recorders import RecorderCoordinator
+
+            recorders = RecorderCoordinator(parent=self)
+        self.recorders = recorders
+        self._own_pictures = pictures is None
+        if pictures is None:
+            from viewer.ui.picture_checker import PictureChecker
+
+            pictures = PictureChecker(self)
+        self.pictures = pictures
         self._rng = random.Random()
         self.feeds: list[Feed] = []  # pool, parallel to grid.tiles
         self.slots: list[int] = []
@@ -233,6 +247,8 @@ class WallController(QObject):
     def close(self) -> None:
         for timer in self._timers:
             timer.stop()
+        if self._own_pictures:
+            self.pictures.shutdown()
         for feed in self.feeds:
             feed.close()
         self.feeds.clear()
@@ -250,7 +266,8 @@ class WallController(QObject):
         tile = self.grid.new_tile()
         player = self.engine.new_player()
         player.set_window(tile.surface.window_handle())
-        feed = Feed(player, self.probes, self.health_config, self._rng, self.clock, self._known_flag, self)
+        feed = Feed(player, self.probes, self.health_config, self._rng, self.clock, self._known_flag,
+                    self.recorders, tile.isVisible, self.pictures, self)
         feed.changed.connect(lambda i=tile.index: self._feed_changed(i))
         self.feeds.append(feed)
         if self._on_feed_created is not None:
@@ -291,6 +308,10 @@ class WallController(QObject):
         now = self.clock()
         for feed in self.running_feeds():
             feed.tick(now)
+        count = len(self.slots)
+        for position, index in enumerate(self.slots):  # staggered frozen/blank picture checks
+            delay = first_check_delay_s(position, count, self.health_config.picture_check_interval_s)
+            self.feeds[index].check_picture(now, delay)
 
     def _poll_stats(self) -> None:
         now = self.clock()

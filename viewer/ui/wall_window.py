@@ -54,6 +54,8 @@ class WallWindow(QMainWindow):
             services.health_config,
             on_feed_created=services.attach_feed,
             known_flag=services.outages.known_flag,
+            recorders=services.recorders,
+            pictures=services.pictures,
             parent=self,
         )
         self.tour = TourController(
@@ -181,6 +183,7 @@ class WallWindow(QMainWindow):
         self.controller.feeds_changed.connect(self._update_status)
         self.controller.feeds_changed.connect(self.flag_panel.refresh)
         self.controller.tile_created.connect(self._connect_tile)
+        self.controller.recorders.storms_changed.connect(self._update_status)
         self.flag_panel.jump_requested.connect(self._jump_to)
         self.tour.status_changed.connect(self._tour_status)
 
@@ -397,11 +400,16 @@ class WallWindow(QMainWindow):
         else:
             page = view.name or self.tr("custom view")
         self.page_label.setText(f"  {page}  ")
-        self.status_label.setText(
-            self.tr("{n} cameras · {playing} playing · {flagged} flagged").format(
-                n=len(feeds), playing=sum(1 for f in feeds if f.state.value == "playing"), flagged=flagged
-            )
+        text = self.tr("{n} cameras · {playing} playing · {flagged} flagged").format(
+            n=len(feeds), playing=sum(1 for f in feeds if f.state.value == "playing"), flagged=flagged
         )
+        storms = self.controller.recorders.current_storms()
+        if storms:
+            names = {d.id: d.name for d in self.services.catalog.districts}
+            text = f"⚠ {self.controller.recorders.storms.summary(storms[0], names)}" + (
+                self.tr(" (+{n} more outages)").format(n=len(storms) - 1) if len(storms) > 1 else ""
+            ) + " · " + text
+        self.status_label.setText(text)
         self.status_label.setStyleSheet("color: #d01010; font-weight: bold;" if flagged else "")
 
     def restore_geometry(self, data: str) -> None:

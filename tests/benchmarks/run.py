@@ -148,6 +148,23 @@ class Suite:
                         f"{result['threads_end']}"))
 
 
+    def recovery(self) -> None:
+        result = run_child("tests.benchmarks.wall_child", "recovery", "--clip", self.clip,
+                           "--repeat", "5" if self.quick else "20", "--max-freeze", "10" if self.quick else "25",
+                           "--cycles", "20" if self.quick else "100", timeout_s=3600)
+        self.raw["recovery"] = result
+        returns = result["return_s"]
+        self.add(Figure("server return → pictures (median)", median(returns), "s", "<= 3",
+                        f"worst {max(returns):.2f} s over {len(returns)} random freeze lengths"))
+        self.add(Figure("server return → pictures (worst)", max(returns), "s", "<= 3"))
+        self.add(Figure("page-up, 16 tiles, server answering after 1.5 s", result["slow_page_up_s"], "s", "",
+                        f"player teardowns: {result['slow_teardowns']}"))
+        cycles = "20" if self.quick else "100"
+        self.add(Figure(f"RSS after {cycles} kill/restart cycles of 4 feeds ÷ after the first",
+                        result["rss_last"] / result["rss_first"], "×", "<= 1.05",
+                        f"{result['rss_first']:.0f} → {result['rss_last']:.0f} MiB"))
+
+
 def write_docs(suite: Suite, info: dict, quick: bool) -> None:
     DOCS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y-%m-%d %H:%M %Z")
@@ -178,17 +195,17 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
-                        choices=["wall", "search", "faults", "lag", "tour", "soak"])
+                        choices=["wall", "search", "faults", "lag", "tour", "soak", "recovery"])
     args = parser.parse_args()
     xvfb = start_xvfb()
     clip = clip_640x360()
     try:
-        with Child("tests.benchmarks.sim_child", "--count", "32", "--clip", str(clip)) as sim, \
+        with Child("tests.support.sim_child", "--count", "32", "--clip", str(clip)) as sim, \
                 tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             handle.write(json.dumps(sim.read(30)["urls"]))
             handle.flush()
             suite = Suite(args.quick, Path(handle.name), clip)
-            for name in args.only or ["wall", "search", "faults", "lag", "tour", "soak"]:
+            for name in args.only or ["wall", "search", "faults", "lag", "tour", "soak", "recovery"]:
                 print(f"[{name}]", flush=True)
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()
         Path(handle.name).unlink(missing_ok=True)

@@ -51,6 +51,7 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     for d, durls in districts.items():
         for i, url in enumerate(durls):
             lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'}}")
+    tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "catalog.yaml"
     path.write_text("\n".join(lines) + "\n" + tours, encoding="utf-8")
     catalog = load_catalog(path)
@@ -237,9 +238,75 @@ def mode_soak(app, args, tmp: Path) -> None:
     services.probes.shutdown()
 
 
+def mode_recovery(app, args, tmp: Path) -> None:
+    """Server return → pictures over random freeze lengths; slow-server page-up; kill/restart RSS."""
+    import random
+    import signal as sig
+
+    from tests.support.stream_server import StreamServer
+
+    def playing(feed) -> bool:
+        return feed.state.value == "playing" and feed.flag is None
+
+    rng = random.Random(7)
+    returns = []
+    server = StreamServer(args.clip, 1)
+    server.start()
+    window, services = build_wall(server.urls, tmp / "a")
+    window.controller.show_view(window.controller.district_view("d1", 0, "1x1"))
+    feed = window.controller.feed_at(0)
+    for _ in range(args.repeat):
+        wait(app, lambda: playing(feed), 60)
+        server.signal(sig.SIGSTOP)
+        wait(app, lambda: feed.flag is not None, 30)
+        frozen_s = rng.uniform(1.0, args.max_freeze)
+        wait(app, lambda: False, frozen_s)  # the outage lasts this long
+        server.signal(sig.SIGCONT)
+        took = wait(app, lambda: playing(feed), 90)
+        returns.append(took if took is not None else float("inf"))
+    window.allow_exit()
+    window.close()
+    services.probes.shutdown()
+    server.stop()
+
+    slow = StreamServer(args.clip, 16, "--behaviour", "slow", "--delay", "1.5")
+    slow.start()
+    window, services = build_wall(slow.urls, tmp / "b")
+    window.controller.show_view(window.controller.district_view("d1", 0, "4x4"))
+    feeds = window.controller.active_feeds()
+    page_up = wait(app, lambda: all(f.state.value == "playing" for f in feeds), 60)
+    teardowns = sum(f.player.generation - 1 for f in feeds)
+    window.allow_exit()
+    window.close()
+    services.probes.shutdown()
+    slow.stop()
+
+    server = StreamServer(args.clip, 4)
+    server.start()
+    window, services = build_wall(server.urls, tmp / "c")
+    window.controller.show_view(window.controller.district_view("d1", 0, "2x2"))
+    feeds = window.controller.active_feeds()
+    rss = []
+    for _cycle in range(args.cycles):
+        wait(app, lambda: all(playing(f) for f in feeds), 90)
+        rss.append(rss_mib(PID))
+        server.kill()
+        wait(app, lambda: all(f.flag is not None for f in feeds), 30)
+        server.start()
+    wait(app, lambda: all(playing(f) for f in feeds), 90)
+    rss.append(rss_mib(PID))
+    emit(mode="recovery", return_s=returns, slow_page_up_s=page_up, slow_teardowns=teardowns,
+         rss_first=rss[0], rss_last=rss[-1], rss_series=rss[:: max(1, len(rss) // 10)], threads=thread_count(PID))
+    window.allow_exit()
+    window.close()
+    services.probes.shutdown()
+    server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["play", "fault", "tour", "soak"])
+    parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery"])
+    parser.add_argument("--max-freeze", type=float, default=20.0)
     parser.add_argument("--urls")
     parser.add_argument("--clip")
     parser.add_argument("--tiles", type=int, default=16)
@@ -259,7 +326,9 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIDEOWALL_HOME"] = tmp
-        {"play": mode_play, "fault": mode_fault, "tour": mode_tour, "soak": mode_soak}[args.mode](app, args, Path(tmp))
+        modes = {"play": mode_play, "fault": mode_fault, "tour": mode_tour, "soak": mode_soak,
+                 "recovery": mode_recovery}
+        modes[args.mode](app, args, Path(tmp))
     del app
 
 

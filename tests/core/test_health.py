@@ -489,3 +489,34 @@ def test_carried_flag_keeps_its_since_until_pictures_clear_it():
     h2.start(500.0)
     assert [a.kind for a in h2.on_event(PlayerEvent.VOUT, 501.0)] == [ActionKind.UNFLAG]
     assert h2.flag is None
+
+
+def test_storm_members_hold_their_retries_until_the_backoff_reaches_its_cap():
+    import random
+
+    from viewer.core.health import ActionKind, FeedHealth, HealthConfig, PlayerEvent
+    from viewer.core.probe import ProbeResult
+    from viewer.core.reasons import Reason
+
+    in_storm = [True]
+    h = FeedHealth(HealthConfig(backoff_base_s=1.0, backoff_cap_s=8.0), random.Random(5),
+                   hold_retry=lambda now: in_storm[0])
+    h.start(0.0)
+    h.on_event(PlayerEvent.ERROR, 0.1)
+    h.on_probe(ProbeResult(Reason.REFUSED, 1.0, "refused"), 0.2)
+    opens_at = []
+    t = 0.2
+    while t < 120 and len(opens_at) < 2:
+        t += 0.25
+        if ActionKind.OPEN in [a.kind for a in h.tick(t)]:
+            opens_at.append(t)
+            h.on_event(PlayerEvent.ERROR, t)
+    # held: no retry until the backoff has grown to its cap (attempts >= 4 for base 1, cap 8)
+    assert opens_at and h.attempts >= 4
+    in_storm[0] = False
+    start = t
+    while t < start + 20:
+        t += 0.25
+        if ActionKind.OPEN in [a.kind for a in h.tick(t)]:
+            break
+    assert t < start + 20  # out of the storm it retries on its own again

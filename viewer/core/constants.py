@@ -37,7 +37,7 @@ STABLE_PLAY_RESET_S = 10.0
 
 # --- probes ----------------------------------------------------------------------------
 #: While waiting to retry a camera the probe found down, probe it this often ...
-RETURN_PROBE_INTERVAL_S = 3.0
+RETURN_PROBE_INTERVAL_S = 1.5
 #: ... jittered by this fraction either way (0.3 = ±30 %), so feeds do not probe in step.
 RETURN_PROBE_JITTER_FRACTION = 0.3
 #: A requested probe that has not reported back after this long is forgotten (a lost

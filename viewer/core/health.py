@@ -184,11 +184,16 @@ class FeedHealth:
         *,
         label: str = "",
         probe_allowed: Callable[[float], bool] | None = None,
+        hold_retry: Callable[[float], bool] | None = None,
     ) -> None:
         self.config = config
         self._rng = rng
         #: During a network storm only one feed per recorder probes for its return.
         self._probe_allowed = probe_allowed or (lambda now: True)
+        #: During a network storm members do not retry on their own: the storm's one prober
+        #: watches the recorder and a staggered wave reopens them (they still retry at the
+        #: backoff, which grows to its cap, in case the wave never comes).
+        self._hold_retry = hold_retry or (lambda now: False)
         self._label = label or "feed"
         self.state = FeedState.IDLE
         self.flag: Flag | None = None
@@ -413,6 +418,9 @@ class FeedHealth:
 
     def _check_waiting(self, now: float) -> list[Action]:
         if self.next_retry_at is not None and now >= self.next_retry_at:
+            if self._hold_retry(now) and self.attempts < self._max_held_attempts():
+                self._schedule_retry(now)
+                return []
             return self._open(now, f"retry {self.attempts}")
         if (
             self.state is FeedState.WAITING
@@ -471,6 +479,14 @@ class FeedHealth:
         self.next_retry_at = now + delay_s
         self._schedule_return_probe(now)
         log.debug("%s: retry %d in %.1f s", self._label, self.attempts, delay_s)
+
+    def _max_held_attempts(self) -> int:
+        """Attempts after which the backoff sits at its cap: then retry even in a storm."""
+        cfg = self.config
+        n = 0
+        while cfg.backoff_base_s * 2**n < cfg.backoff_cap_s:
+            n += 1
+        return n + 1
 
     def _schedule_return_probe(self, now: float) -> None:
         cfg = self.config

@@ -40,8 +40,11 @@ class CameraSimulator:
     """Fake cameras on ``host`` (127.0.0.1 by default). Use as a context manager or call
     ``start``/``stop``. Cameras may be added before or after ``start``."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", ports_by_scheme: dict[str, int] | None = None) -> None:
+        """``ports_by_scheme`` fixes the shared port of a scheme (e.g. ``{"http": 8081}``), so a
+        restarted simulator process comes back where its cameras were; default: ephemeral."""
         self.host = host
+        self._fixed_ports = dict(ports_by_scheme or {})
         self._ctx = SimContext()
         self._shared: dict[str, Endpoint] = {}
         self._states: dict[str, CameraState] = {}  # by URL
@@ -159,7 +162,7 @@ class CameraSimulator:
             else:
                 endpoint = self._shared.get(scheme)
                 if endpoint is None:
-                    sock = ports.listen_socket(self.host)
+                    sock = ports.listen_socket(self.host, self._fixed_ports.get(scheme, 0))
                     endpoint = Endpoint(scheme, sock.getsockname()[1], own=False, sock=sock)
                     self._shared[scheme] = endpoint
                 if path in endpoint.cameras:

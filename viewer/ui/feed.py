@@ -145,7 +145,8 @@ class Feed(QObject):
             config = replace(config, stall_timeout_s=camera.stall_timeout_s)
         config = replace(config, scheme=camera.scheme)
         self.health = FeedHealth(
-            config, self._rng, label=camera.id, probe_allowed=self._recorders.probe_allowed(self)
+            config, self._rng, label=camera.id, probe_allowed=self._recorders.probe_allowed(self),
+            hold_retry=self._recorders.hold_retry(self),
         )
         self._watch = PictureWatch(picture_config(camera))
         self.next_picture_check_at = None

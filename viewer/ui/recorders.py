@@ -95,6 +95,10 @@ class RecorderCoordinator(QObject):
 
         return allowed
 
+    def hold_retry(self, feed) -> Callable[[float], bool]:
+        """Members of a storm wait for the storm's wave instead of retrying on their own."""
+        return lambda _now: self.storms.storm_of(feed) is not None
+
     def probe_result(self, feed, result: ProbeResult) -> None:
         """A storm member's probe got an answer: the recorder is back; reopen the others in a wave."""
         ended = self.storms.probe_result(feed, result.reason, self.clock())

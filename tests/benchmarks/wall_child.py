@@ -138,7 +138,12 @@ def mode_play(app, args, tmp: Path) -> None:
         flappers = [sim.add_http(SimCamera(f"/flap{i}", Behaviour.FLAPPING, clip=Path(args.clip), period_s=2.0))
                     for i in range(args.flapping)]
         urls = urls[: args.tiles - args.flapping] + flappers
-    window, services = build_wall(urls, tmp, extra)
+    health = None
+    if args.no_picture_checks:
+        from viewer.core.health import HealthConfig
+
+        health = HealthConfig(picture_check_interval_s=1e9, player_supports_rtsp=False)
+    window, services = build_wall(urls, tmp, extra, health=health)
     wait(app, lambda: window.isVisible(), 5)
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     healthy = len(urls) - args.flapping
@@ -151,8 +156,10 @@ def mode_play(app, args, tmp: Path) -> None:
     while time.monotonic() < warm_end:
         app.processEvents()
         time.sleep(0.005)
+    before = sum(f.player.stats().displayed_pictures for f in window.controller.active_feeds())
     result = measure_lag(app, args.window)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
+    result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
     emit(mode="play", tiles=len(urls), layout=args.layout, vout_all_s=first, pictures_all_s=pictures,
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
@@ -303,9 +310,48 @@ def mode_recovery(app, args, tmp: Path) -> None:
     server.stop()
 
 
+def mode_longsoak(app, args, tmp: Path) -> None:
+    """A 4×4 wall touring two districts, with 2 flapping feeds, for ``--minutes``: RSS,
+    threads, open fds and event-loop lag sampled once a minute."""
+    from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+
+    urls = json.loads(Path(args.urls).read_text())
+    sim = CameraSimulator()
+    sim.start()
+    flappers = [sim.add_http(SimCamera(f"/flap{i}", Behaviour.FLAPPING, clip=Path(args.clip), period_s=20.0))
+                for i in range(2)]
+    d1 = urls[:15] + flappers[:1]
+    d2 = urls[16:31] + flappers[1:]
+    tours = f"tours:\n  - {{id: t, name: T, dwell_s: {args.dwell}, steps: [d1, d2]}}\n"
+    window, services = build_wall(d1, tmp, {"d2": d2}, tours=tours)
+    window.controller.show_view(window.controller.district_view("d1", 0, "4x4"))
+    window.start_tour("t")
+    samples = []
+    start = time.monotonic()
+    minute = 0
+    while time.monotonic() - start < args.minutes * 60:
+        lag = measure_lag(app, 60.0)
+        minute += 1
+        sample = {"minute": minute, "rss_mib": round(rss_mib(PID), 1), "threads": thread_count(PID),
+                  "fds": fd_count(PID), "lag_p99_ms": round(lag["lag_p99_ms"], 1),
+                  "cpu_percent": round(lag["cpu_percent"], 1)}
+        samples.append(sample)
+        print(json.dumps({"sample": sample}), file=sys.stderr, flush=True)
+    warm = samples[min(len(samples) - 1, args.warm_minutes)]
+    emit(mode="longsoak", minutes=args.minutes, samples=samples, rss_growth=samples[-1]["rss_mib"] / warm["rss_mib"],
+         warm_minute=warm["minute"])
+    window.allow_exit()
+    window.close()
+    services.probes.shutdown()
+    sim.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery"])
+    parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery", "longsoak"])
+    parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--no-picture-checks", action="store_true")
+    parser.add_argument("--warm-minutes", type=int, default=5)
     parser.add_argument("--max-freeze", type=float, default=20.0)
     parser.add_argument("--urls")
     parser.add_argument("--clip")
@@ -327,7 +373,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIDEOWALL_HOME"] = tmp
         modes = {"play": mode_play, "fault": mode_fault, "tour": mode_tour, "soak": mode_soak,
-                 "recovery": mode_recovery}
+                 "recovery": mode_recovery, "longsoak": mode_longsoak}
         modes[args.mode](app, args, Path(tmp))
     del app
 

@@ -66,10 +66,12 @@ class Services:
         QMessageBox.information(parent, title, text)
 
     def show_about(self) -> None:
+        from PySide6.QtCore import QCoreApplication
+
         from viewer.ui.about import about_text
 
         parent = self.windows[0] if self.windows else None
-        self.inform(parent, "About videowall", about_text(self.engine.version))
+        self.inform(parent, QCoreApplication.translate("App", "About videowall"), about_text(self.engine.version))
 
 
 def _health_config(engine) -> HealthConfig:
@@ -93,6 +95,9 @@ def run_wall(args) -> int:
     from viewer.player.base import EngineOptions, PlayerUnavailable, create_engine
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from viewer.ui.i18n import install_translators
+
+    install_translators(app, getattr(args, "lang", None) or settings.language)
     app.setApplicationName("videowall")
     app.setApplicationVersion(__version__)
     icon = paths.resource("icons", "videowall.png")
@@ -138,7 +143,9 @@ def run_wall(args) -> int:
             problem = str(exc)
             log.error("catalog %s has errors:\n%s", catalog_path, problem)
     elif getattr(args, "catalog", None):
-        problem = f"{args.catalog}: no such file"
+        from PySide6.QtCore import QCoreApplication
+
+        problem = QCoreApplication.translate("App", "{path}: no such file").format(path=args.catalog)
     if catalog is None and kiosk:
         # No dialog on an unattended wall: say it in the log and retry later (the supervisor
         # or the admin fixes the file); exit non-zero so a supervisor restarts us with backoff.
@@ -220,9 +227,10 @@ def run_wall(args) -> int:
     elif args.fullscreen:
         window.toggle_fullscreen()
     if skipped:
-        window.statusBar().showMessage(
-            f"Catalog: {len(skipped)} broken entries skipped (see the log): {skipped[0]}", 60_000
-        )
+        from PySide6.QtCore import QCoreApplication
+
+        skipped_text = QCoreApplication.translate("App", "Catalog: {n} broken entries skipped (see the log): {first}")
+        window.statusBar().showMessage(skipped_text.format(n=len(skipped), first=skipped[0]), 60_000)
     instance.activated.connect(lambda _argv: _come_forward(services))
     follow_screens(app, services)
 

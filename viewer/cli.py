@@ -48,6 +48,8 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kiosk", action="store_true", default=None,
                         help="unattended wall: fullscreen, no window chrome, no dialogs, protected exit")
     parser.add_argument("--screen", type=int, metavar="N", help="put the wall on monitor N (0 = primary)")
+    parser.add_argument("--lang", choices=("id", "en"),
+                        help="language: id (Bahasa Indonesia) or en (default: the 'language' setting, else the system)")
     parser.add_argument("--network-caching-ms", type=int, metavar="MS", help="libVLC network caching")
     parser.add_argument("--rtsp-tcp", action="store_true", default=None, help="RTSP over TCP (interleaved)")
     parser.add_argument("--status-port", type=int, metavar="PORT",

@@ -32,6 +32,7 @@ def register(subparsers) -> None:
     parser.add_argument("--layout", default=DEMO_LAYOUT, help=f"wall layout (default {DEMO_LAYOUT})")
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--screen", type=int, metavar="N")
+    parser.add_argument("--lang", choices=["id", "en"], help="Bahasa Indonesia or English (default: system)")
     parser.add_argument("--debug", action="store_true")
     parser.set_defaults(func=run)
 
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         wall_args += ["--screen", str(args.screen)]
     if args.debug:
         wall_args.append("--debug")
+    if args.lang:
+        wall_args += ["--lang", args.lang]
     try:
         return run_wall(wall_parser().parse_args(wall_args))
     finally:

@@ -418,8 +418,10 @@ class FeedHealth:
 
     def _check_waiting(self, now: float) -> list[Action]:
         if self.next_retry_at is not None and now >= self.next_retry_at:
-            if self._hold_retry(now) and self.attempts < self._max_held_attempts():
-                self._schedule_retry(now)
+            if self._hold_retry(now):
+                # A storm member: the storm's prober watches the recorder and a staggered wave
+                # reopens us; retry on our own only after a whole backoff cap, in case it never comes.
+                self.next_retry_at = now + self.config.backoff_cap_s
                 return []
             return self._open(now, f"retry {self.attempts}")
         if (
@@ -480,13 +482,6 @@ class FeedHealth:
         self._schedule_return_probe(now)
         log.debug("%s: retry %d in %.1f s", self._label, self.attempts, delay_s)
 
-    def _max_held_attempts(self) -> int:
-        """Attempts after which the backoff sits at its cap: then retry even in a storm."""
-        cfg = self.config
-        n = 0
-        while cfg.backoff_base_s * 2**n < cfg.backoff_cap_s:
-            n += 1
-        return n + 1
 
     def _schedule_return_probe(self, now: float) -> None:
         cfg = self.config

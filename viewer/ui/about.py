@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import platform
 
+from PySide6.QtCore import QCoreApplication
+
 from viewer import __version__
 
 
@@ -14,11 +16,13 @@ def about_text(libvlc_version: str) -> str:
 
         qt = f"PySide6 {pyside}, Qt {qVersion()}"
     except ImportError:
-        qt = "Qt unavailable"
+        qt = QCoreApplication.translate("About", "Qt unavailable")
     return (
         f"videowall {__version__}\n"
         f"libVLC {libvlc_version}\n{qt}\nPython {platform.python_version()}\n\n"
+    ) + QCoreApplication.translate(
+        "About",
         "videowall is free software (GPL-3.0-or-later).\n"
         "It uses libVLC (LGPL-2.1-or-later, videolan.org) and Qt for Python "
-        "(LGPL-3.0, qt.io); their licence texts ship in the installer's licenses folder."
+        "(LGPL-3.0, qt.io); their licence texts ship in the installer's licenses folder.",
     )

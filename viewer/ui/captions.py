@@ -8,25 +8,31 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication
 
 from viewer.core.health import FeedState
-from viewer.core.reasons import REASON_TEXT, Reason
+from viewer.core.reasons import Reason
+from viewer.ui import reason_strings
 
 
 def tr(text: str) -> str:
+    """Translate in the "Caption" context (literals below call ``translate`` so lupdate sees them)."""
     return QCoreApplication.translate("Caption", text)
 
 
+translate = QCoreApplication.translate
+
+
 def reason_text(reason: Reason) -> str:
-    return tr(REASON_TEXT.get(reason, reason.value))
+    """The reason's REASON_TEXT in the installed language (context "Reason")."""
+    return reason_strings.reason_text(reason)
 
 
 def since_text(since: float, now: float) -> str:
     clock = time.strftime("%H:%M:%S", time.localtime(since))
     minutes = int(max(0.0, now - since) // 60)
     if minutes < 1:
-        return tr("since {clock}").format(clock=clock)
+        return translate("Caption", "since {clock}").format(clock=clock)
     if minutes < 120:
-        return tr("since {clock} ({minutes} min)").format(clock=clock, minutes=minutes)
-    return tr("since {clock} ({hours} h)").format(clock=clock, hours=minutes // 60)
+        return translate("Caption", "since {clock} ({minutes} min)").format(clock=clock, minutes=minutes)
+    return translate("Caption", "since {clock} ({hours} h)").format(clock=clock, hours=minutes // 60)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ def tile_text(feed, district_name: str, now: float) -> TileText:
     """What the tile showing ``feed`` says. The reason comes first: it is what matters."""
     camera = feed.camera
     if camera is None:
-        return TileText(tr("empty"), "", "empty", tr("drag a camera here"))
+        return TileText(translate("Caption", "empty"), "", "empty", translate("Caption", "drag a camera here"))
     where = f"{camera.name} · {district_name}"
     tooltip = f"{camera.id}\n{camera.name}\n{district_name}" + (f"\n{camera.group}" if camera.group else "")
     flag = feed.flag
@@ -55,6 +61,7 @@ def tile_text(feed, district_name: str, now: float) -> TileText:
             message += f"\n{flag.detail}"
         return TileText(f"⚠ {reason} · {where} · {since}", tooltip, "flagged", message)
     if feed.state is FeedState.PLAYING:
-        stream = tr("main stream") if feed.main_stream else ""
+        stream = translate("Caption", "main stream") if feed.main_stream else ""
         return TileText(f"{where} {stream}".rstrip(), tooltip, "playing")
-    return TileText(f"{where} — {tr('connecting…')}", tooltip, "connecting", tr("connecting…"))
+    connecting = translate("Caption", "connecting…")
+    return TileText(f"{where} — {connecting}", tooltip, "connecting", connecting)

@@ -216,12 +216,12 @@ class Feed(QObject):
 
             self._apply(self.health.on_probe(answer_ok(), self._clock()))
 
-    def _start_player(self) -> None:
+    def _start_player(self, why: str = "") -> None:
         self._watch.reset()
         self.next_picture_check_at = None
         camera = self.camera
         url = self.url or ""
-        log.info("open %s %s", camera.id, mask_url(url))
+        log.info("open %s %s%s", camera.id, mask_url(url), f" ({why})" if why else "")
         self._generation = self.player.play(url, camera.username, camera.password)
         self.health.open_started(self._clock())
 
@@ -264,7 +264,7 @@ class Feed(QObject):
         for action in actions:
             if action.kind is ActionKind.OPEN:
                 if self._recorders.request_open(self, self.url or ""):
-                    self._start_player()
+                    self._start_player(action.detail)
                 else:
                     self._open_pending = True
             elif action.kind is ActionKind.STOP:

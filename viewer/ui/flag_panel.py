@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -40,7 +40,13 @@ class _SortItem(QTableWidgetItem):
 class FlagPanel(QWidget):
     jump_requested = Signal(object, int)  # (WallWindow, tile index)
 
-    COLUMNS = ("Camera", "District", "Reason", "Since", "Duration")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("FlagPanel", "Camera"),
+        QT_TRANSLATE_NOOP("FlagPanel", "District"),
+        QT_TRANSLATE_NOOP("FlagPanel", "Reason"),
+        QT_TRANSLATE_NOOP("FlagPanel", "Since"),
+        QT_TRANSLATE_NOOP("FlagPanel", "Duration"),
+    )
 
     def __init__(self, services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +74,10 @@ class FlagPanel(QWidget):
         self._timer.setInterval(REFRESH_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
+
+    def stop(self) -> None:
+        """The window closes: no more refreshes."""
+        self._timer.stop()
 
     def flagged(self) -> list[tuple[object, int, object]]:
         """(window, tile index, feed) for every flagged feed on screen."""

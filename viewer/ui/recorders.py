@@ -43,6 +43,7 @@ class RecorderCoordinator(QObject):
         self._pump_timer.setSingleShot(True)
         self._pump_timer.timeout.connect(self.pump)
         self._storm_count = 0
+        self._wave_at: dict[object, float] = {}  # storm members waiting for their turn in a reopen wave
 
     # --- open slots -----------------------------------------------------------------
     def request_open(self, feed, url: str) -> bool:
@@ -85,19 +86,33 @@ class RecorderCoordinator(QObject):
         self._storms_maybe_changed()
 
     def forget(self, feed) -> None:
+        self._wave_at.pop(feed, None)
         self.storms.forget(feed, self.clock())
         self._storms_maybe_changed()
 
     def probe_allowed(self, feed) -> Callable[[float], bool]:
         def allowed(_now: float) -> bool:
             camera = feed.camera
-            return True if camera is None else self.storms.probe_owner(feed, camera.host, self.clock())
+            if camera is None:
+                return True
+            if self._waiting_for_wave(feed):
+                return False  # the wave reopens it: no probe of its own meanwhile
+            return self.storms.probe_owner(feed, camera.host, self.clock())
 
         return allowed
 
     def hold_retry(self, feed) -> Callable[[float], bool]:
         """Members of a storm wait for the storm's wave instead of retrying on their own."""
-        return lambda _now: self.storms.storm_of(feed) is not None
+        return lambda _now: self.storms.storm_of(feed) is not None or self._waiting_for_wave(feed)
+
+    def _waiting_for_wave(self, feed) -> bool:
+        at = self._wave_at.get(feed)
+        if at is None:
+            return False
+        if self.clock() >= at:
+            del self._wave_at[feed]
+            return False
+        return True
 
     def probe_result(self, feed, result: ProbeResult) -> None:
         """A storm member's probe got an answer: the recorder is back; reopen the others in a wave."""
@@ -108,8 +123,13 @@ class RecorderCoordinator(QObject):
         others.sort(key=lambda f: not f.visible())  # visible tiles first
         start = self.clock()
         for member, at in self.storms.reopen_wave(ended.host, others, start).items():
-            QTimer.singleShot(int((at - start) * 1000), lambda m=member: m.recorder_answers())
+            self._wave_at[member] = at
+            QTimer.singleShot(int((at - start) * 1000), lambda m=member: self._wave_reaches(m))
         self._storms_maybe_changed()
+
+    def _wave_reaches(self, feed) -> None:
+        self._wave_at.pop(feed, None)
+        feed.recorder_answers()
 
     def current_storms(self):
         return self.storms.storms(self.clock())

@@ -252,6 +252,8 @@ class WallController(QObject):
         for feed in self.feeds:
             feed.close()
         self.feeds.clear()
+        self.slots = []
+        self._preroll = None
 
     # --- internals ------------------------------------------------------------------
     def _camera(self, camera_id: str | None) -> Camera | None:

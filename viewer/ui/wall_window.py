@@ -25,6 +25,7 @@ from viewer.core.secrets import mask_url
 from viewer.core.tour import BUILTIN_TOUR_ID
 from viewer.ui.flag_panel import FlagPanel
 from viewer.ui.navigator import Navigator
+from viewer.ui.reason_strings import reason_text, state_text, storm_text
 from viewer.ui.status_board import StatusBoard
 from viewer.ui.tour_controller import TourController
 from viewer.ui.wall_controller import WallController
@@ -251,14 +252,15 @@ class WallWindow(QMainWindow):
             cam = feed.camera
             flag = feed.flag
             lines = [
-                f"{self.tr('Camera')}: {cam.id} — {cam.name}",
-                f"{self.tr('District')}: {cam.district}",
-                f"{self.tr('Group')}: {cam.group or '-'}",
-                f"{self.tr('Stream')}: {mask_url(feed.url or '')}",
-                f"{self.tr('State')}: {feed.state.value}",
+                self.tr("Camera: {id} — {name}").format(id=cam.id, name=cam.name),
+                self.tr("District: {district}").format(district=cam.district),
+                self.tr("Group: {group}").format(group=cam.group or "-"),
+                self.tr("Stream: {url}").format(url=mask_url(feed.url or "")),
+                self.tr("State: {state}").format(state=state_text(feed.state)),
             ]
             if flag is not None:
-                lines.append(f"{self.tr('Flag')}: {flag.reason.value} {flag.detail}")
+                flag_line = self.tr("Flag: {reason} {detail}")
+                lines.append(flag_line.format(reason=reason_text(flag.reason), detail=flag.detail))
             self.services.inform(self, self.tr("Camera details"), "\n".join(lines))
 
     def _jump_to(self, window, position: int) -> None:
@@ -365,8 +367,11 @@ class WallWindow(QMainWindow):
             target = self.services.catalog.district(pos.target).name
         except KeyError:
             target = pos.target.removeprefix("view:")
+        name = self.tour.tour_name
+        if self.tour.schedule is not None and self.tour.schedule.tour_id == BUILTIN_TOUR_ID:
+            name = self.tr("All districts")
         text = self.tr("Tour {name}: {step}/{steps} {target}").format(
-            name=self.tour.tour_name, step=pos.step_index + 1, steps=pos.step_count, target=target
+            name=name, step=pos.step_index + 1, steps=pos.step_count, target=target
         )
         if pos.page_count > 1:
             text += self.tr(" · page {n}/{total}").format(n=pos.page_index + 1, total=pos.page_count)
@@ -406,7 +411,7 @@ class WallWindow(QMainWindow):
         storms = self.controller.recorders.current_storms()
         if storms:
             names = {d.id: d.name for d in self.services.catalog.districts}
-            text = f"⚠ {self.controller.recorders.storms.summary(storms[0], names)}" + (
+            text = f"⚠ {storm_text(storms[0], names)}" + (
                 self.tr(" (+{n} more outages)").format(n=len(storms) - 1) if len(storms) > 1 else ""
             ) + " · " + text
         self.status_label.setText(text)
@@ -442,6 +447,7 @@ class WallWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Kiosk mode: press {keys} to close the wall").format(keys=keys), 10000)
             return
         self.tour.stop(remember=True)
+        self.flag_panel.stop()
         self.controller.close()
         self.closed.emit(self)
         super().closeEvent(event)

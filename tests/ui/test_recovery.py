@@ -103,6 +103,8 @@ def test_recorder_outage_is_one_storm_with_a_staggered_reopen(qtbot, make_wall, 
     storm = recorders.current_storms()[0]
     assert storm.host == "127.0.0.1"
     assert "recorder 127.0.0.1" in window.status_label.text() and "16 cameras" in window.status_label.text()
+    window.flag_panel.refresh()
+    assert "recorder 127.0.0.1" in window.flag_panel.summary.text()  # one line for the recorder outage
     generations = {id(f): f.player.generation for f in feeds}
     server.start()
     reopened: dict[int, float] = {}

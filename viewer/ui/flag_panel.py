@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from viewer.core.report import human_duration, render_csv
 from viewer.ui.captions import reason_text
+from viewer.ui.reason_strings import storm_text
 
 REFRESH_INTERVAL_MS = 5_000
 
@@ -113,7 +114,14 @@ class FlagPanel(QWidget):
                 self.table.setItem(row, col, item)
             self._rows.append((window, index))
         self.table.setSortingEnabled(True)
-        self.summary.setText(self.tr("{n} flagged feeds").format(n=len(flagged)))
+        text = self.tr("{n} flagged feeds").format(n=len(flagged))
+        recorders = getattr(self.services, "recorders", None)
+        storms = recorders.current_storms() if recorders is not None else []
+        if storms:  # one line per recorder outage, above the per-camera rows
+            names = {d.id: d.name for d in self.services.catalog.districts}
+            text = "\n".join(f"⚠ {storm_text(storm, names)}" for storm in storms) + "\n" + text
+        self.summary.setText(text)
+        self.summary.setStyleSheet("color: #d01010; font-weight: bold;" if storms else "")
 
     def _activated(self, row: int, _column: int) -> None:
         item = self.table.item(row, 0)

@@ -115,8 +115,8 @@ class FlagPanel(QWidget):
             self._rows.append((window, index))
         self.table.setSortingEnabled(True)
         text = self.tr("{n} flagged feeds").format(n=len(flagged))
-        recorders = getattr(self.services, "recorders", None)
-        storms = recorders.current_storms() if recorders is not None else []
+        coordinators = {id(w.controller.recorders): w.controller.recorders for w in self.services.windows}
+        storms = [storm for c in coordinators.values() for storm in c.current_storms()]
         if storms:  # one line per recorder outage, above the per-camera rows
             names = {d.id: d.name for d in self.services.catalog.districts}
             text = "\n".join(f"⚠ {storm_text(storm, names)}" for storm in storms) + "\n" + text

@@ -78,6 +78,10 @@ class WallController(QObject):
         self.slots: list[int] = []
         self.view = WallView()
         self._preroll: tuple[WallView, list[int]] | None = None
+        self._stop_queue: list[int] = []
+        self._stop_timer = QTimer(self)
+        self._stop_timer.setInterval(0)
+        self._stop_timer.timeout.connect(self._stop_next)
         self._timers = []
         for interval_ms, slot in (
             (int(HEALTH_TICK_INTERVAL_S * 1000), self._tick),
@@ -100,9 +104,7 @@ class WallController(QObject):
             old = self.slots
             self.slots = preroll[1]
             self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
-            for i in old:
-                if i not in self.slots:
-                    self.feeds[i].show(None)
+            self._stop_later([i for i in old if i not in self.slots])
             for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
                 self.feeds[self.slots[position]].show(self._camera(camera_id))
         else:
@@ -120,6 +122,21 @@ class WallController(QObject):
         self.view = view
         self.refresh_captions()
         self.view_changed.emit(view)
+
+    def _stop_later(self, indices: list[int]) -> None:
+        """Stop the hidden old page's players one per event-loop turn: a libVLC stop blocks
+        for ~20 ms, and 16 in a row would freeze the wall for a third of a second."""
+        self._stop_queue.extend(indices)
+        if not self._stop_timer.isActive():
+            self._stop_timer.start()
+
+    def _stop_next(self) -> None:
+        while self._stop_queue:
+            index = self._stop_queue.pop(0)
+            if index not in self.slots and (self._preroll is None or index not in self._preroll[1]):
+                self.feeds[index].show(None)
+                return  # one per turn
+        self._stop_timer.stop()
 
     def preroll(self, view: WallView) -> int:
         """Start ``view``'s players hidden, in spare tiles sized like the visible ones.
@@ -245,6 +262,8 @@ class WallController(QObject):
         return [f for f in self.feeds if f.camera is not None]
 
     def close(self) -> None:
+        self._stop_timer.stop()
+        self._stop_queue.clear()
         for timer in self._timers:
             timer.stop()
         if self._own_pictures:

@@ -30,9 +30,8 @@ from viewer.demo_city import (
     DemoCity,
     FaultCycle,
     demo_city,
-    training_catalog_text,
-    write_training_catalog,
 )
+from viewer.demo_training import training_catalog_text, write_training_catalog
 
 KECAMATAN = {
     "Banyumanik", "Candisari", "Gajahmungkur", "Gayamsari", "Genuk", "Gunungpati", "Mijen", "Ngaliyan",

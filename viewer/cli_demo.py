@@ -38,7 +38,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from viewer.demo_city import DemoCity, write_training_catalog
+    from viewer.demo_city import DemoCity
+    from viewer.demo_training import write_training_catalog
 
     if args.catalog_out:
         target = Path(args.catalog_out)

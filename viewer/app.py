@@ -114,9 +114,11 @@ def run_wall(args) -> int:
 
     from viewer.single_instance import SingleInstance
 
-    instance = SingleInstance(parent=app)
-    if not instance.claim(list(getattr(args, "argv", None) or [])):
-        return 0  # the running wall was asked to come forward
+    instance = app.findChild(SingleInstance)  # already ours when the first-run screen restarts us
+    if instance is None:
+        instance = SingleInstance(parent=app)
+        if not instance.claim(list(getattr(args, "argv", None) or [])):
+            return 0  # the running wall was asked to come forward
     kiosk = settings.kiosk if getattr(args, "kiosk", None) is None else bool(args.kiosk)
 
     options = EngineOptions(

@@ -44,6 +44,7 @@ class WallWindow(QMainWindow):
         super().__init__(parent)
         self.services = services
         self.window_key = window_key
+        self.setObjectName("wall")
         self.setWindowTitle(self.tr("videowall — {name}").format(name=services.catalog_label))
         self.grid = WallGrid(self)
         self.setCentralWidget(self.grid)

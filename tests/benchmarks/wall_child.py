@@ -369,6 +369,9 @@ def main() -> None:
     args = parser.parse_args()
     import tempfile
 
+    from viewer.memory_tuning import limit_malloc_arenas
+
+    limit_malloc_arenas()  # as run_wall does, before libVLC starts
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIDEOWALL_HOME"] = tmp

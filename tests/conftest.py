@@ -112,6 +112,17 @@ def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None 
     return path
 
 
+@pytest.fixture
+def simulator():
+    """A camera simulator on 127.0.0.1 (its own thread), stopped after the test."""
+    from viewer.sim.cameras import CameraSimulator
+
+    sim = CameraSimulator()
+    sim.start()
+    yield sim
+    sim.stop()
+
+
 @pytest.fixture(scope="session")
 def clips(tmp_path_factory) -> dict[str, Path]:
     if shutil.which("ffmpeg") is None:

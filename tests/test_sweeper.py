@@ -14,19 +14,11 @@ from viewer.core.catalog import catalog_from_text
 from viewer.core.journal import Journal
 from viewer.core.reasons import Reason
 from viewer.core.sweep import SweepResult
-from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+from viewer.sim.cameras import Behaviour, SimCamera
 from viewer.sweeper import THREAD_NAME, FleetSweeper, SweepJournalWriter
 
 B = Behaviour
 WAIT_S = 15.0
-
-
-@pytest.fixture
-def simulator():
-    sim = CameraSimulator()
-    sim.start()
-    yield sim
-    sim.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -8,17 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+from viewer.sim.cameras import Behaviour, SimCamera
 
 COLOUR_TOLERANCE = 60
-
-
-@pytest.fixture
-def simulator():
-    sim = CameraSimulator()
-    sim.start()
-    yield sim
-    sim.stop()
 
 
 def catalog_yaml(districts: dict[str, list[tuple[str, str]]], extra: str = "") -> str:

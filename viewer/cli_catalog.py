@@ -8,18 +8,17 @@ No Qt: runs on a headless admin machine. ``python -m viewer.cli_catalog check FI
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from viewer.core.catalog import CatalogError, load_catalog, summarize
 from viewer.core.csv_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CsvImportError, import_csv_file
 from viewer.core.secrets import mask_urls_in_text
+from viewer.core.store import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ def run_import_csv(args: argparse.Namespace, out: TextIO | None = None, err: Tex
         out.write(text)
     else:
         try:
-            _write_atomic(target, text, private=result.with_password > 0)
+            atomic_write_text(Path(target), text, mode=None if result.with_password else 0o644)
         except OSError as exc:
             print(f"{target}: cannot write: {exc.strerror or exc}", file=err)
             return EXIT_INVALID
@@ -129,22 +128,6 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _write_atomic(path: str, text: str, *, private: bool) -> None:
-    """Write via a temp file in the same folder and ``os.replace``; 0600 when it holds passwords."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".yaml", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        if not private:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:

@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from viewer.core.catalog import CatalogError, load_catalog
 from viewer.core.catalog_model import Camera
 from viewer.core.probe import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, ProbeResult, probe_many
 from viewer.core.secrets import mask_urls_in_text
+from viewer.core.store import atomic_write_text
 from viewer.core.sweep import (
     SweepResult,
     render_csv,
@@ -122,7 +121,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     text = RENDERERS[args.format](results)
     try:
         if args.output:
-            write_atomic(args.output, text)
+            atomic_write_text(Path(args.output), text, mode=0o644, newline="")
         else:
             out.write(text)
             out.flush()
@@ -193,21 +192,6 @@ class ProgressBar:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
             self._width = 0
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write via a temp file in the same folder and ``os.replace`` (no half-written exports)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".sweep-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _positive(kind: type) -> Callable[[str], float]:

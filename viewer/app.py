@@ -86,9 +86,9 @@ def resolve_catalog_path(args, settings: Settings) -> Path | None:
 
 
 def run_wall(args) -> int:
-    from viewer.memory_tuning import limit_malloc_arenas
+    from viewer.memory_tuning import tune_malloc
 
-    limit_malloc_arenas()  # before libVLC starts its threads
+    tune_malloc()  # before libVLC starts its threads
     setup_logging(paths.log_file_path(), logging.DEBUG if getattr(args, "debug", False) else logging.INFO)
     settings_file = paths.settings_path()
     settings, raw_settings = load_settings(settings_file)

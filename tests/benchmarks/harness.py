@@ -65,6 +65,15 @@ def rss_mib(pid: int) -> float:
         return int(handle.read().split()[1]) * PAGE_BYTES / 2**20
 
 
+def anon_rss_mib(pid: int) -> float:
+    """Anonymous resident memory (heap, stacks; not mapped files or libraries), MiB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def thread_count(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/task"))
 

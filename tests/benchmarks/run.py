@@ -55,6 +55,7 @@ class Suite:
         self.window = "4" if quick else "10"
         self.figures: list[Figure] = []
         self.raw: dict = {}
+        self.durations: dict[str, float] = {}  # seconds each benchmark took in this run
 
     def add(self, figure: Figure) -> None:
         self.figures.append(figure)
@@ -139,21 +140,20 @@ class Suite:
                         "×", "", f"{rows[1]['cpu_percent']:.1f} % vs {rows[0]['cpu_percent']:.1f} %"))
 
     def soak(self) -> None:
-        cycles = "130" if self.quick else "1000"
-        # RSS climbs for the first ~80 cycles (allocator arenas filling), then stays flat:
-        # growth is measured from cycle 100 on.
+        cycles, warm = ("60", "20") if self.quick else ("1000", "100")
+        # Growth is measured after a warm-up (decoders, caches and the allocator settle).
         result = run_child("tests.benchmarks.wall_child", "soak", "--urls", self.urls, "--cycles", cycles,
-                           "--warm-cycles", "100", timeout_s=1800)
+                           "--warm-cycles", warm, timeout_s=1800)
         self.raw["soak"] = result
         first = result["samples"][0]["rss_mib"]
-        self.add(Figure(f"RSS after {cycles} reconnect cycles ÷ at cycle 100", result["rss_growth"], "×", "<= 1.05",
+        self.add(Figure(f"RSS after {cycles} reconnect cycles ÷ at cycle {warm}", result["rss_growth"], "×", "<= 1.05",
                         f"4 feeds; RSS {first:.0f} MiB at cycle 0; threads {result['threads_start']} → "
                         f"{result['threads_end']}"))
 
 
     def recovery(self) -> None:
         result = run_child("tests.benchmarks.wall_child", "recovery", "--clip", self.clip,
-                           "--repeat", "2" if self.quick else "20", "--max-freeze", "6" if self.quick else "25",
+                           "--repeat", "2" if self.quick else "20", "--max-freeze", "4" if self.quick else "25",
                            "--cycles", "6" if self.quick else "100", timeout_s=3600)
         self.raw["recovery"] = result
         returns = result["return_s"]
@@ -165,7 +165,8 @@ class Suite:
         cycles = "6" if self.quick else "100"
         self.add(Figure(f"RSS after {cycles} kill/restart cycles of 4 feeds ÷ after the first",
                         result["rss_last"] / result["rss_first"], "×", "<= 1.05",
-                        f"{result['rss_first']:.0f} → {result['rss_last']:.0f} MiB"))
+                        f"{result['rss_first']:.0f} → {result['rss_last']:.0f} MiB (anonymous "
+                        f"{result['anon_first']:.0f} → {result['anon_last']:.0f} MiB); malloc tuned as the app does"))
 
 
     def scaling(self) -> None:
@@ -199,7 +200,7 @@ class Suite:
 
     def pictures(self) -> None:
         """CPU of a 4×4 wall with the frozen/blank picture checks ÷ without (same run)."""
-        window = "12" if self.quick else "30"
+        window = "6" if self.quick else "30"
         ratios = []
         for _ in range(self.runs):
             runs = {}
@@ -245,6 +246,7 @@ def write_docs(suite: Suite, info: dict, quick: bool) -> None:
     for f in suite.figures:
         figures[f.name] = {**f.as_dict(), "measured": f"{stamp} ({mode})"}
     raw.update(suite.raw)
+    raw[f"durations_{mode}_s"] = suite.durations
     data = {"generated": stamp, "machine": info, "figures": list(figures.values()), "raw": raw}
     path.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
     lines = [
@@ -260,6 +262,9 @@ def write_docs(suite: Suite, info: dict, quick: bool) -> None:
         "a separate process. Ratios compare with a baseline measured in the same run; quick-mode",
         "figures are single runs, full-mode figures medians of 3 (or more) runs. The machine is",
         "shared: other work was running during some runs, so absolute CPU figures are noisy.",
+        "",
+        f"Latest run ({mode}, {stamp}): {sum(suite.durations.values()):.0f} s — "
+        + ", ".join(f"{name} {took:.0f} s" for name, took in suite.durations.items()) + ".",
         "",
         "| Figure | Value | Goal | Met | Baseline / detail | Measured |",
         "|---|---|---|---|---|---|",
@@ -297,7 +302,10 @@ def main() -> int:
             for name in args.only or ["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling",
                                       "sweep", "pictures"]:
                 print(f"[{name}]", flush=True)
+                started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()
+                suite.durations[name] = round(time.monotonic() - started, 1)
+                print(f"[{name}] took {suite.durations[name]:.0f} s", flush=True)
         Path(handle.name).unlink(missing_ok=True)
         Path(handle64.name).unlink(missing_ok=True)
         write_docs(suite, machine_info(), args.quick)

@@ -24,7 +24,7 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from tests.benchmarks.harness import cpu_seconds, fd_count, rss_mib, thread_count
+from tests.benchmarks.harness import anon_rss_mib, cpu_seconds, fd_count, rss_mib, thread_count
 
 PID = os.getpid()
 
@@ -236,8 +236,8 @@ def mode_soak(app, args, tmp: Path) -> None:
         feed.reconnect()
         wait(app, lambda f=feed: f.state.value == "playing", 20)
         if cycle in (args.warm_cycles, args.cycles - 1) or cycle % max(1, args.cycles // 10) == 0:
-            samples.append({"cycle": cycle, "rss_mib": rss_mib(PID), "threads": thread_count(PID),
-                            "fds": fd_count(PID)})
+            samples.append({"cycle": cycle, "rss_mib": rss_mib(PID), "anon_mib": anon_rss_mib(PID),
+                            "threads": thread_count(PID), "fds": fd_count(PID)})
     warm = next(s for s in samples if s["cycle"] >= args.warm_cycles)
     emit(mode="soak", cycles=args.cycles, samples=samples, rss_growth=samples[-1]["rss_mib"] / warm["rss_mib"],
          threads_start=warm["threads"], threads_end=samples[-1]["threads"])
@@ -294,16 +294,21 @@ def mode_recovery(app, args, tmp: Path) -> None:
     window.controller.show_view(window.controller.district_view("d1", 0, "2x2"))
     feeds = window.controller.active_feeds()
     rss = []
+    anon = []
     for _cycle in range(args.cycles):
         wait(app, lambda: all(playing(f) for f in feeds), 90)
         rss.append(rss_mib(PID))
+        anon.append(anon_rss_mib(PID))
         server.kill()
         wait(app, lambda: all(f.flag is not None for f in feeds), 30)
         server.start()
     wait(app, lambda: all(playing(f) for f in feeds), 90)
     rss.append(rss_mib(PID))
+    anon.append(anon_rss_mib(PID))
+    step = max(1, len(rss) // 10)
     emit(mode="recovery", return_s=returns, slow_page_up_s=page_up, slow_teardowns=teardowns,
-         rss_first=rss[0], rss_last=rss[-1], rss_series=rss[:: max(1, len(rss) // 10)], threads=thread_count(PID))
+         rss_first=rss[0], rss_last=rss[-1], rss_series=rss[::step], anon_first=anon[0], anon_last=anon[-1],
+         anon_series=anon[::step], threads=thread_count(PID))
     window.allow_exit()
     window.close()
     services.probes.shutdown()
@@ -332,7 +337,8 @@ def mode_longsoak(app, args, tmp: Path) -> None:
     while time.monotonic() - start < args.minutes * 60:
         lag = measure_lag(app, 60.0)
         minute += 1
-        sample = {"minute": minute, "rss_mib": round(rss_mib(PID), 1), "threads": thread_count(PID),
+        sample = {"minute": minute, "rss_mib": round(rss_mib(PID), 1), "anon_mib": round(anon_rss_mib(PID), 1),
+                  "threads": thread_count(PID),
                   "fds": fd_count(PID), "lag_p99_ms": round(lag["lag_p99_ms"], 1),
                   "cpu_percent": round(lag["cpu_percent"], 1)}
         samples.append(sample)
@@ -369,9 +375,9 @@ def main() -> None:
     args = parser.parse_args()
     import tempfile
 
-    from viewer.memory_tuning import limit_malloc_arenas
+    from viewer.memory_tuning import tune_malloc
 
-    limit_malloc_arenas()  # as run_wall does, before libVLC starts
+    tune_malloc()  # as run_wall does, before libVLC starts
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIDEOWALL_HOME"] = tmp

@@ -5,7 +5,10 @@ One :class:`VlcEngine` holds the shared ``vlc.Instance``; each tile owns one
 create/release loops grow RSS). Video goes into the tile's native window handle.
 
 Threading: all methods run on the Qt main thread, except ``VlcFeedPlayer.thumbnail``, which
-the picture-check thread calls; a per-player lock serialises it with play/stop/release.
+the picture-check thread calls. A snapshot waits up to ~0.5 s for the next picture, so the
+main thread never waits for it: play/stop run beside it (libVLC holds its own references to
+the input and video output it snapshots); only ``release`` waits, so the player is never
+freed under a snapshot.
 libVLC event callbacks run on libVLC threads and only call the listener with a
 :class:`PlayerEvent`; they never call libVLC.
 """
@@ -160,7 +163,7 @@ class VlcEngine:
 
 
 def _locked(method):
-    """Serialise a player method with the picture-check thread's ``thumbnail`` calls."""
+    """Keep snapshots (picture-check thread) and ``release`` apart; play/stop never wait."""
 
     def wrapper(self, *args, **kwargs):
         with self._lock:
@@ -181,7 +184,7 @@ class VlcFeedPlayer:
         self._player.video_set_key_input(False)
         self._media = None
         self._listener: Callable[[PlayerEvent], None] | None = None
-        self._lock = threading.RLock()  # thumbnail() may run on the picture-check thread
+        self._lock = threading.RLock()  # thumbnail() (picture-check thread) vs release()
         self._thumb_dir: str | None = None  # made on the first thumbnail, removed on release
         self.generation = 0
         manager = self._player.event_manager()
@@ -205,7 +208,6 @@ class VlcFeedPlayer:
         elif sys.platform == "darwin":
             self._player.set_nsobject(int(win_id))
 
-    @_locked
     def play(self, url: str, username: str | None = None, password: str | None = None) -> int:
         self.generation += 1
         media = self._engine._instance.media_new(url_with_credentials(url, username, password))
@@ -218,7 +220,6 @@ class VlcFeedPlayer:
         self._player.play()
         return self.generation
 
-    @_locked
     def stop(self) -> None:
         self.generation += 1  # events of the old media are stale from now on
         self._player.stop()
@@ -243,7 +244,7 @@ class VlcFeedPlayer:
         size = self._player.video_get_size(0)
         return (int(size[0]), int(size[1])) if size else (0, 0)
 
-    @_locked
+    @_locked  # libVLC passes the snapshot path through per-player variables: one at a time
     def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool:
         """Write the current picture as PNG (libVLC encodes it). True on success."""
         return self._player.video_take_snapshot(0, str(path), width, height) == 0

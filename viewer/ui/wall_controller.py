@@ -31,6 +31,10 @@ from viewer.ui.wall_grid import WallGrid
 log = logging.getLogger(__name__)
 
 CAPTION_REFRESH_MS = 30_000  # "since hh:mm (n min)" stays current
+#: Pre-rolled players start this far apart. 16 libVLC opens at once on top of 16 playing
+#: tiles starve the Qt main thread on 2 cores (event-loop lag p99 ~170 ms measured during a
+#: tour); one every 100 ms spreads them over 1.6 s of the tour's 3 s lead.
+PREROLL_STAGGER_MS = 100
 
 
 class WallController(QObject):
@@ -79,6 +83,10 @@ class WallController(QObject):
         self.view = WallView()
         self._preroll: tuple[WallView, list[int]] | None = None
         self._stop_queue: list[int] = []
+        self._start_queue: list[tuple[int, Camera]] = []  # pre-roll starts still to come
+        self._start_timer = QTimer(self)
+        self._start_timer.setInterval(PREROLL_STAGGER_MS)
+        self._start_timer.timeout.connect(self._start_next)
         self._stop_timer = QTimer(self)
         self._stop_timer.setInterval(0)
         self._stop_timer.timeout.connect(self._stop_next)
@@ -100,6 +108,7 @@ class WallController(QObject):
         layout = view.layout
         cameras = view.padded()
         preroll, self._preroll = self._preroll, None
+        self._cancel_starts()  # pre-roll players not started yet start below, with the page
         if preroll is not None and preroll[0].padded() == cameras and preroll[0].layout_spec == view.layout_spec:
             old = self.slots
             self.slots = preroll[1]
@@ -146,6 +155,7 @@ class WallController(QObject):
         """
         if view.layout_spec != self.view.layout_spec:
             return 0  # tile sizes would differ; a layout change is not a tour step
+        self._cancel_starts()
         if self._preroll is not None:
             for i in self._preroll[1]:
                 if i not in self.slots:
@@ -161,12 +171,27 @@ class WallController(QObject):
             tile.setGeometry(self.grid.tiles[self.slots[position]].geometry())
             camera = self._camera(camera_id)
             if camera is not None and self._known_flag(camera.id) is None:
-                self.feeds[spares[position]].show(camera)
+                self._start_queue.append((spares[position], camera))
                 started += 1
             else:
                 self.feeds[spares[position]].show(None)
         self._preroll = (view, spares)
+        self._start_next()
         return started
+
+    def _start_next(self) -> None:
+        """Start the next queued pre-roll player (one per ``PREROLL_STAGGER_MS``)."""
+        if not self._start_queue:
+            self._start_timer.stop()
+            return
+        index, camera = self._start_queue.pop(0)
+        self.feeds[index].show(camera)
+        if self._start_queue and not self._start_timer.isActive():
+            self._start_timer.start()
+
+    def _cancel_starts(self) -> None:
+        self._start_queue.clear()
+        self._start_timer.stop()
 
     def show_district(self, district_id: str, page_index: int = 0, layout_spec: str | None = None) -> None:
         self.show_view(self.district_view(district_id, page_index, layout_spec))
@@ -262,6 +287,7 @@ class WallController(QObject):
         return [f for f in self.feeds if f.camera is not None]
 
     def close(self) -> None:
+        self._cancel_starts()
         self._stop_timer.stop()
         self._stop_queue.clear()
         for timer in self._timers:

@@ -281,7 +281,10 @@ def follow_screens(app, services: Services) -> None:
         screens = {s.name(): s for s in app.screens()}
         primary = app.primaryScreen().name() if app.primaryScreen() else ""
         for window in services.windows:
-            current = window.screen().name() if window.screen() else ""
+            # Where the window really is: when its monitor goes, Qt re-parents it to another
+            # QScreen at once but leaves it where it was, off every remaining monitor.
+            centre = window.frameGeometry().center()
+            current = next((name for name, s in screens.items() if s.geometry().contains(centre)), "")
             if not window.preferred_screen:
                 window.preferred_screen = current
             target = choose_screen(window.preferred_screen, current, list(screens), primary)

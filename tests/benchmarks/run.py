@@ -140,7 +140,7 @@ class Suite:
                         "×", "", f"{rows[1]['cpu_percent']:.1f} % vs {rows[0]['cpu_percent']:.1f} %"))
 
     def soak(self) -> None:
-        cycles, warm = ("60", "20") if self.quick else ("1000", "100")
+        cycles, warm = ("200", "50") if self.quick else ("1000", "100")
         # Growth is measured after a warm-up (decoders, caches and the allocator settle).
         result = run_child("tests.benchmarks.wall_child", "soak", "--urls", self.urls, "--cycles", cycles,
                            "--warm-cycles", warm, timeout_s=1800)
@@ -284,6 +284,8 @@ def main() -> int:
                                  "pictures", "longsoak"])
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
     args = parser.parse_args()
+    # A SIGTERM unwinds like Ctrl-C, so the stream servers and Xvfb this run started go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     xvfb = start_xvfb()
     clip = clip_640x360()
     try:

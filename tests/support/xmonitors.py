@@ -1,0 +1,83 @@
+"""Add and remove RandR monitors on an X server (Xvfb) from a test, with ctypes and libXrandr.
+
+Xvfb has one output, but RandR 1.5 lets a client split the screen into named monitors, and
+Qt turns each monitor into a QScreen: deleting one is what Qt sees when a monitor is
+unplugged. Monitors a client defines live as long as its connection, so keep the
+:class:`Monitors` object open for the test's length. Not thread-safe; one connection per object.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+
+
+class _Monitor(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_ulong), ("primary", ctypes.c_int), ("automatic", ctypes.c_int),
+        ("noutput", ctypes.c_int), ("x", ctypes.c_int), ("y", ctypes.c_int),
+        ("width", ctypes.c_int), ("height", ctypes.c_int), ("mwidth", ctypes.c_int),
+        ("mheight", ctypes.c_int), ("outputs", ctypes.POINTER(ctypes.c_ulong)),
+    ]
+
+
+class _Resources(ctypes.Structure):
+    _fields_ = [
+        ("timestamp", ctypes.c_ulong), ("config_timestamp", ctypes.c_ulong), ("ncrtc", ctypes.c_int),
+        ("crtcs", ctypes.POINTER(ctypes.c_ulong)), ("noutput", ctypes.c_int),
+        ("outputs", ctypes.POINTER(ctypes.c_ulong)),
+    ]
+
+
+def available() -> bool:
+    return bool(ctypes.util.find_library("X11") and ctypes.util.find_library("Xrandr"))
+
+
+class Monitors:
+    """A connection to ``display`` that defines monitors on it."""
+
+    def __init__(self, display: str) -> None:
+        self._x = x = ctypes.CDLL(ctypes.util.find_library("X11"))
+        self._r = r = ctypes.CDLL(ctypes.util.find_library("Xrandr"))
+        x.XOpenDisplay.restype = ctypes.c_void_p
+        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x.XDefaultRootWindow.restype = ctypes.c_ulong
+        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x.XInternAtom.restype = ctypes.c_ulong
+        x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+        x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        r.XRRAllocateMonitor.restype = ctypes.POINTER(_Monitor)
+        r.XRRAllocateMonitor.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        r.XRRSetMonitor.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(_Monitor)]
+        r.XRRDeleteMonitor.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+        r.XRRGetScreenResourcesCurrent.restype = ctypes.POINTER(_Resources)
+        r.XRRGetScreenResourcesCurrent.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self._dpy = x.XOpenDisplay(display.encode())
+        if not self._dpy:
+            raise OSError(f"cannot open X display {display}")
+        self._root = x.XDefaultRootWindow(self._dpy)
+
+    def set(self, name: str, x: int, y: int, width: int, height: int, primary: bool = False,
+            with_output: bool = False) -> None:
+        """Define (or redefine) monitor ``name``. ``with_output`` gives it the screen's one
+        output, which replaces the automatic monitor covering the whole screen."""
+        monitor = self._r.XRRAllocateMonitor(self._dpy, 1 if with_output else 0).contents
+        monitor.name = self._x.XInternAtom(self._dpy, name.encode(), 0)
+        monitor.primary = int(primary)
+        monitor.x, monitor.y, monitor.width, monitor.height = x, y, width, height
+        monitor.mwidth, monitor.mheight = width * 254 // 960, height * 254 // 960  # 96 dpi, in mm
+        if with_output:
+            resources = self._r.XRRGetScreenResourcesCurrent(self._dpy, self._root).contents
+            monitor.outputs[0] = resources.outputs[0]
+        self._r.XRRSetMonitor(self._dpy, self._root, ctypes.byref(monitor))
+        self._x.XSync(self._dpy, 0)
+
+    def delete(self, name: str) -> None:
+        self._r.XRRDeleteMonitor(self._dpy, self._root, self._x.XInternAtom(self._dpy, name.encode(), 0))
+        self._x.XSync(self._dpy, 0)
+
+    def close(self) -> None:
+        if self._dpy:
+            self._x.XCloseDisplay(self._dpy)
+            self._dpy = None

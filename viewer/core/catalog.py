@@ -14,13 +14,13 @@ import difflib
 import gc
 import glob
 import logging
-import math
 import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
+from viewer.core.catalog_fields import Entry, value_kind
 from viewer.core.catalog_model import (
     SUPPORTED_SCHEMES,
     Camera,
@@ -151,87 +151,6 @@ def _read_bytes(path: str) -> bytes:
         return handle.read()
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-class _Entry:
-    """Typed, line-aware reads of one YAML mapping; problems are reported to the builder."""
-
-    __slots__ = ("builder", "d", "file", "what")
-
-    def __init__(self, builder: _CatalogBuilder, d: LineDict, file: str, what: str) -> None:
-        self.builder = builder
-        self.d = d
-        self.file = file
-        self.what = what
-
-    def line(self, key: str | None = None) -> int:
-        return self.d.line if key is None else self.d.key_lines.get(key, self.d.line)
-
-    def error(self, key: str | None, message: str) -> None:
-        self.builder.error(self.file, self.line(key), f"{self.what}: {message}")
-
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        """A string field exactly as written (``0012`` stays "0012"), ``${VAR}`` expanded."""
-        d = self.d
-        value = d.get(key)
-        if value is None:
-            if required:
-                self.error(None, f"missing '{key}'")
-            return None
-        if not isinstance(value, str):
-            raw = d.raw.get(key)
-            if raw is None or isinstance(value, bytes):
-                self.error(key, f"'{key}' must be text, not {_kind(value)}")
-                return None
-            value = raw
-        if "$" in value:
-            value = self.builder.expand(value, self.file, self.line(key), f"{self.what}: '{key}'")
-        if required and not value.strip():
-            self.error(key, f"'{key}' is empty")
-            return None
-        return value
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.d.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool):
-            return value
-        self.error(key, f"'{key}' must be true or false, not {self._show(key)}")
-        return default
-
-    def seconds(self, key: str, *, required: bool = False) -> float | None:
-        """A positive, finite number of seconds."""
-        value = self.d.get(key)
-        if value is None:
-            if required:
-                self.error(None, f"missing '{key}' (a positive number of seconds)")
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            self.error(key, f"'{key}' must be a positive number of seconds, not {self._show(key)}")
-            return None
-        return float(value)
-
-    def _show(self, key: str) -> str:
-        value = self.d[key]
-        shown = self.d.raw.get(key, value if isinstance(value, str) else None)
-        return repr(shown[:40]) if shown is not None else _kind(value)
-
-
 class _CatalogBuilder:
     """Accumulates entries and issues over the root file and its includes. Single use."""
 
@@ -350,7 +269,7 @@ class _CatalogBuilder:
             self.error(
                 file,
                 line,
-                f"expected a mapping (version, districts, cameras, ...) at the top, not {_kind(doc)}",
+                f"expected a mapping (version, districts, cameras, ...) at the top, not {value_kind(doc)}",
             )
             return
         self._check_keys(doc, file, TOP_KEYS, "top level")
@@ -382,7 +301,8 @@ class _CatalogBuilder:
         if value is None:
             return []
         if not isinstance(value, LineList):
-            self.error(file, doc.key_lines[key], f"'{key}' must be a list (one '- ' entry each), not {_kind(value)}")
+            kind = value_kind(value)
+            self.error(file, doc.key_lines[key], f"'{key}' must be a list (one '- ' entry each), not {kind}")
             return []
         return list(zip(value, value.item_lines, strict=True))
 
@@ -408,7 +328,7 @@ class _CatalogBuilder:
     # -- entries ----------------------------------------------------------------------------
     def _add_district(self, d: LineDict, file: str) -> None:
         self._check_keys(d, file, DISTRICT_KEYS, "district")
-        e = _Entry(self, d, file, "district")
+        e = Entry(self, d, file, "district")
         ident = e.text("id", required=True)
         if ident is not None:
             e.what = f"district {ident!r}"
@@ -424,7 +344,7 @@ class _CatalogBuilder:
 
     def _add_camera(self, d: LineDict, file: str) -> None:
         self._check_keys(d, file, CAMERA_KEYS, "camera")
-        e = _Entry(self, d, file, "camera")
+        e = Entry(self, d, file, "camera")
         ident = e.text("id", required=True)
         if ident is not None:
             e.what = f"camera {ident!r}"
@@ -460,7 +380,7 @@ class _CatalogBuilder:
         if owner is not camera:
             self.warn(file, e.line("url"), f"{e.what}: same url as camera {owner.id!r} ({owner.source})")
 
-    def _url(self, e: _Entry, key: str, *, required: bool) -> tuple[str, str | None, str | None] | None:
+    def _url(self, e: Entry, key: str, *, required: bool) -> tuple[str, str | None, str | None] | None:
         text = e.text(key, required=required)
         if text is None:
             return None
@@ -472,7 +392,7 @@ class _CatalogBuilder:
 
     def _add_tour(self, d: LineDict, file: str) -> None:
         self._check_keys(d, file, TOUR_KEYS, "tour")
-        e = _Entry(self, d, file, "tour")
+        e = Entry(self, d, file, "tour")
         ident = e.text("id", required=True)
         if ident is not None:
             e.what = f"tour {ident!r}"
@@ -484,7 +404,7 @@ class _CatalogBuilder:
         if ident is not None and name is not None and dwell_s is not None and steps is not None:
             self.tours.append(Tour(ident, name, dwell_s, steps, SourceRef(file, d.line)))
 
-    def _steps(self, e: _Entry) -> tuple[str, ...] | None:
+    def _steps(self, e: Entry) -> tuple[str, ...] | None:
         value = e.d.get("steps")
         if not isinstance(value, LineList) or not value:
             e.error("steps", "'steps' must be a non-empty list of district ids (or 'view:NAME')")
@@ -493,7 +413,7 @@ class _CatalogBuilder:
         for index, (item, line) in enumerate(zip(value, value.item_lines, strict=True)):
             step = item if isinstance(item, str) else value.raw.get(index)
             if step is None:
-                self.error(e.file, line, f"{e.what}: a step must be a district id, not {_kind(item)}")
+                self.error(e.file, line, f"{e.what}: a step must be a district id, not {value_kind(item)}")
                 return None
             if "$" in step:
                 step = self.expand(step, e.file, line, f"{e.what}: step")
@@ -518,13 +438,13 @@ class _CatalogBuilder:
             self.error(
                 file,
                 doc.key_lines["include"],
-                f"'include' must be a path or a list of paths, not {_kind(value)}",
+                f"'include' must be a path or a list of paths, not {value_kind(value)}",
             )
             return
         folder = os.path.dirname(file)
         for entry, line in entries:
             if not isinstance(entry, str) or not entry.strip():
-                self.error(file, line, f"an include must be a file path or glob pattern, not {_kind(entry)}")
+                self.error(file, line, f"an include must be a file path or glob pattern, not {value_kind(entry)}")
                 continue
             pattern = self.expand(entry, file, line, "include") if "$" in entry else entry
             pattern = os.path.join(folder, os.path.expanduser(pattern))

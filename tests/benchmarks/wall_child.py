@@ -156,10 +156,12 @@ def mode_play(app, args, tmp: Path) -> None:
     while time.monotonic() < warm_end:
         app.processEvents()
         time.sleep(0.005)
-    before = sum(f.player.stats().displayed_pictures for f in window.controller.active_feeds())
+    stats = [f.player.stats() for f in window.controller.active_feeds()]
+    before, lost_before = sum(s.displayed_pictures for s in stats), sum(s.lost_pictures for s in stats)
     result = measure_lag(app, args.window)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
+    result["lost_window"] = sum(s.lost_pictures for s in stats) - lost_before
     emit(mode="play", tiles=len(urls), layout=args.layout, vout_all_s=first, pictures_all_s=pictures,
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),

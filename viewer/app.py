@@ -7,6 +7,7 @@ and tears everything down in order on exit.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
@@ -123,6 +124,15 @@ def run_wall(args) -> int:
         if not instance.claim(list(getattr(args, "argv", None) or [])):
             return 0  # the running wall was asked to come forward
     kiosk = settings.kiosk if getattr(args, "kiosk", None) is None else bool(args.kiosk)
+    screens = settings.screens
+    if getattr(args, "screens", None):
+        from viewer.core.settings import parse_screens
+
+        try:
+            screens = parse_screens(args.screens)
+        except ValueError as exc:
+            log.error("--screens: %s; opening one window", exc)
+            screens = ()
 
     options = EngineOptions(
         network_caching_ms=args.network_caching_ms or settings.network_caching_ms,
@@ -222,15 +232,24 @@ def run_wall(args) -> int:
         return window
 
     window = open_window("0")
-    window.restore_geometry(settings.window_geometry)
-    if args.screen is not None:
-        window.place_on_screen(args.screen)
+    if screens:
+        window.place_on_screen(screens[0])
+    else:
+        window.restore_geometry(settings.window_geometry)
+        if args.screen is not None:
+            window.place_on_screen(args.screen)
     window.show()
     initial_view(window, services, args)
-    if kiosk:
-        window.enter_kiosk()
-    elif args.fullscreen:
-        window.toggle_fullscreen()
+    for n, screen_index in enumerate(screens[1:], start=1):  # a multi-monitor wall: one window each
+        extra = open_window(str(n))
+        extra.place_on_screen(screen_index)
+        extra.show()
+        initial_view(extra, services, argparse.Namespace(), default_district=n)
+    for w in services.windows:
+        if kiosk:
+            w.enter_kiosk()
+        elif args.fullscreen or screens:
+            w.toggle_fullscreen()
     if skipped:
         from PySide6.QtCore import QCoreApplication
 
@@ -320,8 +339,9 @@ def stop_on_signals(app, allow_exit=lambda: None) -> None:
     timer.start()
 
 
-def initial_view(window, services: Services, args) -> None:
-    """--view / --district / --layout, else the last session, else the first district."""
+def initial_view(window, services: Services, args, default_district: int = 0) -> None:
+    """--view / --district / --layout, else this window's last tour or view, else a district
+    (the first; window N of a multi-monitor wall: the N-th)."""
     controller = window.controller
     catalog = services.catalog
     layout = getattr(args, "layout", None)
@@ -356,7 +376,7 @@ def initial_view(window, services: Services, args) -> None:
             controller.set_layout(layout)
         return
     if district is None and catalog.districts:
-        district = catalog.districts[0].id
+        district = catalog.districts[min(default_district, len(catalog.districts) - 1)].id
     if district is not None:
         controller.show_district(district, 0, layout or None)
 

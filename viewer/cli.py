@@ -48,6 +48,9 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kiosk", action="store_true", default=None,
                         help="unattended wall: fullscreen, no window chrome, no dialogs, protected exit")
     parser.add_argument("--screen", type=int, metavar="N", help="put the wall on monitor N (0 = primary)")
+    parser.add_argument("--screens", metavar="LIST",
+                        help="one wall window per monitor, e.g. 0,1,2 (each keeps its own view or tour; "
+                             "setting 'screens')")
     parser.add_argument("--lang", choices=("id", "en"),
                         help="language: id (Bahasa Indonesia) or en (default: the 'language' setting, else the system)")
     parser.add_argument("--network-caching-ms", type=int, metavar="MS", help="libVLC network caching")

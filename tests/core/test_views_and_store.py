@@ -1,7 +1,9 @@
 import json
 import os
 
-from viewer.core.settings import Settings, load_settings, save_settings
+import pytest
+
+from viewer.core.settings import Settings, load_settings, parse_screens, save_settings
 from viewer.core.store import atomic_write_json, load_json
 from viewer.core.views import ViewStore, WallView, district_page, with_camera, with_layout
 
@@ -75,3 +77,23 @@ def test_settings_defaults_types_and_unknown_keys_survive(tmp_path):
     save_settings(path, settings, raw)
     data = json.loads(path.read_text())
     assert data["future_key"] == [1, 2] and data["schema_version"] == 1
+
+
+def test_screens_setting_round_trips_as_a_list_and_bad_lists_fall_back(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"screens": [0, 2]}))
+    settings, raw = load_settings(path)
+    assert settings.screens == (0, 2)
+    save_settings(path, settings, raw)
+    assert json.loads(path.read_text())["screens"] == [0, 2]
+    for bad in ("0,1", [0, "1"], [True], {"a": 1}):
+        path.write_text(json.dumps({"screens": bad}))
+        assert load_settings(path)[0].screens == ()
+
+
+def test_parse_screens():
+    assert parse_screens("0,1") == (0, 1)
+    assert parse_screens(" 2 , 0 ") == (2, 0)
+    for bad in ("", "a", "0,0", "-1", "1,,x"):
+        with pytest.raises(ValueError):
+            parse_screens(bad)

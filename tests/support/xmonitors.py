@@ -29,6 +29,25 @@ class _Resources(ctypes.Structure):
     ]
 
 
+class _Image(ctypes.Structure):  # the head of Xlib's XImage, up to the colour masks
+    _fields_ = [
+        ("width", ctypes.c_int), ("height", ctypes.c_int), ("xoffset", ctypes.c_int), ("format", ctypes.c_int),
+        ("data", ctypes.POINTER(ctypes.c_ubyte)), ("byte_order", ctypes.c_int), ("bitmap_unit", ctypes.c_int),
+        ("bitmap_bit_order", ctypes.c_int), ("bitmap_pad", ctypes.c_int), ("depth", ctypes.c_int),
+        ("bytes_per_line", ctypes.c_int), ("bits_per_pixel", ctypes.c_int), ("red_mask", ctypes.c_ulong),
+        ("green_mask", ctypes.c_ulong), ("blue_mask", ctypes.c_ulong),
+    ]
+
+
+_ZPIXMAP = 2
+_ALL_PLANES = 0xFFFFFFFF
+
+
+def _channel(pixel: int, mask: int) -> int:
+    shift = (mask & -mask).bit_length() - 1
+    return (pixel & mask) >> shift
+
+
 def available() -> bool:
     return bool(ctypes.util.find_library("X11") and ctypes.util.find_library("Xrandr"))
 
@@ -47,6 +66,10 @@ class Monitors:
         x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
         x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
         x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        x.XGetImage.restype = ctypes.POINTER(_Image)
+        x.XGetImage.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_int, ctypes.c_uint,
+                                ctypes.c_uint, ctypes.c_ulong, ctypes.c_int]
+        x.XFree.argtypes = [ctypes.c_void_p]
         r.XRRAllocateMonitor.restype = ctypes.POINTER(_Monitor)
         r.XRRAllocateMonitor.argtypes = [ctypes.c_void_p, ctypes.c_int]
         r.XRRSetMonitor.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(_Monitor)]
@@ -76,6 +99,20 @@ class Monitors:
     def delete(self, name: str) -> None:
         self._r.XRRDeleteMonitor(self._dpy, self._root, self._x.XInternAtom(self._dpy, name.encode(), 0))
         self._x.XSync(self._dpy, 0)
+
+    def colour_at(self, x: int, y: int) -> tuple[int, int, int]:
+        """The (r, g, b) the X server shows at root position (x, y) (24/32-bit TrueColor)."""
+        pointer = self._x.XGetImage(self._dpy, self._root, x, y, 1, 1, _ALL_PLANES, _ZPIXMAP)
+        if not pointer:
+            raise OSError(f"XGetImage failed at {x},{y}")
+        image = pointer.contents
+        size = image.bits_per_pixel // 8
+        raw = bytes(image.data[:size])
+        pixel = int.from_bytes(raw, "little" if image.byte_order == 0 else "big")
+        rgb = tuple(_channel(pixel, m) for m in (image.red_mask, image.green_mask, image.blue_mask))
+        self._x.XFree(ctypes.cast(image.data, ctypes.c_void_p))
+        self._x.XFree(ctypes.cast(pointer, ctypes.c_void_p))
+        return rgb
 
     def close(self) -> None:
         if self._dpy:

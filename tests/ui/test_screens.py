@@ -1,10 +1,14 @@
-"""A monitor unplugged and plugged back in, simulated with RandR monitors on a 3840×1080 Xvfb.
+"""Two monitors, simulated with RandR monitors on a 3840×1080 Xvfb (tests/support/xmonitors.py).
 
-The wall runs in a child process on its own Xvfb, split into monitors LEFT and RIGHT (see
-tests/support/xmonitors.py); deleting RIGHT is what Qt sees when a monitor is unplugged. The
-wall window must move to LEFT and show its camera there, come back to RIGHT when RIGHT
-returns, and never restart its player. What this cannot simulate: a real output's hotplug
-(the X screen itself shrinking) and the Windows display stack.
+- A monitor unplugged and plugged back in: the wall runs in a child process on its own Xvfb,
+  split into LEFT and RIGHT; deleting RIGHT is what Qt sees at an unplug. The window must
+  move to LEFT and show its camera there, come back to RIGHT when RIGHT returns, and never
+  restart its player.
+- A kiosk wall over both monitors (``--kiosk --screens 0,1``): one window per monitor, each
+  back on its own last view.
+
+What this cannot simulate: a real output's hotplug (the X screen itself shrinking) and the
+Windows display stack.
 """
 
 from __future__ import annotations
@@ -12,16 +16,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 from tests.support import xmonitors
-from tests.ui.conftest import close_to
+from tests.ui.conftest import catalog_yaml, close_to
+from viewer import paths
+from viewer.sim.cameras import Behaviour, SimCamera
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RED = (255, 0, 0)
+BLUE = (0, 0, 255)
 
 pytestmark = pytest.mark.skipif(not (shutil.which("Xvfb") and xmonitors.available()), reason="Xvfb and libXrandr")
 
@@ -59,3 +68,35 @@ def test_the_wall_follows_its_monitor_out_and_back_without_restarting_players(wi
 
     assert start["generation"] == unplugged["generation"] == returned["generation"], "player restarted"
     assert returned["state"] == "playing"
+
+
+def test_a_kiosk_wall_over_two_monitors_brings_back_each_windows_view(wide_display, tmp_path, simulator, clips):
+    monitors = xmonitors.Monitors(wide_display)
+    monitors.set("LEFT", 0, 0, 1920, 1080, primary=True, with_output=True)
+    monitors.set("RIGHT", 1920, 0, 1920, 1080)
+    red = simulator.add_http(SimCamera("/red", Behaviour.HEALTHY, clip=clips["red"]))
+    blue = simulator.add_http(SimCamera("/blue", Behaviour.HEALTHY, clip=clips["blue"]))
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(catalog_yaml({"d1": [("cam-red", red)], "d2": [("cam-blue", blue)]}), encoding="utf-8")
+    # Last time, the left monitor's window showed d2 (blue) and the right one's d1 (red):
+    # the opposite of the default (window N shows district N), so the test sees a restore.
+    sessions = {key: {"layout": "1x1", "cameras": [cam], "district": d, "page": 0, "name": ""}
+                for key, cam, d in (("0", "cam-blue", "d2"), ("1", "cam-red", "d1"))}
+    paths.views_path().write_text(json.dumps({"schema_version": 1, "views": {}, "last_session": sessions}))
+    wall = subprocess.Popen([sys.executable, "-m", "viewer", "--kiosk", "--screens", "0,1", "--no-sweep",
+                             "--catalog", str(catalog)], env=dict(os.environ, DISPLAY=wide_display),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 40
+        seen = None
+        while time.monotonic() < deadline:
+            assert wall.poll() is None, f"the wall exited with {wall.returncode}"
+            seen = (monitors.colour_at(960, 540), monitors.colour_at(2880, 540))
+            if close_to(seen[0], BLUE) and close_to(seen[1], RED):
+                break
+            time.sleep(0.2)  # polling another process's screen: no event to wait on
+        assert close_to(seen[0], BLUE) and close_to(seen[1], RED), f"left, right = {seen}"
+    finally:
+        os.killpg(wall.pid, signal.SIGTERM)
+        assert wall.wait(timeout=20) == 0
+        monitors.close()

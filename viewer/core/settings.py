@@ -29,6 +29,7 @@ class Settings:
     tour_idle_resume_s: float = 60.0
     kiosk: bool = False
     kiosk_exit_keys: str = "Ctrl+Shift+Q"  # the only way to close a kiosk wall from its keyboard
+    screens: tuple[int, ...] = ()  # one wall window per listed monitor (0 = primary); () = one window
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
 
 
@@ -44,7 +45,10 @@ def load_settings(path: Path) -> tuple[Settings, dict[str, Any]]:
             continue
         value = raw[f.name]
         default = f.default
-        if isinstance(default, bool):
+        if isinstance(default, tuple):  # a list of whole numbers, e.g. "screens": [0, 1]
+            ok = isinstance(value, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in value)
+            value = tuple(value) if ok else value
+        elif isinstance(default, bool):
             ok = isinstance(value, bool)
         elif isinstance(default, (int, float)):
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -60,10 +64,19 @@ def load_settings(path: Path) -> tuple[Settings, dict[str, Any]]:
 
 def save_settings(path: Path, settings: Settings, raw: dict[str, Any] | None = None) -> None:
     data = dict(raw or {})
-    data.update(asdict(settings))
+    data.update({k: list(v) if isinstance(v, tuple) else v for k, v in asdict(settings).items()})
     data["schema_version"] = SETTINGS_SCHEMA_VERSION
     atomic_write_json(path, data)
 
 
 def updated(settings: Settings, **changes: Any) -> Settings:
     return replace(settings, **changes)
+
+
+def parse_screens(text: str) -> tuple[int, ...]:
+    """``"0,1"`` -> ``(0, 1)``: the monitors of a multi-monitor wall. ValueError when malformed."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    screens = tuple(int(p) for p in parts)
+    if not screens or any(n < 0 for n in screens) or len(set(screens)) != len(screens):
+        raise ValueError(f"expected distinct monitor numbers like 0,1 — got {text!r}")
+    return screens

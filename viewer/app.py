@@ -110,6 +110,9 @@ def run_wall(args) -> int:
 
         app.setWindowIcon(QIcon(str(icon)))
     app.setQuitOnLastWindowClosed(True)
+    from viewer.ui.heartbeat import start_heartbeat
+
+    start_heartbeat(app)  # first, so a first-run dialog or a slow start counts as alive
 
     if getattr(args, "selftest", False):
         from viewer.selftest import run_selftest
@@ -257,7 +260,6 @@ def run_wall(args) -> int:
         window.statusBar().showMessage(skipped_text.format(n=len(skipped), first=skipped[0]), 60_000)
     instance.activated.connect(lambda _argv: _come_forward(services))
     follow_screens(app, services)
-
     stop_on_signals(app, lambda: [w.allow_exit() for w in services.windows])
     code = app.exec()
     settings = replace(settings, window_geometry=window.saved_geometry())

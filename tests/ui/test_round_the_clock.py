@@ -1,6 +1,7 @@
 """Round-the-clock operation, end to end with real processes under Xvfb: the supervisor
-restarts a killed wall and the last view comes back; a second start hands over to the
-first; kiosk mode opens the wall (no dialog) on a catalog with a broken entry."""
+restarts a killed wall and the last view comes back, and restarts a hung wall (one whose
+main thread stopped beating); a second start hands over to the first; kiosk mode opens the
+wall (no dialog) on a catalog with a broken entry."""
 
 from __future__ import annotations
 
@@ -89,6 +90,26 @@ def test_supervisor_restarts_a_killed_wall_and_its_last_view_returns(qapp, tmp_p
         restarts = [e for e in journal.events() if e[0] == "restart"]
         journal.close()
         assert restarts and "-9" in restarts[0][1]
+    finally:
+        assert _stop(supervisor) == 0
+    assert _children(supervisor.pid) == []
+
+
+def test_supervisor_restarts_a_hung_wall(qapp, tmp_path, simulator, clips):
+    catalog = _two_districts(simulator, clips, tmp_path)
+    supervisor = _start("run", "--supervise", "--hang-timeout-s", "4", "--catalog", str(catalog),
+                        "--district", "d2", "--layout", "1x1")
+    try:
+        _wait(lambda: _children(supervisor.pid), "the wall process", supervisor)
+        first = _children(supervisor.pid)[0]
+        _wait(lambda: _screen_has("blue"), "the first wall's pictures", supervisor)
+        os.kill(first, signal.SIGSTOP)  # frozen: alive to the OS, but its main thread no longer beats
+        _wait(lambda: [p for p in _children(supervisor.pid) if p != first], "a new wall", supervisor)
+        _wait(lambda: _screen_has("blue"), "the view after the restart", supervisor)
+        journal = Journal(paths.journal_path())
+        restarts = [e for e in journal.events() if e[0] == "restart"]
+        journal.close()
+        assert restarts and "hung (no heartbeat for" in restarts[0][1], restarts
     finally:
         assert _stop(supervisor) == 0
     assert _children(supervisor.pid) == []

@@ -1,4 +1,5 @@
-"""When the supervisor restarts a wall that exited abnormally. Pure; clock passed in."""
+"""When the supervisor restarts a wall that exited abnormally or stopped answering. Pure;
+clock passed in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ RESTART_BASE_S = 1.0
 RESTART_CAP_S = 60.0
 #: A wall that ran this long before failing is treated as a fresh failure (backoff reset).
 HEALTHY_RUN_S = 600.0
+#: The wall's main thread proves it is alive this often (a heartbeat file's mtime changes).
+HEARTBEAT_INTERVAL_S = 5.0
+#: The environment variable naming the heartbeat file (set by the supervisor for the wall).
+HEARTBEAT_ENV = "VIDEOWALL_HEARTBEAT_FILE"
+#: No heartbeat for this long: the wall is hung (a deadlock, a stuck driver call); restart it.
+HANG_TIMEOUT_S = 60.0
 
 
 @dataclass
@@ -31,3 +38,23 @@ class RestartPolicy:
         delay = min(self.cap_s, self.base_s * (2**self.failures))
         self.failures += 1
         return delay
+
+
+class HangWatch:
+    """Decides from heartbeat observations whether the wall hangs. Monotonic seconds in, so a
+    wall-clock jump (NTP, daylight saving) can never look like a hang."""
+
+    def __init__(self, timeout_s: float, now_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._last_mark: object = None
+        self._last_change_s = now_s  # the start counts as a beat: the wall needs time to load
+
+    def observe(self, mark: object, now_s: float) -> bool:
+        """``mark``: the heartbeat's current value (e.g. the file's mtime). True when hung."""
+        if mark != self._last_mark:
+            self._last_mark = mark
+            self._last_change_s = now_s
+        return self.timeout_s > 0 and now_s - self._last_change_s > self.timeout_s
+
+    def silent_s(self, now_s: float) -> float:
+        return now_s - self._last_change_s

@@ -1,0 +1,32 @@
+"""The supervisor's pure decisions: restart backoff, and hang detection from heartbeats."""
+
+from viewer.cli_run import wall_arguments
+from viewer.core.restart_policy import HangWatch, RestartPolicy
+
+
+def test_backoff_doubles_to_the_cap_and_resets_after_a_healthy_run():
+    policy = RestartPolicy(base_s=1, cap_s=8, healthy_run_s=600)
+    assert policy.delay_after(0, 5) is None  # the operator closed the wall
+    assert [policy.delay_after(-9, 5) for _ in range(5)] == [1, 2, 4, 8, 8]
+    assert policy.delay_after(1, 601) == 1  # ran well for 10 minutes: a fresh failure
+
+
+def test_a_beating_wall_is_alive_and_a_silent_one_hangs_after_the_timeout():
+    watch = HangWatch(timeout_s=60, now_s=1000)
+    assert not watch.observe(None, 1030)  # still loading: the start counts as a beat
+    assert not watch.observe(1, 1050)
+    assert not watch.observe(2, 1055)
+    assert not watch.observe(2, 1115)  # 60 s silent: not yet
+    assert watch.observe(2, 1115.5)
+    assert watch.silent_s(1115.5) == 60.5
+    assert not watch.observe(3, 1116)  # a late beat: alive again
+
+
+def test_a_never_beating_wall_hangs_after_the_timeout_and_zero_disables():
+    assert HangWatch(60, 0).observe(None, 61)
+    assert not HangWatch(0, 0).observe(None, 10_000)
+
+
+def test_the_supervisors_own_options_are_not_passed_to_the_wall():
+    argv = ["--supervise", "--kiosk", "--hang-timeout-s", "30", "--screens", "0,1", "--hang-timeout-s=5"]
+    assert wall_arguments(argv) == ["--kiosk", "--screens", "0,1"]

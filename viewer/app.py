@@ -190,6 +190,7 @@ def run_wall(args) -> int:
 
     journal = Journal(paths.journal_path())
     journal.record_event("start", f"videowall {__version__}, catalog {catalog_path}", time.time())
+    trim_journal(app, journal, settings.journal_retention_days)
     services = Services(
         catalog=catalog,
         catalog_label=catalog_path.name,
@@ -315,6 +316,30 @@ def follow_screens(app, services: Services) -> None:
 
     app.screenAdded.connect(lambda _screen: rearrange())
     app.screenRemoved.connect(lambda _screen: QTimer.singleShot(0, rearrange))
+
+
+#: How often a long-running wall trims its journal to the retention (settings).
+JOURNAL_TRIM_INTERVAL_S = 24 * 3600
+
+
+def trim_journal(app, journal, retention_days: float) -> None:
+    """Delete ended outages and events older than ``retention_days`` now and once a day
+    (0: keep everything). Main thread, like every other journal write."""
+    if retention_days <= 0:
+        return
+    from PySide6.QtCore import QTimer
+
+    def trim() -> None:
+        try:
+            journal.prune(time.time() - retention_days * 86400)
+        except Exception:  # a locked or damaged journal must not stop the wall
+            log.exception("journal: trimming to %g days failed", retention_days)
+
+    trim()
+    timer = QTimer(app)
+    timer.setInterval(int(JOURNAL_TRIM_INTERVAL_S * 1000))
+    timer.timeout.connect(trim)
+    timer.start()
 
 
 def stop_on_signals(app, allow_exit=lambda: None) -> None:

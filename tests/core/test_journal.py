@@ -158,3 +158,17 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
         Journal(path)
     with pytest.raises(JournalError, match="newer"):
         read_outages(path)
+
+
+def test_prune_deletes_only_ended_outages_and_events_older_than_the_cutoff(journal: Journal) -> None:
+    old_closed = journal.open_outage("c1", "Cam 1", "d1", Reason.REFUSED, started_at=100.0)
+    journal.close_outage(old_closed, 200.0)
+    recent_closed = journal.open_outage("c2", "Cam 2", "d1", Reason.REFUSED, started_at=100.0)
+    journal.close_outage(recent_closed, 900.0)
+    still_open = journal.open_outage("c3", "Cam 3", "d1", Reason.STALLED, started_at=50.0)  # down for ages
+    journal.record_event("start", "old", 150.0)
+    journal.record_event("start", "new", 950.0)
+    assert journal.prune(before=500.0) == (1, 1)
+    assert {o.id for o in journal.query()} == {recent_closed, still_open}
+    assert [e[1] for e in journal.events()] == ["new"]
+    assert journal.prune(before=500.0) == (0, 0)

@@ -18,6 +18,7 @@ from tests.conftest import COLOURS_RGB
 from tests.ui.conftest import catalog_yaml, close_to
 from viewer import paths
 from viewer.core.journal import Journal
+from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
 
 WAIT_S = 40.0
@@ -143,5 +144,26 @@ def test_kiosk_opens_the_wall_without_a_dialog_on_a_broken_catalog_entry(qapp, t
         journal = Journal(paths.journal_path())
         assert any(kind == "catalog" for kind, _detail, _at in journal.events())
         journal.close()
+    finally:
+        assert _stop(wall) == 0
+
+
+def test_the_wall_trims_its_journal_to_the_retention_at_start(qapp, tmp_path, simulator, clips):
+    catalog = _two_districts(simulator, clips, tmp_path)
+    paths.settings_path().write_text(json.dumps({"journal_retention_days": 30}))
+    journal = Journal(paths.journal_path())
+    now = time.time()
+    ancient = journal.open_outage("cam-red", "Red", "d1", Reason.REFUSED, started_at=now - 40 * 86400)
+    journal.close_outage(ancient, now - 39 * 86400)
+    recent = journal.open_outage("cam-blue", "Blue", "d2", Reason.REFUSED, started_at=now - 86400)
+    journal.close_outage(recent, now - 86000)
+    journal.close()
+    wall = _start("--catalog", str(catalog), "--district", "d1", "--layout", "1x1", "--no-sweep")
+    try:
+        _wait(lambda: _screen_has("red"), "the wall", wall)
+        journal = Journal(paths.journal_path())
+        kept = {o.id for o in journal.query()}
+        journal.close()
+        assert recent in kept and ancient not in kept
     finally:
         assert _stop(wall) == 0

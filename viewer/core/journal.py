@@ -158,6 +158,16 @@ class Journal:
         """All app events as ``(kind, detail, at)``, oldest first."""
         return [tuple(r) for r in self._db.execute("SELECT kind, detail, at FROM events ORDER BY at, id")]
 
+    def prune(self, before: float) -> tuple[int, int]:
+        """Delete outages that ENDED before ``before`` (epoch s) and events older than it;
+        open outages are always kept. Returns (outages, events) deleted."""
+        outages = self._db.execute("DELETE FROM outages WHERE ended_at IS NOT NULL AND ended_at < ?", (before,))
+        events = self._db.execute("DELETE FROM events WHERE at < ?", (before,))
+        if outages.rowcount or events.rowcount:
+            log.info("journal: %d outages and %d events older than the retention deleted",
+                     outages.rowcount, events.rowcount)
+        return outages.rowcount, events.rowcount
+
     def close(self) -> None:
         self._db.close()
         log.info("journal %s closed", self.path)

@@ -30,6 +30,7 @@ class Settings:
     kiosk: bool = False
     kiosk_exit_keys: str = "Ctrl+Shift+Q"  # the only way to close a kiosk wall from its keyboard
     screens: tuple[int, ...] = ()  # one wall window per listed monitor (0 = primary); () = one window
+    journal_retention_days: float = 365.0  # ended outages and events older than this are deleted; 0 = keep all
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
 
 

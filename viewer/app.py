@@ -141,6 +141,7 @@ def run_wall(args) -> int:
         network_caching_ms=args.network_caching_ms or settings.network_caching_ms,
         rtsp_tcp=settings.rtsp_tcp if args.rtsp_tcp is None else True,
         software_output=settings.software_video_output,
+        tile_decoder_threads=max(0, settings.tile_decoder_threads),
     )
     try:
         engine = create_engine(options)

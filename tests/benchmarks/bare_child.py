@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--tile-h", type=int, default=250)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--window", type=float, default=10.0)
+    parser.add_argument("--avcodec-threads", type=int, default=1, help="as the wall's tiles; 0: libVLC's default")
     args = parser.parse_args()
     urls = json.loads(Path(args.urls).read_text())[: args.tiles]
     app = QApplication(sys.argv[:1])
@@ -57,6 +58,7 @@ def main() -> None:
         player.set_xwindow(int(surface.winId()))
         media = instance.media_new(url)
         media.add_option(":network-caching=300")
+        media.add_option(f":avcodec-threads={args.avcodec_threads}")
         player.set_media(media)
         seen = []
 

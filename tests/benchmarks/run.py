@@ -82,6 +82,19 @@ class Suite:
                 walls_cpu = median([w["cpu_percent"] for w in walls[n]])
                 self.add(Figure(f"wall CPU ÷ bare players, {n} tiles", median(ratios), "×", "<= 1.05",
                                 f"wall {walls_cpu:.1f} % of a core", ratios))
+        # What one decoder thread per tile saves, on bare players (16 tiles, same run).
+        wall16 = walls[16][-1]
+        rows = []
+        for threads in ("1", "0"):
+            rows.append(run_child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", "16", "--cols", "4",
+                                  "--tile-w", str(wall16["tile_w"]), "--tile-h", str(wall16["tile_h"]),
+                                  "--window", self.window, "--avcodec-threads", threads))
+        self.raw["decoder_threads"] = {"one": rows[0], "libvlc_default": rows[1]}
+        self.add(Figure("16 players, 1 decoder thread per tile ÷ libVLC's default: CPU",
+                        rows[0]["cpu_percent"] / rows[1]["cpu_percent"], "×", "",
+                        f"RSS {rows[0]['rss_mib']:.0f} vs {rows[1]['rss_mib']:.0f} MiB, threads "
+                        f"{rows[0]['threads']} vs {rows[1]['threads']}; libVLC's default is cores + 1 "
+                        f"({os.cpu_count()} cores here)"))
         one = median([w["vout_all_s"] for w in walls[1]])
         sixteen = median([w["vout_all_s"] for w in walls[16]])
         self.add(Figure("time to first picture on all 16 tiles ÷ 1 tile", sixteen / one, "×", "<= 1.2",

@@ -25,6 +25,7 @@ class Settings:
     network_caching_ms: int = 300
     rtsp_tcp: bool = True
     software_video_output: bool = True  # Linux without GPU: xcb_x11 instead of OpenGL
+    tile_decoder_threads: int = 1  # per grid tile; a maximised main stream gets libVLC's choice; 0 = always
     language: str = ""  # "" = follow the system locale; "id" or "en"
     tour_idle_resume_s: float = 60.0
     kiosk: bool = False

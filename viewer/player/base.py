@@ -56,6 +56,10 @@ class EngineOptions:
     #: Linux without a GPU: bypass OpenGL (llvmpipe) for the xcb_x11 output, ~4x cheaper.
     software_output: bool = True
     audio: bool = False
+    #: Decoder threads per grid tile. Many small streams parallelise across tiles already;
+    #: libVLC's own choice (cores + 1, up to 16, with as many frames in flight) costs ~4 MiB
+    #: and 3 threads per 640x360 tile here and grows with the core count. 0: libVLC decides.
+    tile_decoder_threads: int = 1
     extra_args: tuple[str, ...] = ()
 
 
@@ -64,8 +68,11 @@ class FeedPlayer(Protocol):
 
     def set_listener(self, listener: Callable[[PlayerEvent], None] | None) -> None: ...
     def set_window(self, win_id: int) -> None: ...
-    def play(self, url: str, username: str | None = None, password: str | None = None) -> int:
-        """Open ``url`` (replacing whatever played) and return the new generation."""
+    def play(self, url: str, username: str | None = None, password: str | None = None,
+             full_decoder: bool = False) -> int:
+        """Open ``url`` (replacing whatever played) and return the new generation.
+        ``full_decoder``: a maximised main stream, decoded with as many threads as libVLC
+        likes instead of ``EngineOptions.tile_decoder_threads``."""
         ...
     def stop(self) -> None: ...
     def stats(self) -> PlayerStats: ...

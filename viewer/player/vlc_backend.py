@@ -150,8 +150,9 @@ class VlcEngine:
     def new_player(self) -> VlcFeedPlayer:
         return VlcFeedPlayer(self)
 
-    def media_options(self) -> list[str]:
-        opts = [f":network-caching={self.options.network_caching_ms}"]
+    def media_options(self, full_decoder: bool = False) -> list[str]:
+        threads = 0 if full_decoder else self.options.tile_decoder_threads
+        opts = [f":network-caching={self.options.network_caching_ms}", f":avcodec-threads={threads}"]
         if self.options.rtsp_tcp:
             opts.append(":rtsp-tcp")
         return opts
@@ -208,10 +209,11 @@ class VlcFeedPlayer:
         elif sys.platform == "darwin":
             self._player.set_nsobject(int(win_id))
 
-    def play(self, url: str, username: str | None = None, password: str | None = None) -> int:
+    def play(self, url: str, username: str | None = None, password: str | None = None,
+             full_decoder: bool = False) -> int:
         self.generation += 1
         media = self._engine._instance.media_new(url_with_credentials(url, username, password))
-        for option in self._engine.media_options():
+        for option in self._engine.media_options(full_decoder):
             media.add_option(option)
         self._player.set_media(media)
         if self._media is not None:

@@ -222,7 +222,7 @@ class Feed(QObject):
         camera = self.camera
         url = self.url or ""
         log.info("open %s %s%s", camera.id, mask_url(url), f" ({why})" if why else "")
-        self._generation = self.player.play(url, camera.username, camera.password)
+        self._generation = self.player.play(url, camera.username, camera.password, full_decoder=self.main_stream)
         self.health.open_started(self._clock())
 
     def _stop_health(self, now: float) -> None:

@@ -1,0 +1,54 @@
+"""Maximising a camera that has a sub-stream plays its main stream, decoded with libVLC's own
+thread count; grid tiles decode with one thread each (EngineOptions.tile_decoder_threads).
+Real libVLC under Xvfb: which stream is on screen is read from its colour, the decoder
+threads from the process's thread list (Linux)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from tests.conftest import COLOURS_RGB
+from tests.ui.conftest import close_to, grab_colour
+from viewer.core.health import FeedState
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc thread list")
+
+
+def _threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+def _catalog(main_url: str, sub_url: str) -> str:
+    return f"""version: 1
+districts:
+  - {{id: d1, name: District 1}}
+cameras:
+  - {{id: cam, name: Cam, district: d1, url: '{main_url}', substream: '{sub_url}'}}
+  - {{id: other, name: Other, district: d1, url: '{sub_url}'}}
+"""
+
+
+def test_maximise_plays_the_main_stream_with_libvlcs_decoder_threads(qtbot, make_wall, colour_streams):
+    window = make_wall(_catalog(colour_streams("green"), colour_streams("red")))
+    controller = window.controller
+    controller.show_district("d1", 0, "1x2")
+    feed = controller.feed_at(0)
+    tile = controller.grid.tiles[controller.slots[0]]
+    qtbot.waitUntil(lambda: close_to(grab_colour(tile), COLOURS_RGB["red"]), timeout=15_000)  # the sub-stream
+    qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in controller.active_feeds()), timeout=15_000)
+    grid_threads = _threads()
+
+    controller.toggle_maximise(0)
+    assert feed.main_stream
+    qtbot.waitUntil(lambda: close_to(grab_colour(tile), COLOURS_RGB["green"]), timeout=15_000)  # the main stream
+    cores = os.cpu_count() or 1
+    libvlc_threads = min(16, cores + 1) if cores > 1 else 1  # libVLC 3's avcodec default
+    qtbot.waitUntil(lambda: _threads() >= grid_threads + libvlc_threads - 1, timeout=10_000)
+
+    controller.toggle_maximise(0)  # back to the grid: the sub-stream, one decoder thread again
+    assert not feed.main_stream
+    qtbot.waitUntil(lambda: close_to(grab_colour(tile), COLOURS_RGB["red"]), timeout=15_000)
+    qtbot.waitUntil(lambda: _threads() <= grid_threads, timeout=10_000)

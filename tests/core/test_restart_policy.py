@@ -11,20 +11,38 @@ def test_backoff_doubles_to_the_cap_and_resets_after_a_healthy_run():
     assert policy.delay_after(1, 601) == 1  # ran well for 10 minutes: a fresh failure
 
 
+def _looks(watch: HangWatch, mark: object, start_s: float, end_s: float) -> bool:
+    """Observe once a second from start_s to end_s (as the supervisor does); the last answer."""
+    hung = False
+    t = start_s
+    while t <= end_s:
+        hung = watch.observe(mark, t)
+        t += 1
+    return hung
+
+
 def test_a_beating_wall_is_alive_and_a_silent_one_hangs_after_the_timeout():
     watch = HangWatch(timeout_s=60, now_s=1000)
-    assert not watch.observe(None, 1030)  # still loading: the start counts as a beat
-    assert not watch.observe(1, 1050)
-    assert not watch.observe(2, 1055)
-    assert not watch.observe(2, 1115)  # 60 s silent: not yet
-    assert watch.observe(2, 1115.5)
-    assert watch.silent_s(1115.5) == 60.5
-    assert not watch.observe(3, 1116)  # a late beat: alive again
+    assert not _looks(watch, None, 1001, 1030)  # still loading: the start counts as a beat
+    assert not watch.observe(1, 1031)
+    assert not _looks(watch, 2, 1032, 1092)  # 60 s silent: not yet
+    assert watch.observe(2, 1092.5)
+    assert watch.silent_s(1092.5) == 60.5
+    assert not watch.observe(3, 1093)  # a late beat: alive again
 
 
 def test_a_never_beating_wall_hangs_after_the_timeout_and_zero_disables():
-    assert HangWatch(60, 0).observe(None, 61)
-    assert not HangWatch(0, 0).observe(None, 10_000)
+    assert _looks(HangWatch(60, 0), None, 1, 61)
+    assert not _looks(HangWatch(0, 0), None, 1, 200)
+
+
+def test_a_gap_in_the_supervisors_own_looks_is_not_the_walls_silence():
+    """The machine slept for an hour: the wall gets a fresh timeout instead of a kill."""
+    watch = HangWatch(timeout_s=60, now_s=0)
+    assert not _looks(watch, 1, 1, 30)
+    assert not watch.observe(1, 3630)  # the first look after waking up
+    assert not _looks(watch, 1, 3631, 3689)
+    assert watch.observe(1, 3691)  # still silent a full timeout after waking: hung
 
 
 def test_the_supervisors_own_options_are_not_passed_to_the_wall():

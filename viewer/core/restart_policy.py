@@ -40,17 +40,27 @@ class RestartPolicy:
         return delay
 
 
+#: A gap this long between two looks means the supervisor itself was not running (the
+#: machine slept; Windows' monotonic clock counts sleep): the silence is not the wall's fault.
+SUPERVISOR_GAP_S = 10.0
+
+
 class HangWatch:
     """Decides from heartbeat observations whether the wall hangs. Monotonic seconds in, so a
-    wall-clock jump (NTP, daylight saving) can never look like a hang."""
+    wall-clock jump (NTP, daylight saving) can never look like a hang; observe it every
+    second or so."""
 
     def __init__(self, timeout_s: float, now_s: float) -> None:
         self.timeout_s = timeout_s
         self._last_mark: object = None
         self._last_change_s = now_s  # the start counts as a beat: the wall needs time to load
+        self._last_look_s = now_s
 
     def observe(self, mark: object, now_s: float) -> bool:
         """``mark``: the heartbeat's current value (e.g. the file's mtime). True when hung."""
+        if now_s - self._last_look_s > SUPERVISOR_GAP_S:
+            self._last_change_s = now_s  # we were asleep too: give the wall a fresh timeout
+        self._last_look_s = now_s
         if mark != self._last_mark:
             self._last_mark = mark
             self._last_change_s = now_s

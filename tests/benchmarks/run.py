@@ -53,6 +53,7 @@ class Suite:
         self.clip = str(clip)
         self.runs = 1 if quick else 3
         self.window = "4" if quick else "10"
+        self.warmup = "2" if quick else "3"  # seconds of playing before a measuring window
         self.figures: list[Figure] = []
         self.raw: dict = {}
         self.durations: dict[str, float] = {}  # seconds each benchmark took in this run
@@ -69,13 +70,13 @@ class Suite:
             ratios = []
             for _ in range(self.runs):
                 wall = run_child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", str(n),
-                                 "--layout", layout, "--window", self.window)
+                                 "--layout", layout, "--window", self.window, "--warmup", self.warmup)
                 walls.setdefault(n, []).append(wall)
                 if n == 1:
                     continue
                 bare = run_child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", str(n),
                                  "--cols", str(cols), "--tile-w", str(wall["tile_w"]), "--tile-h", str(wall["tile_h"]),
-                                 "--window", self.window)
+                                 "--window", self.window, "--warmup", self.warmup)
                 ratios.append(wall["cpu_percent"] / bare["cpu_percent"])
                 self.raw.setdefault(f"cpu_{n}", []).append({"wall": wall, "bare": bare})
             if ratios:
@@ -88,7 +89,8 @@ class Suite:
         for threads in ("1", "0"):
             rows.append(run_child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", "16", "--cols", "4",
                                   "--tile-w", str(wall16["tile_w"]), "--tile-h", str(wall16["tile_h"]),
-                                  "--window", self.window, "--avcodec-threads", threads))
+                                  "--window", self.window, "--warmup", self.warmup,
+                                  "--avcodec-threads", threads))
         self.raw["decoder_threads"] = {"one": rows[0], "libvlc_default": rows[1]}
         self.add(Figure("16 players, 1 decoder thread per tile ÷ libVLC's default: CPU",
                         rows[0]["cpu_percent"] / rows[1]["cpu_percent"], "×", "",
@@ -192,7 +194,8 @@ class Suite:
             side = int(n**0.5)
             urls = self.urls if n <= 32 else self.urls_64
             result = run_child("tests.benchmarks.wall_child", "play", "--urls", urls, "--tiles", str(n),
-                               "--layout", f"{side}x{side}", "--window", str(window_s), timeout_s=600)
+                               "--layout", f"{side}x{side}", "--window", str(window_s), "--warmup", self.warmup,
+                               timeout_s=600)
             fps = result["displayed_window"] / window_s / n
             rows.append({"tiles": n, "cpu_percent": result["cpu_percent"], "fps_per_tile": fps,
                          "lost": result["lost"], "lost_window": result["lost_window"],
@@ -222,7 +225,8 @@ class Suite:
             for checks in (True, False):
                 extra = [] if checks else ["--no-picture-checks"]
                 runs[checks] = run_child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", "16",
-                                         "--layout", "4x4", "--window", window, *extra)
+                                         "--layout", "4x4", "--window", window, "--warmup", self.warmup,
+                                         *extra)
             ratios.append(runs[True]["cpu_percent"] / runs[False]["cpu_percent"])
             self.raw.setdefault("pictures", []).append(runs)
         self.add(Figure("wall CPU with picture checks ÷ without, 16 tiles", median(ratios), "×", "<= 1.03",

@@ -147,8 +147,16 @@ def mode_play(app, args, tmp: Path) -> None:
     wait(app, lambda: window.isVisible(), 5)
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     healthy = len(urls) - args.flapping
-    first = wait(app, lambda: sum(f.state.value == "playing" for f in window.controller.active_feeds()) >= healthy,
-                 30)
+    started = time.monotonic()
+    tile_first: dict[int, float] = {}  # each tile's own time to its first picture (libVLC Vout)
+
+    def playing_count() -> int:
+        for i, f in enumerate(window.controller.active_feeds()):
+            if f.state.value == "playing":
+                tile_first.setdefault(i, time.monotonic() - started)
+        return len(tile_first)
+
+    first = wait(app, lambda: playing_count() >= healthy, 30)
     more = wait(app, lambda: all_pictures(window), 30) if not args.flapping else None
     pictures = None if first is None or more is None else first + more
     tiles = window.grid.shown[0].surface.size()
@@ -163,6 +171,7 @@ def mode_play(app, args, tmp: Path) -> None:
     result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
     result["lost_window"] = sum(s.lost_pictures for s in stats) - lost_before
     emit(mode="play", tiles=len(urls), layout=args.layout, vout_all_s=first, pictures_all_s=pictures,
+         tile_first_s=sorted(tile_first.values()),
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
          lost=sum(s.lost_pictures for s in stats), **result)

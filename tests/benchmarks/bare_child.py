@@ -17,7 +17,7 @@ import vlc
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
-from tests.benchmarks.harness import cpu_seconds, rss_mib, thread_count
+from tests.benchmarks.harness import measure_lag, rss_mib, run_event_loop, thread_count
 
 PID = os.getpid()
 
@@ -77,23 +77,17 @@ def main() -> None:
             first = time.monotonic() - start
             break
         time.sleep(0.005)
-    end = time.monotonic() + args.warmup
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.005)
-    cpu0, t0 = cpu_seconds(PID), time.monotonic()
-    end = time.monotonic() + args.window
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.005)
-    cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
+    run_event_loop(args.warmup)
+    lag = measure_lag(args.window)  # the same event loop and 20 ms probe timer as the wall's
+    cpu = lag["cpu_percent"]
     stats = vlc.MediaStats()
     displayed = 0
     for _player, media in players:
         media.get_stats(stats)
         displayed += stats.displayed_pictures
     print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "cpu_percent": cpu,
-                      "rss_mib": rss_mib(PID), "threads": thread_count(PID), "displayed": displayed}), flush=True)
+                      "rss_mib": rss_mib(PID), "threads": thread_count(PID), "displayed": displayed,
+                      "lag_p99_ms": lag["lag_p99_ms"]}), flush=True)
     for player, media in players:
         player.stop()
         player.release()

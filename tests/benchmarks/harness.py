@@ -165,3 +165,43 @@ def machine_info() -> dict:
     except ImportError:
         pass
     return info
+
+
+def run_event_loop(seconds: float) -> None:
+    """Run the Qt event loop for ``seconds``, as the app does (no polling of our own)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def measure_lag(window_s: float, interval_ms: int = 20) -> dict:
+    """Run the Qt event loop for ``window_s`` with a repeating ``interval_ms`` timer; how late
+    it fires is the event-loop lag. Also the process's CPU over the window. Used the same way
+    by the wall and by the bare-player baseline, so the probe's own cost cancels out."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    lags: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    expected = [interval_ms]
+
+    def fire() -> None:
+        now = clock.elapsed()
+        lags.append(max(0.0, now - expected[0]))
+        expected[0] = now + interval_ms
+
+    timer = QTimer()
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(fire)
+    timer.start()
+    pid = os.getpid()
+    cpu0, t0 = cpu_seconds(pid), time.monotonic()
+    run_event_loop(window_s)
+    cpu = 100.0 * (cpu_seconds(pid) - cpu0) / (time.monotonic() - t0)
+    timer.stop()
+    lags.sort()
+    p99 = lags[int(len(lags) * 0.99)] if lags else float("nan")
+    return {"cpu_percent": cpu, "lag_p99_ms": p99, "lag_max_ms": lags[-1] if lags else None}
+

@@ -20,11 +20,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 
-from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from tests.benchmarks.harness import anon_rss_mib, cpu_seconds, fd_count, rss_mib, thread_count
+from tests.benchmarks.harness import anon_rss_mib, cpu_seconds, fd_count, rss_mib, run_event_loop, thread_count
+from tests.benchmarks.harness import measure_lag as harness_measure_lag
 
 PID = os.getpid()
 
@@ -98,32 +98,8 @@ def all_pictures(window) -> bool:
     return all(tile_has_picture(t) for t in window.grid.shown)
 
 
-def measure_lag(app, window_s: float, interval_ms: int = 20) -> dict:
-    """Event-loop lag: how late a repeating timer fires, over ``window_s`` seconds."""
-    lags: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    expected = [interval_ms]
-
-    def fire() -> None:
-        now = clock.elapsed()
-        lags.append(max(0.0, now - expected[0]))
-        expected[0] = now + interval_ms
-
-    timer = QTimer()
-    timer.setInterval(interval_ms)
-    timer.timeout.connect(fire)
-    timer.start()
-    cpu0, t0 = cpu_seconds(PID), time.monotonic()
-    end = time.monotonic() + window_s
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.002)
-    cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
-    timer.stop()
-    lags.sort()
-    p99 = lags[int(len(lags) * 0.99)] if lags else float("nan")
-    return {"cpu_percent": cpu, "lag_p99_ms": p99, "lag_max_ms": lags[-1] if lags else None}
+def measure_lag(app, window_s: float) -> dict:
+    return harness_measure_lag(window_s)
 
 
 def mode_play(app, args, tmp: Path) -> None:
@@ -160,10 +136,7 @@ def mode_play(app, args, tmp: Path) -> None:
     more = wait(app, lambda: all_pictures(window), 30) if not args.flapping else None
     pictures = None if first is None or more is None else first + more
     tiles = window.grid.shown[0].surface.size()
-    warm_end = time.monotonic() + args.warmup
-    while time.monotonic() < warm_end:
-        app.processEvents()
-        time.sleep(0.005)
+    run_event_loop(args.warmup)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     before, lost_before = sum(s.displayed_pictures for s in stats), sum(s.lost_pictures for s in stats)
     result = measure_lag(app, args.window)

@@ -23,8 +23,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from tests.benchmarks.harness import anon_rss_mib, cpu_seconds, fd_count, rss_mib, run_event_loop, thread_count
-from tests.benchmarks.harness import measure_lag as harness_measure_lag
+from tests.benchmarks.harness import (
+    anon_rss_mib,
+    cpu_seconds,
+    fd_count,
+    measure_lag,
+    rss_mib,
+    run_event_loop,
+    thread_count,
+)
 
 PID = os.getpid()
 
@@ -98,10 +105,6 @@ def all_pictures(window) -> bool:
     return all(tile_has_picture(t) for t in window.grid.shown)
 
 
-def measure_lag(app, window_s: float) -> dict:
-    return harness_measure_lag(window_s)
-
-
 def mode_play(app, args, tmp: Path) -> None:
     urls = json.loads(Path(args.urls).read_text())[: args.tiles]
     extra = {}
@@ -139,7 +142,7 @@ def mode_play(app, args, tmp: Path) -> None:
     run_event_loop(args.warmup)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     before, lost_before = sum(s.displayed_pictures for s in stats), sum(s.lost_pictures for s in stats)
-    result = measure_lag(app, args.window)
+    result = measure_lag(args.window)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
     result["lost_window"] = sum(s.lost_pictures for s in stats) - lost_before
@@ -319,7 +322,7 @@ def mode_longsoak(app, args, tmp: Path) -> None:
     start = time.monotonic()
     minute = 0
     while time.monotonic() - start < args.minutes * 60:
-        lag = measure_lag(app, 60.0)
+        lag = measure_lag(60.0)
         minute += 1
         sample = {"minute": minute, "rss_mib": round(rss_mib(PID), 1), "anon_mib": round(anon_rss_mib(PID), 1),
                   "threads": thread_count(PID),

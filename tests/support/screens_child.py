@@ -13,7 +13,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "xcb"
@@ -24,16 +23,6 @@ from PySide6.QtWidgets import QApplication
 from tests.support.xmonitors import Monitors
 
 HALF_W, HEIGHT = 1920, 1080
-
-
-def wait(app, condition, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def colour_at(x: int, y: int) -> tuple[int, int, int]:
@@ -53,7 +42,7 @@ def main() -> None:
     monitors.set("LEFT", 0, 0, HALF_W, HEIGHT, primary=True, with_output=True)
     monitors.set("RIGHT", HALF_W, 0, HALF_W, HEIGHT)
 
-    from tests.benchmarks.wall_child import build_wall
+    from tests.benchmarks.wall_child import build_wall, wait
     from viewer.app import follow_screens
     from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 

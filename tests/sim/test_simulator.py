@@ -141,6 +141,18 @@ def test_frozen_camera_sends_its_first_seconds_then_nothing(sim, loop_clip):
     client.close()
 
 
+def test_ending_http_camera_sends_its_first_seconds_then_closes(sim, loop_clip):
+    url = sim.add_http(SimCamera("/ends", B.ENDS, clip=loop_clip, delay_s=0.5))
+    sim.start()
+    client = Client(url)
+    client.get()
+    client.head_and_body()
+    assert client.wait_for(lambda: client.closed, timeout_s=5.0), "the stream did not end"
+    assert len(client.buf.partition(b"\r\n\r\n")[2]) > 1000
+    client.close()
+    assert wait_until(lambda: sim.connections(url) == 0)
+
+
 def test_refused_kills_live_connections_and_refuses_then_recovers(sim, loop_clip):
     url = sim.add_http(SimCamera("/killable", clip=loop_clip, own_port=True))
     other = sim.add_http(SimCamera("/bystander", clip=loop_clip))
@@ -327,7 +339,8 @@ def test_behaviour_set_before_start_and_cameras_added_after_start(sim, loop_clip
 
 def test_cli_prints_a_catalog_and_stops_on_eof(tmp_path, loop_clip):
     proc = subprocess.run(
-        [sys.executable, "-m", "viewer.sim", "--healthy", "3", "--mixed", "--clip", str(loop_clip), "--once"],
+        [sys.executable, "-m", "viewer.sim", "--healthy", "3", "--rtsp", "2", "--mixed", "--mixed-scheme", "rtsp",
+         "--clip", str(loop_clip), "--once"],
         capture_output=True, text=True, timeout=30, check=True,
     )  # fmt: skip
     import yaml
@@ -335,4 +348,6 @@ def test_cli_prints_a_catalog_and_stops_on_eof(tmp_path, loop_clip):
     catalog = yaml.safe_load(proc.stdout)
     urls = [cam["url"] for cam in catalog["cameras"]]
     assert len(urls) >= 3 and all(u.startswith(("http://127.0.0.1:", "rtsp://127.0.0.1:")) for u in urls)
+    assert sum(u.startswith("http://") for u in urls) == 3  # the mixed cameras went RTSP
+    assert any(u.endswith("/ends") for u in urls) and any(u.endswith("/rtsp/2") for u in urls)
     assert "secret" not in proc.stdout

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.raw_client import wait_until
 from viewer import paths
 from viewer.core.catalog import CAMERA_KEYS, DISTRICT_KEYS, TOUR_KEYS, load_catalog
 from viewer.core.probe import probe_sync
@@ -40,15 +41,6 @@ KECAMATAN = {
 }  # fmt: skip
 TS_PACKET = 188
 START_BUDGET_S = 2.0  # measured ~0.01 s; generous for a loaded 2-core test machine
-
-
-def wait_until(condition, timeout_s: float = 10.0, step_s: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(step_s)  # polling interval, not an assertion
-    return True
 
 
 class StreamClient:

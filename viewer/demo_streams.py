@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from viewer.sim.cameras import Behaviour, SimCamera
+
+if TYPE_CHECKING:
+    from viewer.demo_city import DemoCamera
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +45,9 @@ class DemoStream:
     sim: SimCamera
 
 
-def demo_streams(cameras: list, clip_path, protocol: str = "http") -> list[DemoStream]:
+def demo_streams(
+    cameras: Sequence[DemoCamera], clip_path: Callable[[str], Path], protocol: str = "http"
+) -> list[DemoStream]:
     """The streams of ``cameras`` (``DemoCamera``s), in catalog order. ``clip_path(name)`` gives
     a clip's file. One random Digest password (known to nobody) for the camera that needs one."""
     if protocol not in PROTOCOLS:
@@ -62,7 +69,7 @@ def demo_streams(cameras: list, clip_path, protocol: str = "http") -> list[DemoS
     return streams
 
 
-def _sim(cam, path: str, clip: Path, password: str) -> SimCamera:
+def _sim(cam: DemoCamera, path: str, clip: Path, password: str) -> SimCamera:
     sim = SimCamera(path, clip=clip)
     if cam.behaviour == REFUSED:
         sim.behaviour = Behaviour.REFUSED

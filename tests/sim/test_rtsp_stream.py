@@ -1,6 +1,6 @@
 """The simulator's RTSP cameras stream for real: RTSP/1.0 over a raw socket (what goes on the
-wire), FFmpeg's client through PyAV and ffprobe (implementations we did not write) decoding at
-the clip's rate, sessions counted on the server side, 16 clients at full rate and the CPU the
+wire), FFmpeg's client through PyAV, ffprobe and GStreamer's rtspsrc (implementations we did
+not write) decoding at the clip's rate, sessions counted on the server side, 16 clients at full rate and the CPU the
 simulator spends on them."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import shutil
 import struct
 import subprocess
 import threading
@@ -18,7 +17,8 @@ import pytest
 
 from tests.support.raw_client import Client, rtsp, wait_until
 from tests.support.rtsp_client import Reader, open_rtsp
-from viewer.sim.cameras import CameraSimulator, SimCamera
+from tests.support.tools import require_gst_element, require_tool
+from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 from viewer.sim.h264_clip import H264Clip
 
 CLIP_FPS = 15
@@ -149,12 +149,12 @@ def test_ffmpeg_decodes_at_the_clip_rate_across_loops_and_closing_ends_the_sessi
     assert wait_until(lambda: sim.sessions(url) == 0 and sim.connections(url) == 0)
 
 
-@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
 def test_ffprobe_plays_it_falling_back_from_udp_to_tcp(sim, loop_clip):
+    ffprobe = require_tool("ffprobe")
     url = sim.add_rtsp(SimCamera("/Streaming/Channels/101", clip=loop_clip))
     sim.start()
     out = subprocess.run(
-        ["ffprobe", "-v", "error", "-count_frames", "-read_intervals", "%+2", "-select_streams", "v",
+        [ffprobe, "-v", "error", "-count_frames", "-read_intervals", "%+2", "-select_streams", "v",
          "-show_entries", "stream=codec_name,width,height,avg_frame_rate,nb_read_frames", "-of", "json", url],
         capture_output=True, text=True, timeout=30, check=True,
     )  # fmt: skip
@@ -163,6 +163,27 @@ def test_ffprobe_plays_it_falling_back_from_udp_to_tcp(sim, loop_clip):
     assert stream["avg_frame_rate"] == f"{CLIP_FPS}/1"
     assert abs(int(stream["nb_read_frames"]) - 2 * CLIP_FPS) <= 2 * CLIP_FPS * RATE_TOLERANCE
     assert "461" in out.stderr  # ffprobe asked for UDP first and was told to use TCP
+    assert wait_until(lambda: sim.sessions(url) == 0 and sim.connections(url) == 0)
+
+
+def test_gstreamer_rtspsrc_decodes_it_with_digest_auth_in_real_time(sim, loop_clip):
+    gst_launch = require_tool("gst-launch-1.0")
+    for element in ("rtspsrc", "rtph264depay", "h264parse", "openh264dec"):
+        require_gst_element(element)
+    url = sim.add_rtsp(SimCamera("/Streaming/Channels/201", Behaviour.AUTH_DIGEST, password="pw", clip=loop_clip))
+    sim.start()
+    pictures = 3 * CLIP_FPS
+    started = time.monotonic()
+    result = subprocess.run(
+        [gst_launch, "-q", "rtspsrc", f"location={url}", "user-id=admin", "user-pw=pw", "latency=0",
+         "!", "rtph264depay", "!", "h264parse", "!", "openh264dec",
+         "!", "identity", f"eos-after={pictures}", "!", "fakesink", "sync=false"],
+        capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    # 45 decoded pictures (EOS after them) took their real time: the sender paces, not the client
+    assert pictures / CLIP_FPS - 0.5 <= elapsed, f"{pictures} pictures in {elapsed:.2f} s"
     assert wait_until(lambda: sim.sessions(url) == 0 and sim.connections(url) == 0)
 
 

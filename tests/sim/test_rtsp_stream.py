@@ -107,6 +107,12 @@ def test_setup_play_sends_rfc6184_rtp_in_real_time_and_teardown_ends_the_session
     assert client.read_for(0.5) == b"", "RTP kept coming after TEARDOWN"
     client.close()
     assert wait_until(lambda: sim.connections(url) == 0)
+    rude = Client(url)  # a client that goes away without TEARDOWN
+    rtsp(rude, "SETUP", url + "/trackID=1", 1, TCP)
+    rtsp(rude, "PLAY", url, 2)
+    assert rude.wait_for(lambda: len(rude.buf) > 5000) and sim.sessions(url) == 1
+    rude.close()
+    assert wait_until(lambda: sim.sessions(url) == 0 and sim.connections(url) == 0)
 
 
 def test_session_without_keepalive_times_out_but_ffmpeg_keeps_it_alive(sim, loop_clip):

@@ -36,6 +36,7 @@ def cams(loop_clip):
         "garbage": SimCamera("/garbage", B.GARBAGE, clip=loop_clip),
         "hanging": SimCamera("/hanging", B.HANGING, clip=loop_clip),
         "refused": SimCamera("/refused", B.REFUSED, clip=loop_clip),
+        "trickle": SimCamera("/trickle", B.TRICKLE, trickle_ratio=0.5, clip=loop_clip),
     }
     with CameraSimulator() as sim:
         urls = {name: sim.add_rtsp(cam) for name, cam in cameras.items()}
@@ -164,3 +165,15 @@ def test_bye_is_an_rtcp_bye_on_the_rtcp_channel_then_a_close(cams):
     last_channel, last = channels[-1]
     assert last_channel == 5 and last[1] == 201 and last[9] == 203  # RR + BYE, the last thing sent
     client.close()
+
+
+def test_trickle_sends_pictures_at_a_fraction_of_real_time(cams):
+    _, urls = cams
+    reader = Reader(urls["trickle"])
+    try:
+        assert reader.opened.wait(15.0), repr(reader.error)
+        start = time.monotonic() + 0.5
+        assert wait_until(lambda: time.monotonic() > start + 2.0, timeout_s=4.0)
+        assert abs(reader.rate(start, start + 2.0) - 7.5) <= 7.5 * 0.15  # 15 fps at half speed
+    finally:
+        reader.close()

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-import av
-
 log = logging.getLogger(__name__)
 
 CLOCK_HZ = 90_000  # RTP clock of H.264 (RFC 6184), and MPEG-TS's PTS/DTS clock
@@ -62,6 +60,8 @@ class H264Clip:
     @classmethod
     def load(cls, path: str | Path) -> H264Clip:
         """Read the first H.264 stream of ``path``; ValueError when there is none usable."""
+        import av  # here, not at the top: PyAV costs ~0.4 s to import, only RTSP cameras need it
+
         path = Path(path)
         try:
             with av.open(str(path)) as container:

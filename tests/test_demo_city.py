@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.demo_reasons import PLANNED_REASONS
 from tests.support.raw_client import wait_until
 from viewer import paths
 from viewer.core.catalog import CAMERA_KEYS, DISTRICT_KEYS, TOUR_KEYS, load_catalog
@@ -185,14 +186,7 @@ def test_no_password_in_the_demo_catalog(city):
 
 
 def test_planned_failures_probe_as_planned(city):
-    expected = {
-        HEALTHY: Reason.OK,
-        REFUSED: Reason.REFUSED,
-        AUTH: Reason.AUTH,
-        NOT_FOUND: Reason.NOT_FOUND,
-        FREEZES: Reason.OK,  # healthy for the first 40 s
-        DROPS: Reason.OK,  # healthy for the first 20 s
-    }
+    expected = PLANNED_REASONS
     results = {cam.id: probe_sync(city.urls[cam.id], timeout_s=3.0) for cam in city.cameras}
     wrong = {
         cam.id: (cam.behaviour, results[cam.id])

@@ -10,23 +10,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.demo_reasons import PLANNED_REASONS
 from tests.support.raw_client import wait_until
 from tests.support.rtsp_client import Reader
 from viewer.core.catalog import load_catalog
 from viewer.core.probe import probe_sync
 from viewer.core.reasons import Reason
-from viewer.demo_city import AUTH, DROPS, FREEZE_NEW_CLIENT_VIDEO_S, FREEZES, HEALTHY, NOT_FOUND, REFUSED, DemoCity
+from viewer.demo_city import DROPS, FREEZE_NEW_CLIENT_VIDEO_S, FREEZES, HEALTHY, REFUSED, DemoCity
 from viewer.demo_streams import HTTP_GROUPS
 from viewer.demo_training import write_training_catalog
-
-EXPECTED = {
-    HEALTHY: Reason.OK,
-    REFUSED: Reason.REFUSED,
-    AUTH: Reason.AUTH,
-    NOT_FOUND: Reason.NOT_FOUND,
-    FREEZES: Reason.OK,  # healthy for the first 40 s
-    DROPS: Reason.OK,  # healthy for the first 20 s
-}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +54,7 @@ def test_planned_failures_probe_as_planned_on_main_and_sub_streams(city):
         for url in (city.urls[cam.id], city.substreams.get(cam.id)):
             if url is not None:
                 reason = probe_sync(url, timeout_s=3.0).reason
-                if reason is not EXPECTED[cam.behaviour]:
+                if reason is not PLANNED_REASONS[cam.behaviour]:
                     wrong[url] = (cam.behaviour, reason)
     assert wrong == {}
 

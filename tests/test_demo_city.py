@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.demo_reasons import PLANNED_REASONS
+from tests.support.raw_client import wait_until
 from viewer import paths
 from viewer.core.catalog import CAMERA_KEYS, DISTRICT_KEYS, TOUR_KEYS, load_catalog
 from viewer.core.probe import probe_sync
@@ -40,15 +42,6 @@ KECAMATAN = {
 }  # fmt: skip
 TS_PACKET = 188
 START_BUDGET_S = 2.0  # measured ~0.01 s; generous for a loaded 2-core test machine
-
-
-def wait_until(condition, timeout_s: float = 10.0, step_s: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(step_s)  # polling interval, not an assertion
-    return True
 
 
 class StreamClient:
@@ -193,14 +186,7 @@ def test_no_password_in_the_demo_catalog(city):
 
 
 def test_planned_failures_probe_as_planned(city):
-    expected = {
-        HEALTHY: Reason.OK,
-        REFUSED: Reason.REFUSED,
-        AUTH: Reason.AUTH,
-        NOT_FOUND: Reason.NOT_FOUND,
-        FREEZES: Reason.OK,  # healthy for the first 40 s
-        DROPS: Reason.OK,  # healthy for the first 20 s
-    }
+    expected = PLANNED_REASONS
     results = {cam.id: probe_sync(city.urls[cam.id], timeout_s=3.0) for cam in city.cameras}
     wrong = {
         cam.id: (cam.behaviour, results[cam.id])

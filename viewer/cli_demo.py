@@ -30,6 +30,11 @@ def register(subparsers) -> None:
     parser.add_argument("--catalog-out", metavar="FILE", help="write a commented example catalog and exit")
     parser.add_argument("--tour", default=DEMO_TOUR, help=f"tour to run (default {DEMO_TOUR}; 'all' = every district)")
     parser.add_argument("--layout", default=DEMO_LAYOUT, help=f"wall layout (default {DEMO_LAYOUT})")
+    parser.add_argument(
+        "--protocol", choices=["rtsp", "http"], default=None,
+        help="serve the simulated cameras over RTSP (like the city: main and sub-streams; the market "
+        "cameras stay HTTP) or all over HTTP MPEG-TS (default: http)",
+    )  # fmt: skip
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--screen", type=int, metavar="N")
     parser.add_argument("--lang", choices=["id", "en"], help="Bahasa Indonesia or English (default: system)")
@@ -38,7 +43,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from viewer.demo_city import DemoCity
+    from viewer.demo_city import DEMO_PROTOCOL, DemoCity
     from viewer.demo_training import write_training_catalog
 
     if args.catalog_out:
@@ -53,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
     home = paths.demo_home()
     os.environ[paths.HOME_ENV] = str(home)  # the wall below uses the demo's own folders
-    city = DemoCity(home / "city")
+    city = DemoCity(home / "city", protocol=args.protocol or DEMO_PROTOCOL)
     catalog = city.start()
     print(f"demo city: {len(city.urls)} simulated cameras on 127.0.0.1; catalog {catalog}")
     print("outages are journalled; list them with: videowall report --demo")

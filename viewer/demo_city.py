@@ -7,25 +7,24 @@ A few cameras fail on purpose, in the first districts of the tour, so a newcomer
 wall's flags within the first minute:
 
 - ``refused``: nothing listens on its port (TCP connection refused);
-- ``auth``: HTTP Digest with a random password the catalog does not give (401);
-- ``not_found``: HTTP 404;
+- ``auth``: Digest with a random password the catalog does not give (401);
+- ``not_found``: 404;
 - ``freezes``: healthy ``freeze_after_s``, then sends nothing for ``freeze_for_s``, repeating;
 - ``drops``: healthy, refused from ``drop_after_s`` for ``drop_for_s``, again every
   ``drop_every_s`` (live connections are reset when it drops).
 
-No Qt, no vlc. ``DemoCity`` methods are meant for one thread (the app's main thread); the
-scheduler thread only calls the simulator's thread-safe ``set_behaviour``. Times in seconds.
+The city is served over HTTP (MPEG-TS) or, like the real city, over RTSP with main and
+sub-streams (``protocol``; see ``viewer.demo_streams``). No Qt, no vlc. ``DemoCity`` methods
+are meant for one thread (the app's main thread); the scheduler thread only calls the
+simulator's thread-safe ``set_behaviour``. Times in seconds.
 ``write_training_catalog`` writes a commented example catalog (``videowall demo --catalog-out``).
 No password is ever written to a file or a log.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import re
-import secrets
 import threading
 import time
 from collections.abc import Mapping
@@ -34,10 +33,25 @@ from pathlib import Path
 
 from viewer import paths
 from viewer.core.store import atomic_write_text
-from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+from viewer.demo_catalog import render_demo_catalog
+from viewer.demo_streams import (
+    AUTH,
+    BEHAVIOURS,
+    DROPS,
+    FREEZE_NEW_CLIENT_VIDEO_S,
+    FREEZES,
+    HEALTHY,
+    MAIN,
+    NOT_FOUND,
+    REFUSED,
+    demo_streams,
+)
+from viewer.sim.cameras import Behaviour, CameraSimulator
 
 __all__ = [
+    "BEHAVIOURS",
     "CATALOG_FILE_NAME",
+    "FREEZE_NEW_CLIENT_VIDEO_S",
     "DemoCamera",
     "DemoCity",
     "DemoDistrict",
@@ -50,24 +64,14 @@ log = logging.getLogger(__name__)
 
 CATALOG_FILE_NAME = "demo-catalog.yaml"
 DEMO_SEED = 1547  # the year Semarang was founded; picks each camera's clip within its group
-PATROL_TOUR_ID = "patroli-kota"
-PATROL_DWELL_S = 15.0
-MARKET_TOUR_ID = "pasar-pagi"
-MARKET_DWELL_S = 20.0
-MARKET_DISTRICTS = ("semarang-tengah", "semarang-timur", "semarang-selatan", "semarang-barat")
 FREEZE_AFTER_S = 40.0
 FREEZE_FOR_S = 25.0
-#: A client gets at most this much video after it connects while the camera is frozen (so a
-#: freeze reaches a connection younger than this only when it has had this much video).
-FREEZE_NEW_CLIENT_VIDEO_S = 1.5
 DROP_AFTER_S = 20.0  # the drop lands while the tour shows the camera's district (15-30 s)
 DROP_FOR_S = 6.0
 DROP_EVERY_S = 60.0
 SCHEDULER_MIN_WAIT_S = 0.005
 SCHEDULER_THREAD_NAME = "sim-demo-faults"
 
-HEALTHY, REFUSED, AUTH, NOT_FOUND, FREEZES, DROPS = "healthy", "refused", "auth", "not_found", "freezes", "drops"
-BEHAVIOURS = (HEALTHY, REFUSED, AUTH, NOT_FOUND, FREEZES, DROPS)
 #: The clips each camera group may show; the seeded RNG picks one per camera.
 GROUP_CLIPS: dict[str, tuple[str, ...]] = {
     "ATCS": ("traffic", "street"),
@@ -76,10 +80,11 @@ GROUP_CLIPS: dict[str, tuple[str, ...]] = {
     "Pompa Air": ("pump", "river"),
     "Kota Lama": ("oldtown",),
 }
+DEMO_PROTOCOL = "http"  # how `videowall demo` serves the city unless told otherwise
 _NOTES = {
     REFUSED: "demo: refuses connections (nothing listens on its port)",
-    AUTH: "demo: needs a password the catalog does not give (HTTP 401)",
-    NOT_FOUND: "demo: stream not found (HTTP 404)",
+    AUTH: "demo: needs a password the catalog does not give ({scheme} 401)",
+    NOT_FOUND: "demo: stream not found ({scheme} 404)",
 }
 
 
@@ -274,7 +279,8 @@ class DemoCity:
     """The demo city served on 127.0.0.1, its catalog written to ``folder``.
 
     ``start`` then ``stop`` (or use it as a context manager); one life only. Fault timings
-    are parameters so tests can shorten them.
+    are parameters so tests can shorten them. ``protocol`` is "http" or "rtsp" (see
+    ``viewer.demo_streams``).
     """
 
     def __init__(
@@ -287,15 +293,19 @@ class DemoCity:
         drop_for_s: float = DROP_FOR_S,
         drop_every_s: float = DROP_EVERY_S,
         host: str = "127.0.0.1",
+        protocol: str = DEMO_PROTOCOL,
     ) -> None:
         self.folder = Path(folder)
         self.districts, self.cameras = demo_city()
+        self._streams = demo_streams(self.cameras, lambda name: paths.resource("clips", f"{name}.ts"), protocol)
         self._cycles: dict[str, tuple[FaultCycle, Behaviour]] = {
             FREEZES: (FaultCycle(freeze_after_s, freeze_for_s, freeze_after_s + freeze_for_s), Behaviour.FROZEN),
             DROPS: (FaultCycle(drop_after_s, drop_for_s, drop_every_s), Behaviour.REFUSED),
         }
         self._sim = CameraSimulator(host)
         self._urls: dict[str, str] = {}
+        self._substreams: dict[str, str] = {}
+        self._stream_urls: dict[str, list[str]] = {}  # camera id -> every URL it serves
         self._text: str | None = None
         self._stop_event = threading.Event()
         self._scheduler: threading.Thread | None = None
@@ -307,8 +317,13 @@ class DemoCity:
 
     @property
     def urls(self) -> Mapping[str, str]:
-        """Camera id -> URL (no credentials); empty before ``start``."""
+        """Camera id -> URL of its main stream (no credentials); empty before ``start``."""
         return dict(self._urls)
+
+    @property
+    def substreams(self) -> Mapping[str, str]:
+        """Camera id -> URL of its sub-stream, for the cameras that have one (RTSP)."""
+        return dict(self._substreams)
 
     @property
     def simulator(self) -> CameraSimulator:
@@ -323,9 +338,15 @@ class DemoCity:
             return self.catalog_path
         started = time.perf_counter()
         try:
-            self._urls = {cam.id: self._sim.add_http(self._sim_camera(cam)) for cam in self.cameras}
+            for stream in self._streams:
+                add = self._sim.add_rtsp if stream.scheme == "rtsp" else self._sim.add_http
+                url = add(stream.sim)
+                (self._urls if stream.role == MAIN else self._substreams)[stream.camera_id] = url
+                self._stream_urls.setdefault(stream.camera_id, []).append(url)
             self._sim.start()
-            self._text = render_demo_catalog(self.districts, self.cameras, self._urls, self._fault_notes())
+            self._text = render_demo_catalog(
+                self.districts, self.cameras, self._urls, self._fault_notes(), self._substreams
+            )
             atomic_write_text(self.catalog_path, self._text)
             self._started = True
             self._start_scheduler()
@@ -364,33 +385,23 @@ class DemoCity:
         self.stop()
 
     # internals ---------------------------------------------------------------------------
-    def _sim_camera(self, cam: DemoCamera) -> SimCamera:
-        sim = SimCamera(f"/live/{cam.id}.ts", clip=paths.resource("clips", f"{cam.clip}.ts"))
-        if cam.behaviour == REFUSED:
-            sim.behaviour = Behaviour.REFUSED
-        elif cam.behaviour == AUTH:
-            sim.behaviour = Behaviour.AUTH_DIGEST
-            sim.password = secrets.token_urlsafe(18)  # known to nobody: the catalog gives none
-        elif cam.behaviour == NOT_FOUND:
-            sim.behaviour = Behaviour.NOT_FOUND
-        elif cam.behaviour == FREEZES:
-            sim.delay_s = FREEZE_NEW_CLIENT_VIDEO_S
-        elif cam.behaviour == DROPS:
-            sim.own_port = True  # so that dropping really refuses TCP connections
-        return sim
-
     def _fault_notes(self) -> dict[str, str]:
         freeze, _ = self._cycles[FREEZES]
         drop, _ = self._cycles[DROPS]
+        schemes = {s.camera_id: s.scheme.upper() for s in self._streams}
+        by_behaviour = {cam.behaviour: schemes[cam.id] for cam in self.cameras}
         return {
-            **_NOTES,
+            **{b: note.format(scheme=by_behaviour.get(b, "HTTP")) for b, note in _NOTES.items()},
             FREEZES: f"demo: freezes for {freeze.bad_s:g} s every {freeze.period_s:g} s, then comes back",
             DROPS: f"demo: drops for {drop.bad_s:g} s every {drop.period_s:g} s, then reconnects",
         }
 
     def _start_scheduler(self) -> None:
         faults = [
-            (self._urls[cam.id], *self._cycles[cam.behaviour]) for cam in self.cameras if cam.behaviour in self._cycles
+            (url, *self._cycles[cam.behaviour])
+            for cam in self.cameras
+            if cam.behaviour in self._cycles
+            for url in self._stream_urls[cam.id]
         ]
         self._scheduler = threading.Thread(
             target=self._run_faults, args=(faults, time.monotonic()), name=SCHEDULER_THREAD_NAME, daemon=False
@@ -415,63 +426,3 @@ class DemoCity:
                         log.exception("demo scheduler could not change %s", url)
             if self._stop_event.wait(max(wait_s, SCHEDULER_MIN_WAIT_S)):
                 return
-
-
-# -- catalog text --------------------------------------------------------------------------
-_PLAIN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*\Z")
-
-
-def _q(text: str) -> str:
-    """A YAML scalar for ``text``: plain when that is safe, else double-quoted."""
-    if _PLAIN_RE.match(text) and not text.endswith(" ") and text.lower() not in _YAML_WORDS:
-        return text
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
-
-
-_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"})
-
-
-def render_demo_catalog(
-    districts: list[DemoDistrict],
-    cameras: list[DemoCamera],
-    urls: Mapping[str, str],
-    notes: Mapping[str, str],
-) -> str:
-    """The demo catalog as YAML text: districts, cameras with ``urls``, the two tours.
-    ``notes`` maps a behaviour to the camera note. Pure."""
-    lines = [
-        "# The videowall demo city: simulated cameras of Semarang's 16 districts, served on this",
-        "# computer by `videowall demo` (the URLs work only while the demo runs).",
-        "# Cameras whose notes start with 'demo:' fail on purpose, to show the wall's flags.",
-        "# Format: docs/catalog.md",
-        "version: 1",
-        "",
-        "districts:",
-    ]
-    for district in districts:
-        lines += [f"  - id: {district.id}", f"    name: {_q(district.name)}"]
-    lines += ["", "cameras:"]
-    for cam in cameras:
-        lines += [
-            f"  - id: {cam.id}",
-            f"    name: {_q(cam.name)}",
-            f"    district: {cam.district}",
-            f"    url: {urls[cam.id]}",
-            f"    group: {_q(cam.group)}",
-        ]
-        if cam.behaviour in notes:
-            lines.append(f"    notes: {_q(notes[cam.behaviour])}")
-    lines += [
-        "",
-        "tours:",
-        f"  - id: {PATROL_TOUR_ID}",
-        "    name: Patroli kota",
-        f"    dwell_s: {PATROL_DWELL_S:g}",
-        "    steps:",
-        *(f"      - {d.id}" for d in districts),
-        f"  - id: {MARKET_TOUR_ID}",
-        "    name: Pasar pagi",
-        f"    dwell_s: {MARKET_DWELL_S:g}",
-        f"    steps: [{', '.join(MARKET_DISTRICTS)}]",
-    ]
-    return "\n".join(lines) + "\n"

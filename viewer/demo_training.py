@@ -146,16 +146,18 @@ tours:
 def training_catalog_text(urls_from: DemoCity | None = None) -> str:
     """The commented example catalog. With a started ``urls_from`` its cameras point at the
     running demo's streams; otherwise at example LAN addresses. Pure apart from reading
-    ``urls_from.urls``."""
+    ``urls_from.urls`` and ``urls_from.substreams``."""
     urls = dict(_TRAINING_LAN_URLS)
     live = urls_from.urls if urls_from is not None else {}
     if live:
         by_name = {cam.name: cam.id for cam in demo_city()[1]}
         for key, name in _TRAINING_DEMO_CAMERAS.items():
             urls[key] = live[by_name[name]]
-        urls["sub"] = urls["main"]
+        main_id = by_name[_TRAINING_DEMO_CAMERAS["main"]]
+        sub = urls_from.substreams.get(main_id) if urls_from is not None else None
+        urls["sub"] = sub or urls["main"]
         source = "Its cameras are streams of the running demo: they play only while `videowall demo` runs."
-        sub_note = " (in the demo: the same stream)"
+        sub_note = " (in the demo: the same picture)" if sub else " (in the demo: the same stream)"
     else:
         source = "Its camera addresses are examples: replace them with your cameras' URLs."
         sub_note = ""

@@ -18,75 +18,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support.raw_client import Client, rtsp, wait_until
 from viewer.core.digest import digest_response
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 from viewer.sim.ts_stream import LEAD_S
 
 B = Behaviour
 needs_ffprobe = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe")
-
-
-class Client:
-    """A raw TCP client: send a request, collect what comes back."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.path = parts.path
-        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=5)
-        self.sock.settimeout(0.1)
-        self.buf = b""
-        self.closed = False
-
-    def send(self, text: str) -> None:
-        self.sock.sendall(text.encode())
-
-    def get(self, path: str | None = None) -> None:
-        self.send(f"GET {path or self.path} HTTP/1.1\r\nHost: sim\r\n\r\n")
-
-    def pump(self) -> int:
-        """Read what is there (up to 0.1 s); returns the byte count, notes a close."""
-        try:
-            data = self.sock.recv(65536)
-        except TimeoutError:
-            return 0
-        except ConnectionResetError:
-            self.closed = True
-            return 0
-        if not data:
-            self.closed = True
-        self.buf += data
-        return len(data)
-
-    def read_for(self, seconds: float) -> bytes:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and not self.closed:
-            self.pump()
-        return self.buf
-
-    def wait_for(self, condition, timeout_s: float = 5.0) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if condition():
-                return True
-            self.pump()
-        return condition()
-
-    def head_and_body(self) -> tuple[str, bytes]:
-        assert self.wait_for(lambda: b"\r\n\r\n" in self.buf or self.closed)
-        head, _, body = self.buf.partition(b"\r\n\r\n")
-        return head.decode("latin-1"), body
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def wait_until(condition, timeout_s: float = 5.0, step_s: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(step_s)  # polling interval, not an assertion
-    return True
 
 
 def whole_frames(data: bytes) -> bytes:
@@ -203,6 +141,18 @@ def test_frozen_camera_sends_its_first_seconds_then_nothing(sim, loop_clip):
     client.close()
 
 
+def test_ending_http_camera_sends_its_first_seconds_then_closes(sim, loop_clip):
+    url = sim.add_http(SimCamera("/ends", B.ENDS, clip=loop_clip, delay_s=0.5))
+    sim.start()
+    client = Client(url)
+    client.get()
+    client.head_and_body()
+    assert client.wait_for(lambda: client.closed, timeout_s=5.0), "the stream did not end"
+    assert len(client.buf.partition(b"\r\n\r\n")[2]) > 1000
+    client.close()
+    assert wait_until(lambda: sim.connections(url) == 0)
+
+
 def test_refused_kills_live_connections_and_refuses_then_recovers(sim, loop_clip):
     url = sim.add_http(SimCamera("/killable", clip=loop_clip, own_port=True))
     other = sim.add_http(SimCamera("/bystander", clip=loop_clip))
@@ -285,17 +235,6 @@ def test_hls_playlist_and_segments(sim, loop_clip, tmp_path):
 # RTSP
 
 
-def rtsp(client: Client, method: str, url: str, cseq: int, extra: str = "") -> str:
-    client.buf = b""
-    client.send(f"{method} {url} RTSP/1.0\r\nCSeq: {cseq}\r\n{extra}\r\n")
-    assert client.wait_for(lambda: b"\r\n\r\n" in client.buf)
-    head = client.buf.partition(b"\r\n\r\n")[0]
-    length = [int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")]
-    if length:
-        assert client.wait_for(lambda: len(client.buf.partition(b"\r\n\r\n")[2]) >= length[0])
-    return client.buf.decode()
-
-
 def test_rtsp_options_describe_setup_and_unknown_path(sim):
     url = sim.add_rtsp(SimCamera("/ch1"))
     audio = sim.add_rtsp(SimCamera("/audio", B.AUDIO_ONLY))
@@ -305,8 +244,9 @@ def test_rtsp_options_describe_setup_and_unknown_path(sim):
     describe = rtsp(client, "DESCRIBE", url, 2, "Accept: application/sdp\r\n")
     assert "application/sdp" in describe and "m=video 0 RTP/AVP 96" in describe
     assert "m=audio" in rtsp(client, "DESCRIBE", audio, 3) and "m=video" not in client.buf.decode()
-    assert rtsp(client, "SETUP", url + "/trackID=1", 4).startswith("RTSP/1.0 ")
-    assert rtsp(client, "SETUP", url, 5).startswith("RTSP/1.0 501")
+    udp = "Transport: RTP/AVP;unicast;client_port=5000-5001\r\n"
+    assert rtsp(client, "SETUP", url + "/trackID=1", 4, udp).startswith("RTSP/1.0 461")
+    assert rtsp(client, "SETUP", url + "/trackID=2", 5).startswith("RTSP/1.0 404")  # the audio track of a video camera
     assert rtsp(client, "DESCRIBE", url.replace("/ch1", "/nope"), 6).startswith("RTSP/1.0 404")
     client.close()
 
@@ -399,7 +339,8 @@ def test_behaviour_set_before_start_and_cameras_added_after_start(sim, loop_clip
 
 def test_cli_prints_a_catalog_and_stops_on_eof(tmp_path, loop_clip):
     proc = subprocess.run(
-        [sys.executable, "-m", "viewer.sim", "--healthy", "3", "--mixed", "--clip", str(loop_clip), "--once"],
+        [sys.executable, "-m", "viewer.sim", "--healthy", "3", "--rtsp", "2", "--mixed", "--mixed-scheme", "rtsp",
+         "--clip", str(loop_clip), "--once"],
         capture_output=True, text=True, timeout=30, check=True,
     )  # fmt: skip
     import yaml
@@ -407,4 +348,6 @@ def test_cli_prints_a_catalog_and_stops_on_eof(tmp_path, loop_clip):
     catalog = yaml.safe_load(proc.stdout)
     urls = [cam["url"] for cam in catalog["cameras"]]
     assert len(urls) >= 3 and all(u.startswith(("http://127.0.0.1:", "rtsp://127.0.0.1:")) for u in urls)
+    assert sum(u.startswith("http://") for u in urls) == 3  # the mixed cameras went RTSP
+    assert any(u.endswith("/ends") for u in urls) and any(u.endswith("/rtsp/2") for u in urls)
     assert "secret" not in proc.stdout

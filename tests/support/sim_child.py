@@ -1,4 +1,4 @@
-"""Child process: serve N live streams of one clip from the camera simulator.
+"""Child process: serve N live streams of one clip from the camera simulator (HTTP or RTSP).
 
 Prints one JSON line ``{"urls": [...]}`` when ready and serves until killed. A process of
 its own, so that benchmarks do not count its CPU against the wall, and so that tests can
@@ -21,15 +21,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--clip", type=Path, required=True)
-    parser.add_argument("--port", type=int, default=0, help="fixed HTTP port (to restart in place)")
+    parser.add_argument("--port", type=int, default=0, help="fixed port (to restart in place)")
+    parser.add_argument("--scheme", choices=["http", "rtsp"], default="http", help="serve HTTP MPEG-TS or RTSP")
     parser.add_argument("--behaviour", default="healthy", help="behaviour of every camera (e.g. slow)")
     parser.add_argument("--delay", type=float, default=1.5, help="seconds a slow camera takes to answer")
     args = parser.parse_args()
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with CameraSimulator(ports_by_scheme={"http": args.port} if args.port else None) as sim:
+    with CameraSimulator(ports_by_scheme={args.scheme: args.port} if args.port else None) as sim:
         behaviour = Behaviour(args.behaviour)
-        urls = [sim.add_http(SimCamera(f"/cam{i}", behaviour, clip=args.clip, delay_s=args.delay))
+        add = sim.add_rtsp if args.scheme == "rtsp" else sim.add_http
+        urls = [add(SimCamera(f"/cam{i}", behaviour, clip=args.clip, delay_s=args.delay))
                 for i in range(args.count)]
         print(json.dumps({"urls": urls}), flush=True)
         done.wait()

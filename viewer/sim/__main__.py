@@ -30,6 +30,7 @@ _MIXED = (
     Behaviour.FLAPPING,
     Behaviour.AUDIO_ONLY,
     Behaviour.GARBAGE,
+    Behaviour.ENDS,
 )
 _AUTH = (Behaviour.AUTH_BASIC, Behaviour.AUTH_DIGEST)
 
@@ -37,8 +38,9 @@ _AUTH = (Behaviour.AUTH_BASIC, Behaviour.AUTH_DIGEST)
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m viewer.sim", description=__doc__.splitlines()[0])
     parser.add_argument("--healthy", type=int, default=9, help="healthy HTTP cameras (default 9)")
-    parser.add_argument("--rtsp", type=int, default=0, help="healthy RTSP cameras (probe-only)")
-    parser.add_argument("--mixed", action="store_true", help="add one HTTP camera per failure behaviour")
+    parser.add_argument("--rtsp", type=int, default=0, help="healthy RTSP cameras (RTP over TCP from the clips)")
+    parser.add_argument("--mixed", action="store_true", help="add one camera per failure behaviour")
+    parser.add_argument("--mixed-scheme", choices=["http", "rtsp"], default="http", help="of the --mixed cameras")
     parser.add_argument("--clip", type=Path, action="append", help="MPEG-TS clip(s) to serve (cycled)")
     parser.add_argument("--period", type=float, default=30.0, help="flapping period in seconds")
     parser.add_argument("--once", action="store_true", help="print the catalog and stop")
@@ -60,14 +62,16 @@ def main(argv: list[str] | None = None) -> int:
         cam = SimCamera(f"/cam/{i + 1}", clip=clips[i % len(clips)])
         entries.append((f"Simulated {i + 1}", sim.add_http(cam), False))
     for i in range(args.rtsp):
-        entries.append((f"Simulated RTSP {i + 1}", sim.add_rtsp(SimCamera(f"/rtsp/{i + 1}")), False))
+        cam = SimCamera(f"/rtsp/{i + 1}", clip=clips[i % len(clips)])
+        entries.append((f"Simulated RTSP {i + 1}", sim.add_rtsp(cam), False))
     if args.mixed:
         behaviours = _MIXED + (_AUTH if password else ())
         for n, behaviour in enumerate(behaviours):
             cam = SimCamera(f"/{behaviour.value}", behaviour, clip=clips[n % len(clips)], period_s=args.period)
             if password:
                 cam.password = password
-            entries.append((f"Simulated {behaviour.value}", sim.add_http(cam), behaviour in _AUTH))
+            add = sim.add_rtsp if args.mixed_scheme == "rtsp" else sim.add_http
+            entries.append((f"Simulated {behaviour.value}", add(cam), behaviour in _AUTH))
     sim.start()
     try:
         lines = ["version: 1", "districts:", f"  - id: {DISTRICT_ID}", "    name: Simulator", "cameras:"]

@@ -20,10 +20,12 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
+from viewer import paths
 from viewer.sim import ports
 from viewer.sim.http_server import handle_http
 from viewer.sim.model import Behaviour, CameraState, Endpoint, SimCamera, SimContext
 from viewer.sim.mpegts import TsClip
+from viewer.sim.rtsp_media import RtspMedia
 from viewer.sim.rtsp_server import RtspServerProtocol
 from viewer.sim.ts_stream import loop_period_s, null_clip
 
@@ -32,6 +34,7 @@ __all__ = ["Behaviour", "CameraSimulator", "SimCamera"]
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT_S = 10.0
+DEFAULT_RTSP_CLIP = ("clips", "street.ts")  # under resources/: what an RTSP camera without a clip shows
 SHUTDOWN_GRACE_S = 1.0
 T = TypeVar("T")
 
@@ -49,6 +52,7 @@ class CameraSimulator:
         self._shared: dict[str, Endpoint] = {}
         self._states: dict[str, CameraState] = {}  # by URL
         self._clips: dict[Path, tuple[TsClip, float]] = {}
+        self._media: dict[Path, RtspMedia] = {}
         self._lock = threading.Lock()  # guards _shared/_states/_clips for callers' threads
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -116,8 +120,9 @@ class CameraSimulator:
 
     # cameras -----------------------------------------------------------------------------
     def add_rtsp(self, cam: SimCamera) -> str:
-        """Serve ``cam`` over RTSP; returns its ``rtsp://host:port/path`` URL (no credentials)."""
-        return self._add("rtsp", cam, None)
+        """Serve ``cam`` over RTSP (RTP over TCP from its H.264 clip, or the default clip);
+        returns its ``rtsp://host:port/path`` URL (no credentials)."""
+        return self._add("rtsp", cam, self._load_media(cam.clip))
 
     def add_http(self, cam: SimCamera) -> str:
         """Serve ``cam`` over HTTP (live MPEG-TS, or HLS for ``.m3u8`` paths); returns its URL."""
@@ -144,13 +149,17 @@ class CameraSimulator:
         """How many clients are connected to the camera right now (for tests)."""
         return len(self._find(url_or_path).connections)
 
+    def sessions(self, url_or_path: str) -> int:
+        """How many RTSP sessions (SETUP done, not torn down) the camera has right now."""
+        return len(self._find(url_or_path).sessions)
+
     def cameras(self) -> list[tuple[str, SimCamera]]:
         """Every camera's URL and its current description."""
         with self._lock:
             return [(url, state.cam) for url, state in self._states.items()]
 
     # internals: callers' threads ----------------------------------------------------------
-    def _add(self, scheme: str, cam: SimCamera, clip: TsClip | None, period_s: float = 0.0) -> str:
+    def _add(self, scheme: str, cam: SimCamera, clip: TsClip | RtspMedia, period_s: float = 0.0) -> str:
         path = cam.path if cam.path.startswith("/") else "/" + cam.path
         cam = dataclasses.replace(cam, path=path, behaviour=Behaviour(cam.behaviour))
         with self._lock:
@@ -196,6 +205,17 @@ class CameraSimulator:
             found = (clip, loop_period_s(clip))
             with self._lock:
                 self._clips[key] = found
+        return found
+
+    def _load_media(self, path: Path | str | None) -> RtspMedia:
+        """The clip packetized for RTSP (once per file)."""
+        key = Path(path or paths.resource(*DEFAULT_RTSP_CLIP)).resolve()
+        with self._lock:
+            found = self._media.get(key)
+        if found is None:
+            found = RtspMedia.from_clip(key)
+            with self._lock:
+                self._media[key] = found
         return found
 
     def _find(self, url_or_path: str) -> CameraState:

@@ -37,8 +37,9 @@ class Behaviour(str, Enum):
     SLOW = "slow"  # answers after delay_s
     REFUSED = "refused"  # connection refused (own closed port) or reset (shared port)
     FLAPPING = "flapping"  # healthy for period_s, refused for period_s, and so on
-    FROZEN = "frozen"  # HTTP: sends delay_s seconds of video, then nothing, socket kept open
-    TRICKLE = "trickle"  # HTTP: sends video at trickle_ratio of real time
+    FROZEN = "frozen"  # sends delay_s seconds of video (RTSP: after PLAY), then nothing; socket kept open
+    TRICKLE = "trickle"  # sends video at trickle_ratio of real time
+    ENDS = "ends"  # sends delay_s seconds of video, then ends: RTSP an RTCP BYE and a close, HTTP a close
 
     def __str__(self) -> str:
         return self.value
@@ -46,9 +47,11 @@ class Behaviour(str, Enum):
 
 @dataclass
 class SimCamera:
-    """A camera to simulate. Times in seconds. ``clip`` is the MPEG-TS file an HTTP camera serves
-    live (looped); without one it sends null packets. ``own_port`` gives the camera a port of its
-    own, so that ``REFUSED`` really refuses TCP connections (automatic for REFUSED and FLAPPING)."""
+    """A camera to simulate. Times in seconds. ``clip`` is the MPEG-TS file the camera serves live
+    (looped); without one an HTTP camera sends null packets and an RTSP camera the default clip
+    (H.264 is required for RTSP). ``own_port`` gives the camera a port of its own, so that
+    ``REFUSED`` really refuses TCP connections (automatic for REFUSED and FLAPPING).
+    ``session_timeout_s`` is the RTSP session timeout announced in the Session header."""
 
     path: str
     behaviour: Behaviour = Behaviour.HEALTHY
@@ -59,6 +62,7 @@ class SimCamera:
     period_s: float = 60.0
     trickle_ratio: float = 0.5
     own_port: bool = False
+    session_timeout_s: float = 60.0
 
 
 class Connection(Protocol):
@@ -106,10 +110,11 @@ class CameraState:
     cam: SimCamera
     endpoint: Endpoint
     url: str
-    clip: object | None = None  # TsClip for HTTP cameras
+    clip: object | None = None  # TsClip for HTTP cameras, RtspMedia for RTSP cameras
     period_s: float = 0.0  # the clip's loop period (0: use clip.duration_s)
     epoch_s: float = 0.0  # loop time the camera went live (HLS timeline)
     connections: set[Connection] = field(default_factory=set)
+    sessions: set[object] = field(default_factory=set)  # live RTSP sessions (RtspSession)
     flapper: asyncio.Task[None] | None = None
 
     @property

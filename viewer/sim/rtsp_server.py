@@ -1,8 +1,12 @@
-"""The simulator's RTSP server: OPTIONS and DESCRIBE per camera behaviour, routed by path.
+"""The simulator's RTSP/1.0 server: cameras routed by path, misbehaving on request.
 
 An ``asyncio.Protocol`` (no task per connection) so that one port can serve thousands of
-cameras cheaply. Runs on the simulator's loop thread. SETUP/PLAY are not implemented (Debian's
-libVLC cannot play RTSP anyway): they get 501/455.
+cameras cheaply. Runs on the simulator's loop thread. Answers OPTIONS, DESCRIBE (an SDP with
+the clip's SPS/PPS), SETUP, PLAY, TEARDOWN and GET_PARAMETER (keep-alive); one session per
+connection, its RTP (and the RTCP BYE of an ending camera) interleaved on the connection
+(RTP/AVP/TCP). A SETUP that offers only UDP gets ``461 Unsupported Transport``: clients such
+as FFmpeg then retry over TCP. RTCP from the client (``$`` frames) keeps the session alive.
+Behaviours: see ``model.Behaviour``; SLOW delays the DESCRIBE answer by ``delay_s``.
 """
 
 from __future__ import annotations
@@ -10,31 +14,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from urllib.parse import urlsplit
+import re
+from urllib.parse import unquote, urlsplit
 
 from viewer.sim import auth
 from viewer.sim.model import Behaviour, CameraState, Endpoint, SimContext, reset
+from viewer.sim.rtp import RtpTrack
+from viewer.sim.rtsp_media import RtspMedia
+from viewer.sim.rtsp_session import RtspSession
 
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 64 * 1024
 GARBAGE_BYTES = 512
+PUBLIC_METHODS = "OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN, GET_PARAMETER"
 _PHRASES = {
     200: "OK",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not Found",
+    454: "Session Not Found",
     455: "Method Not Valid in This State",
+    461: "Unsupported Transport",
     501: "Not Implemented",
 }
-_SDP_HEAD = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=videowall simulated camera\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n"
-SDP_VIDEO = (
-    _SDP_HEAD + "a=control:*\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
-    "a=fmtp:96 packetization-mode=1;profile-level-id=42C01E;"
-    "sprop-parameter-sets=Z0LAHtkDxWhAAAADAEAAAAwDxYuS,aMuMsg==\r\na=control:trackID=1\r\n"
-)
-SDP_AUDIO = _SDP_HEAD + "a=control:*\r\nm=audio 0 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\na=control:trackID=2\r\n"
+_TRACK_RE = re.compile(r"^(.*)/trackID=(\d+)$")
+_INTERLEAVED_RE = re.compile(r"interleaved=(\d+)(?:-(\d+))?")
 
 
 class RtspServerProtocol(asyncio.Protocol):
@@ -46,6 +52,8 @@ class RtspServerProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.buf = b""
         self.state: CameraState | None = None
+        self.session: RtspSession | None = None
+        self.track_id = 0
         self.hung = False
         self.timers: list[asyncio.TimerHandle] = []
 
@@ -57,6 +65,7 @@ class RtspServerProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.ctx.connections.discard(self)
+        self._end_session()
         if self.state is not None:
             self.state.connections.discard(self)
         for timer in self.timers:
@@ -70,7 +79,17 @@ class RtspServerProtocol(asyncio.Protocol):
         if self.hung:
             return
         self.buf += data
-        while True:
+        while self.buf and not (self.hung or self.transport is None or self.transport.is_closing()):
+            if self.buf[0] == 0x24:  # "$": an interleaved frame from the client (RTCP receiver reports)
+                if len(self.buf) < 4:
+                    return
+                end = 4 + int.from_bytes(self.buf[2:4], "big")
+                if len(self.buf) < end:
+                    return
+                self.buf = self.buf[end:]
+                if self.session is not None:
+                    self.session.touch()
+                continue
             end = self.buf.find(b"\r\n\r\n")
             if end < 0:
                 if len(self.buf) > MAX_REQUEST_BYTES:
@@ -82,8 +101,6 @@ class RtspServerProtocol(asyncio.Protocol):
                 return
             self.buf = self.buf[end + 4 + length :]
             self._handle(head)
-            if self.hung or self.transport is None or self.transport.is_closing():
-                return
 
     # requests ---------------------------------------------------------------------------
     def _handle(self, head: str) -> None:
@@ -98,13 +115,15 @@ class RtspServerProtocol(asyncio.Protocol):
             self._send(400, cseq)
             return
         method, url = parts[0].upper(), parts[1]
-        state = self.endpoint.cameras.get(urlsplit(url).path or "/") if url != "*" else self.state
+        state, track_id = (self.state, None) if url == "*" else self._route(url)
         if state is None:
             self._send(404, cseq)
             return
         if self.state is None:
             self.state = state
             state.connections.add(self)
+        if self.session is not None:
+            self.session.touch()
         behaviour = state.behaviour
         if behaviour is Behaviour.REFUSED:
             self.abort()
@@ -114,15 +133,34 @@ class RtspServerProtocol(asyncio.Protocol):
             assert self.transport is not None
             self.transport.write(os.urandom(GARBAGE_BYTES))
             self.hung = True
-        elif behaviour is Behaviour.SLOW:
+        elif behaviour is Behaviour.SLOW and method == "DESCRIBE":
             loop = asyncio.get_running_loop()
             self.timers.append(
-                loop.call_later(state.cam.delay_s, self._answer, state, method, url, headers, cseq)
+                loop.call_later(state.cam.delay_s, self._answer, state, method, url, track_id, headers, cseq)
             )
         else:
-            self._answer(state, method, url, headers, cseq)
+            self._answer(state, method, url, track_id, headers, cseq)
 
-    def _answer(self, state: CameraState, method: str, url: str, headers: dict[str, str], cseq: str) -> None:
+    def _route(self, url: str) -> tuple[CameraState | None, int | None]:
+        """The camera a request URL names, and the track id when it names one (``…/trackID=N``)."""
+        path = unquote(urlsplit(url).path).rstrip("/") or "/"
+        state = self.endpoint.cameras.get(path)
+        if state is not None:
+            return state, None
+        match = _TRACK_RE.match(path)
+        if match:
+            return self.endpoint.cameras.get(match.group(1) or "/"), int(match.group(2))
+        return None, None
+
+    def _answer(
+        self,
+        state: CameraState,
+        method: str,
+        url: str,
+        track_id: int | None,
+        headers: dict[str, str],
+        cseq: str,
+    ) -> None:
         if self.transport is None or self.transport.is_closing():
             return
         cam, behaviour = state.cam, state.behaviour
@@ -141,22 +179,79 @@ class RtspServerProtocol(asyncio.Protocol):
                 challenges = auth.challenges(digest, self.ctx.nonces, qop=False)
                 self._send(401, cseq, [("WWW-Authenticate", c) for c in challenges])
                 return
+        media = state.clip
+        assert isinstance(media, RtspMedia)
+        sdp, offered_track, track = media.offer(behaviour is Behaviour.AUDIO_ONLY)
         if behaviour is Behaviour.FORBIDDEN:
             self._send(403, cseq)
         elif behaviour is Behaviour.NOT_FOUND:
             self._send(404, cseq)
-        elif method == "OPTIONS":
-            self._send(200, cseq, [("Public", "OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN")])
+        elif method in ("OPTIONS", "GET_PARAMETER"):
+            self._send(200, cseq, [("Public", PUBLIC_METHODS), *self._session_header()])
         elif method == "DESCRIBE":
-            sdp = SDP_AUDIO if behaviour is Behaviour.AUDIO_ONLY else SDP_VIDEO
-            extra = [("Content-Base", url.rstrip("/") + "/"), ("Content-Type", "application/sdp")]
-            self._send(200, cseq, extra, sdp.encode())
-        elif method == "TEARDOWN":
-            self._send(200, cseq)
+            base = url.rstrip("/") + "/"
+            self._send(200, cseq, [("Content-Base", base), ("Content-Type", "application/sdp")], sdp.encode())
+        elif method == "SETUP":
+            if track_id not in (None, offered_track):
+                self._send(404, cseq)
+            else:
+                self._setup(state, track, offered_track, headers.get("transport", ""), cseq)
         elif method == "PLAY":
-            self._send(455, cseq)
+            self._play(url, headers.get("session"), cseq)
+        elif method == "TEARDOWN":
+            extra = self._session_header()
+            self._end_session()
+            self._send(200, cseq, extra)
         else:
             self._send(501, cseq)
+
+    def _setup(self, state: CameraState, track: RtpTrack, track_id: int, transport: str, cseq: str) -> None:
+        spec = next((s for s in transport.split(",") if "RTP/AVP/TCP" in s.upper()), None)
+        if spec is None:
+            self._send(461, cseq)  # UDP is not simulated; FFmpeg and libVLC fall back to TCP
+            return
+        match = _INTERLEAVED_RE.search(spec)
+        channel = int(match.group(1)) if match else 0
+        self._end_session()
+        assert self.transport is not None
+        transport_ = self.transport
+        session = RtspSession(
+            state,
+            track,
+            channel,
+            write=transport_.write,
+            buffered=transport_.get_write_buffer_size,
+            close=transport_.close,
+            timeout_s=state.cam.session_timeout_s,
+        )
+        self.session, self.track_id = session, track_id
+        state.sessions.add(session)
+        answer = f"RTP/AVP/TCP;unicast;interleaved={channel}-{channel + 1};ssrc={session.ssrc:08X}"
+        self._send(200, cseq, [("Transport", answer), *self._session_header()])
+
+    def _play(self, url: str, session_id: str | None, cseq: str) -> None:
+        session = self.session
+        if session is None:
+            self._send(455, cseq)
+            return
+        if session_id is not None and session_id.split(";")[0].strip() != session.id:
+            self._send(454, cseq)
+            return
+        track_url = url.rstrip("/") + "/" + f"trackID={self.track_id}"
+        extra = [*self._session_header(), ("Range", "npt=0.000-"), ("RTP-Info", f"url={track_url};{session.rtp_info}")]
+        self._send(200, cseq, extra)
+        session.play()
+
+    def _session_header(self) -> list[tuple[str, str]]:
+        if self.session is None:
+            return []
+        return [("Session", f"{self.session.id};timeout={self.session.timeout_s:g}")]
+
+    def _end_session(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            session.stop()
+            session.state.sessions.discard(session)
 
     def _send(self, code: int, cseq: str, headers: list[tuple[str, str]] | None = None, body: bytes = b"") -> None:
         if self.transport is None or self.transport.is_closing():

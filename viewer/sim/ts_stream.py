@@ -2,7 +2,8 @@
 
 Runs on the simulator's loop thread. Stream time advances with the loop clock, times the
 camera's rate: 1 when healthy, ``trickle_ratio`` when TRICKLE, 0 once FROZEN (after the first
-``delay_s`` seconds), so a frozen feed resumes where it stopped. Packets are sent once their due
+``delay_s`` seconds), so a frozen feed resumes where it stopped; ENDS closes the stream after
+``delay_s`` seconds. Packets are sent once their due
 time is within ``LEAD_S`` of the stream time.
 """
 
@@ -92,6 +93,8 @@ async def stream_live(
         elif not (behaviour is Behaviour.FROZEN and stream_s >= state.cam.delay_s):
             stream_s += now - last
         last = now
+        if behaviour is Behaviour.ENDS and stream_s >= state.cam.delay_s:
+            return  # the caller closes the connection: the client sees the end of the stream
         horizon = stream_s + (0.0 if behaviour is Behaviour.FROZEN else LEAD_S)
         chunk: list[bytes] = []
         while loop_index * period_s + clip.due_s[index] <= horizon:

@@ -78,6 +78,9 @@ def command_parser() -> tuple[argparse.ArgumentParser, set[str]]:
 
 
 def run_cli(argv: list[str]) -> int:
+    from viewer.log import setup_command_logging
+
+    setup_command_logging()  # before anything can log: every record passes the password filter
     parser, commands = command_parser()
     if argv and argv[0] in commands:
         args = parser.parse_args(argv)

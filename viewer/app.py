@@ -45,6 +45,7 @@ class Services:
     recorders: object = None  # RecorderCoordinator shared by all windows (None: one per window)
     pictures: object = None  # PictureChecker shared by all windows (None: one per window)
     windows: list = field(default_factory=list)
+    _flag_count_pending: bool = False
 
     def flagged_tiles(self) -> int:
         return sum(1 for w in self.windows for f in w.controller.active_feeds() if f.flag is not None)
@@ -53,8 +54,25 @@ class Services:
         return paths.snapshots_dir()
 
     def attach_feed(self, feed) -> None:
-        """Record every outage of ``feed`` in the journal, the moment it starts and ends."""
+        """Record every outage of ``feed`` in the journal, the moment it starts and ends, and
+        keep the status export's flagged-tile count current on every flag change."""
         self.outages.attach(feed)
+        for signal in (feed.flag_raised, feed.flag_updated, feed.flag_cleared, feed.flag_detached):
+            signal.connect(self._count_flags_soon)
+
+    def _count_flags_soon(self, *_args) -> None:
+        """Recount once the feed has finished its change (a zero timer; main thread)."""
+        if self.fleet is None or self._flag_count_pending:
+            return
+        from PySide6.QtCore import QTimer
+
+        self._flag_count_pending = True
+        QTimer.singleShot(0, self._count_flags)
+
+    def _count_flags(self) -> None:
+        self._flag_count_pending = False
+        if self.fleet is not None:
+            self.fleet.set_flagged_tiles(self.flagged_tiles())
 
     def inform(self, parent, title: str, text: str) -> None:
         """A message: a dialog normally, the status bar and the log in kiosk mode."""

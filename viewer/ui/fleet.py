@@ -35,6 +35,7 @@ class FleetMonitor(QObject):
         self.results: dict = {}
         self.summaries = summarize(catalog, {})
         self._snapshot: dict = status_snapshot(catalog, {}, 0, time.time(), None)
+        self._flagged = 0
         self._writer = SweepJournalWriter(journal)
         self._batch.connect(self._on_batch, Qt.ConnectionType.QueuedConnection)
         self.sweeper = FleetSweeper(catalog, self._batch.emit, interval_s=interval_s)
@@ -46,8 +47,19 @@ class FleetMonitor(QObject):
         self.sweeper.stop()
 
     def snapshot(self) -> dict:
-        """The latest status snapshot (any thread: the dict is replaced, never mutated)."""
-        return self._snapshot
+        """The latest status snapshot (any thread: the dict is replaced, never mutated).
+
+        ``flagged_tiles`` is the count of the last :meth:`set_flagged_tiles`, not of the last
+        sweep batch: a tile flagged a moment ago is already counted.
+        """
+        snapshot, flagged = self._snapshot, self._flagged
+        if snapshot.get("flagged_tiles") != flagged:
+            snapshot = {**snapshot, "flagged_tiles": flagged}
+        return snapshot
+
+    def set_flagged_tiles(self, count: int) -> None:
+        """The wall's flagged tiles changed (main thread; called on every flag change)."""
+        self._flagged = int(count)
 
     def _on_batch(self, batch) -> None:
         for result in batch:
@@ -62,5 +74,5 @@ class FleetMonitor(QObject):
 
     def refresh_snapshot(self) -> None:
         swept_since = fleet_checked_since(self.catalog, self.results)
-        flagged = self._flagged_tiles()
+        flagged = self._flagged = self._flagged_tiles()
         self._snapshot = status_snapshot(self.catalog, dict(self.results), flagged, time.time(), swept_since)

@@ -36,6 +36,7 @@ class FleetMonitor(QObject):
         self.summaries = summarize(catalog, {})
         self._snapshot: dict = status_snapshot(catalog, {}, 0, time.time(), None)
         self._flagged = 0
+        self._process: dict = {}
         self._writer = SweepJournalWriter(journal)
         self._batch.connect(self._on_batch, Qt.ConnectionType.QueuedConnection)
         self.sweeper = FleetSweeper(catalog, self._batch.emit, interval_s=interval_s)
@@ -52,10 +53,14 @@ class FleetMonitor(QObject):
         ``flagged_tiles`` is the count of the last :meth:`set_flagged_tiles`, not of the last
         sweep batch: a tile flagged a moment ago is already counted.
         """
-        snapshot, flagged = self._snapshot, self._flagged
-        if snapshot.get("flagged_tiles") != flagged:
-            snapshot = {**snapshot, "flagged_tiles": flagged}
+        snapshot, flagged, process = self._snapshot, self._flagged, self._process
+        if snapshot.get("flagged_tiles") != flagged or process:
+            snapshot = {**snapshot, "flagged_tiles": flagged, **process}
         return snapshot
+
+    def set_process_figures(self, figures: dict) -> None:
+        """Stuck players, process threads and CPU (``viewer.ui.player_watch``); main thread."""
+        self._process = dict(figures)
 
     def set_flagged_tiles(self, count: int) -> None:
         """The wall's flagged tiles changed (main thread; called on every flag change)."""

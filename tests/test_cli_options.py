@@ -32,6 +32,8 @@ def run_cli(args: list[str]) -> subprocess.CompletedProcess:
         (["sweep", "c.yaml", "--timeout", "inf"], "finite number greater than 0"),
         (["sweep", "c.yaml", "--timeout", "nan"], "finite number greater than 0"),
         (["sweep", "c.yaml", "--timeout", "-1"], "finite number greater than 0"),
+        (["run", "--supervise", "--hang-timeout-s", "inf"], "finite number of seconds"),
+        (["run", "--supervise", "--hang-timeout-s", "-3"], "finite number of seconds"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(args: list[str], expected: str) -> None:

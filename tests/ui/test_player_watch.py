@@ -29,7 +29,15 @@ def test_stuck_players_are_logged_journalled_published_and_end_in_a_quiet_restar
         engine.stuck_players = STUCK_PLAYERS_RESTART_LIMIT
         watch.check()
         assert not watch.restart_requested  # someone may be at the wall: not quiet yet
-        now[0] += RESTART_QUIET_S + 1
+        now[0] += RESTART_QUIET_S / 2
+        from PySide6.QtCore import QEvent, Qt
+        from PySide6.QtGui import QKeyEvent
+
+        watch.eventFilter(None, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier))
+        now[0] += RESTART_QUIET_S / 2 + 1
+        watch.check()
+        assert not watch.restart_requested  # a key half-way through: the quiet period starts again
+        now[0] += RESTART_QUIET_S
         watch.check()
         assert watch.restart_requested
         assert [k for k, _, _ in journal.events()][-1] == "restart-requested"

@@ -5,9 +5,10 @@ quarantined players (``GuardedEngine.stuck_players``) and the process's thread c
 time: a change is logged and journalled at once, the figures every ``RESOURCE_LOG_INTERVAL_S``
 (stuck libVLC threads burn CPU; the log shows it over time), and they are handed to the
 fleet monitor's status snapshot. With ``STUCK_PLAYERS_RESTART_LIMIT`` stuck players under a
-supervisor, it ends the event loop with ``EXIT_RESTART_REQUESTED`` once nobody has touched
-keyboard or mouse for ``RESTART_QUIET_S``: the supervisor starts the wall again and the wall
-restores its view.
+supervisor, it starts watching keyboard and mouse (an application event filter, installed
+only then) and ends the event loop with ``EXIT_RESTART_REQUESTED`` once nobody has touched
+them for ``RESTART_QUIET_S``: the supervisor starts the wall again and the wall restores its
+view.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class PlayerWatch(QObject):
         self._seen_stuck = 0
         self._last_resource_log = clock()
         self.restart_requested = False
-        app.installEventFilter(self)
+        self._watching_input = False  # the input filter costs a Python call per event: only when needed
         self._timer = QTimer(self)
         self._timer.setInterval(int(PLAYER_WATCH_INTERVAL_S * 1000))
         self._timer.timeout.connect(self.check)
@@ -92,6 +93,10 @@ class PlayerWatch(QObject):
                      figures["process_cpu_seconds"], stuck)
         if self._publish is not None:
             self._publish(figures)
+        if stuck >= STUCK_PLAYERS_RESTART_LIMIT and self._supervised and not self._watching_input:
+            self._watching_input = True  # from now on, wait for a quiet moment
+            self._last_input = now
+            self._app.installEventFilter(self)
         if not self.restart_requested and should_request_restart(
             stuck, STUCK_PLAYERS_RESTART_LIMIT, self._supervised, now - self._last_input, RESTART_QUIET_S
         ):

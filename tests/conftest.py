@@ -85,16 +85,27 @@ def isolated_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+#: Name prefixes of every thread the app starts: probe pools and DNS lookups, simulators,
+#: the fleet sweep, picture checks, the status server, player workers and their watchdog,
+#: RTSP relays. Daemon threads count too: a player worker is one.
+OUR_THREAD_PREFIXES = ("probe", "sim", "sweep", "picture-check", "status-http", "player-", "relay")
+#: How long a test's threads get to finish after it (a worker ends its last call).
+THREAD_END_GRACE_S = 5.0
+
+
 @pytest.fixture(autouse=True)
 def no_leaked_threads():
-    """Fail a test that leaves our own worker threads running (probe pools, simulators)."""
+    """Fail a test that leaves our own threads running (see ``OUR_THREAD_PREFIXES``)."""
     before = set(threading.enumerate())
     yield
-    leaked = [
-        t for t in threading.enumerate()
-        if t not in before and t.is_alive() and not t.daemon and t.name.startswith(("probe", "sim"))
-    ]
-    assert not leaked, f"threads left running: {[t.name for t in leaked]}"
+
+    def leaked() -> list[threading.Thread]:
+        return [t for t in threading.enumerate()
+                if t not in before and t.is_alive() and t.name.startswith(OUR_THREAD_PREFIXES)]  # fmt: skip
+
+    for thread in leaked():  # ending, not leaked: released workers finish their last call
+        thread.join(timeout=THREAD_END_GRACE_S)
+    assert not leaked(), f"threads left running: {[t.name for t in leaked()]}"
 
 
 def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None = None) -> Path:

@@ -3,6 +3,8 @@
 - ``viewer.core`` (and the simulator) load without Qt or vlc.
 - Only ``viewer/player/vlc_backend.py`` imports ``vlc``.
 - ``viewer/ui`` never imports vlc; ``viewer/core`` never imports Qt, vlc or other viewer layers.
+- Only ``viewer/player`` imports the libVLC adapter module: everyone else gets its players
+  through ``create_engine``, which wraps them so no blocking call runs on the Qt main thread.
 """
 
 from __future__ import annotations
@@ -70,3 +72,19 @@ def test_core_and_sim_load_without_qt_or_vlc_in_a_fresh_interpreter():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_only_the_player_package_reaches_the_adapter():
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in _modules(PACKAGE)
+        if p.parent != PACKAGE / "player" and "viewer.player.vlc_backend" in _imports(p)
+    ]
+    assert offenders == []
+
+
+def test_engines_for_the_wall_are_guarded():
+    """``create_engine`` hands out players whose blocking calls run on worker threads."""
+    source = (PACKAGE / "player" / "base.py").read_text(encoding="utf-8")
+    assert "return GuardedEngine(VlcEngine(" in source
+    assert not any(n.startswith(("PySide6", "vlc")) for n in _imports(PACKAGE / "player" / "guarded.py"))

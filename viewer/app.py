@@ -17,6 +17,7 @@ from pathlib import Path
 
 from viewer import __version__, paths
 from viewer.core.catalog import Catalog, CatalogError, load_catalog
+from viewer.core.constants import SHUTDOWN_GRACE_S
 from viewer.core.health import HealthConfig
 from viewer.core.journal import Journal
 from viewer.core.settings import Settings, load_settings, save_settings
@@ -45,6 +46,7 @@ class Services:
     recorders: object = None  # RecorderCoordinator shared by all windows (None: one per window)
     pictures: object = None  # PictureChecker shared by all windows (None: one per window)
     windows: list = field(default_factory=list)
+    _flag_count_pending: bool = False
 
     def flagged_tiles(self) -> int:
         return sum(1 for w in self.windows for f in w.controller.active_feeds() if f.flag is not None)
@@ -53,8 +55,29 @@ class Services:
         return paths.snapshots_dir()
 
     def attach_feed(self, feed) -> None:
-        """Record every outage of ``feed`` in the journal, the moment it starts and ends."""
+        """Record every outage of ``feed`` in the journal, the moment it starts and ends, and
+        keep the status export's flagged-tile count current on every flag change."""
         self.outages.attach(feed)
+        feed.player_stuck.connect(self._journal_stuck_player)
+        for signal in (feed.flag_raised, feed.flag_updated, feed.flag_cleared, feed.flag_detached):
+            signal.connect(self._count_flags_soon)
+
+    def _journal_stuck_player(self, _feed, camera_id: str, detail: str) -> None:
+        self.journal.record_event("player-stuck", f"camera {camera_id or '(none)'}: {detail}", time.time())
+
+    def _count_flags_soon(self, *_args) -> None:
+        """Recount once the feed has finished its change (a zero timer; main thread)."""
+        if self.fleet is None or self._flag_count_pending:
+            return
+        from PySide6.QtCore import QTimer
+
+        self._flag_count_pending = True
+        QTimer.singleShot(0, self._count_flags)
+
+    def _count_flags(self) -> None:
+        self._flag_count_pending = False
+        if self.fleet is not None:
+            self.fleet.set_flagged_tiles(self.flagged_tiles())
 
     def inform(self, parent, title: str, text: str) -> None:
         """A message: a dialog normally, the status bar and the log in kiosk mode."""
@@ -87,8 +110,11 @@ def resolve_catalog_path(args, settings: Settings) -> Path | None:
 
 
 def run_wall(args) -> int:
+    from viewer import shutdown_guard
     from viewer.memory_tuning import tune_malloc
 
+    shutdown_guard.block_exit_signals()  # before any thread starts: all inherit the mask
+    shutdown_guard.install(_post_exit_signal)
     tune_malloc()  # before libVLC starts its threads
     setup_logging(paths.log_file_path(), logging.DEBUG if getattr(args, "debug", False) else logging.INFO)
     settings_file = paths.settings_path()
@@ -148,7 +174,7 @@ def run_wall(args) -> int:
     except PlayerUnavailable as exc:
         log_startup("missing")
         log.critical("%s", exc)
-        _fatal(str(exc))
+        _fatal(str(exc), kiosk)
         return 1
     log_startup(engine.version)
 
@@ -227,6 +253,10 @@ def run_wall(args) -> int:
             except OSError as exc:
                 log.error("cannot serve status on port %s: %s", args.status_port, exc)
                 status_server = None
+    from viewer.ui.player_watch import PlayerWatch
+
+    player_watch = PlayerWatch(app, engine, journal,  # noqa: F841 - lives as long as the app (Qt parent)
+                               publish=services.fleet.set_process_figures if services.fleet is not None else None)
     if not engine.supports_scheme("rtsp") and any(c.scheme in ("rtsp", "rtsps") for c in catalog.cameras):
         log.warning("this libVLC has no RTSP client (live555): rtsp:// cameras will be flagged 'unsupported'")
 
@@ -281,6 +311,7 @@ def run_wall(args) -> int:
     journal.record_event("exit", f"exit code {code}", time.time())
     journal.close()
     log.info("videowall exits with %d", code)
+    shutdown_guard.exit_soon(SHUTDOWN_GRACE_S, "the journal closed", code)  # no stuck thread keeps it alive
     return code
 
 
@@ -343,28 +374,46 @@ def trim_journal(app, journal, retention_days: float) -> None:
     timer.start()
 
 
+_exit_relay = None  # the QObject that carries a SIGTERM/SIGINT to the main thread
+
+
+def _post_exit_signal(signum: int) -> None:
+    """``signal-watch`` thread: only post to the main thread (the exit watchdog is armed)."""
+    relay = _exit_relay
+    if relay is not None:
+        relay.requested.emit(signum)
+
+
 def stop_on_signals(app, allow_exit=lambda: None) -> None:
     """SIGTERM (systemd, ``kill``) and SIGINT (Ctrl-C) close the wall cleanly: players
-    stopped, journal closed, settings saved. A short timer lets Python run its signal
-    handlers while Qt's event loop is in C++."""
-    import signal
+    stopped, journal closed, settings saved. The signals are taken by a thread
+    (:mod:`viewer.shutdown_guard`), so they work even while the main thread is stuck in C,
+    and the process ends within ``SHUTDOWN_GRACE_S`` whatever happens."""
+    global _exit_relay
+    from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-    from PySide6.QtCore import QTimer
+    from viewer import shutdown_guard
 
-    def quit_app(signum, _frame) -> None:
+    class ExitRelay(QObject):
+        requested = Signal(int)
+
+    def quit_app(signum: int) -> None:
         log.info("signal %d: closing the wall", signum)
         allow_exit()  # kiosk windows refuse a plain close; Qt 6's quit() asks every window
         QTimer.singleShot(0, app.quit)  # also works when the signal lands before app.exec()
 
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        try:
-            signal.signal(signum, quit_app)
-        except (ValueError, OSError):  # not the main thread, or not supported here
-            return
-    timer = QTimer(app)
-    timer.setInterval(250)
-    timer.timeout.connect(lambda: None)
-    timer.start()
+    relay = ExitRelay(app)
+    relay.requested.connect(quit_app, Qt.ConnectionType.QueuedConnection)
+    _exit_relay = relay
+    if not shutdown_guard.install(_post_exit_signal):  # Windows: Python's handlers, as before
+        import signal
+
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda number, _frame: quit_app(number))
+        timer = QTimer(app)  # lets Python run its signal handlers while Qt's loop is in C++
+        timer.setInterval(250)
+        timer.timeout.connect(lambda: None)
+        timer.start()
 
 
 def initial_view(window, services: Services, args, default_district: int = 0) -> None:
@@ -422,10 +471,12 @@ def replace_catalog(args, path: Path):
     return args
 
 
-def _fatal(text: str) -> None:
-    """Tell a person that the wall cannot start (a dialog if a screen exists)."""
+def _fatal(text: str, kiosk: bool = False) -> None:
+    """Tell a person that the wall cannot start (a dialog if a screen exists; never in kiosk
+    mode, where nobody may be there to close it and the supervisor must see the exit)."""
     print(f"videowall: {text}", file=sys.stderr)
-    if os.environ.get("VIDEOWALL_NO_DIALOGS"):
+    log.critical("cannot start: %s", text)
+    if os.environ.get("VIDEOWALL_NO_DIALOGS") or kiosk:
         return
     try:
         from PySide6.QtWidgets import QMessageBox

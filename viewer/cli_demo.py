@@ -56,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote an example catalog to {target}; check it with: videowall check {target}")
         return 0
 
+    from viewer import shutdown_guard
+
+    shutdown_guard.block_exit_signals()  # before the simulator's threads: the wall takes SIGTERM on one thread
     home = paths.demo_home()
     os.environ[paths.HOME_ENV] = str(home)  # the wall below uses the demo's own folders
     city = DemoCity(home / "city", protocol=args.protocol or DEMO_PROTOCOL)

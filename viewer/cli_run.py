@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 
 from viewer import paths
@@ -22,11 +23,22 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("run", help="run the wall; --supervise restarts it after a crash")
     parser.add_argument("--supervise", action="store_true",
                         help="restart the wall whenever it exits abnormally or stops answering")
-    parser.add_argument("--hang-timeout-s", type=float, default=HANG_TIMEOUT_S, metavar="S",
+    parser.add_argument("--hang-timeout-s", type=_seconds, default=HANG_TIMEOUT_S, metavar="S",
                         help=f"with --supervise: restart a wall that stops answering for this long "
                              f"(default {HANG_TIMEOUT_S:.0f}; 0: never)")
     add_wall_options(parser)
     parser.set_defaults(func=run)
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a finite number of seconds, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, 0 or more: {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -200,8 +201,8 @@ def _positive(kind: type) -> Callable[[str], float]:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {mask_urls_in_text(text)!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
+        if not value > 0 or not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"must be a finite number greater than 0: {text!r}")
         return value
 
     parse.__name__ = kind.__name__

@@ -47,7 +47,50 @@ def setup_logging(log_file: Path, level: int = logging.INFO, console: bool = Tru
         handler.addFilter(SecretFilter())
         handler._videowall = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+    logging.captureWarnings(True)  # warnings pass the same filter
     install_excepthooks()
+
+
+def setup_command_logging(level: int = logging.WARNING) -> None:
+    """Console logging for a one-shot command (check, sweep, report, import-csv, demo).
+
+    Warnings and worse go to stderr through :class:`SecretFilter`, as do Python warnings and
+    uncaught exceptions (``sys.excepthook``); without it Python's last-resort handler would
+    print unfiltered records. A later ``setup_logging`` (the wall) replaces this handler.
+    """
+    from viewer.core.secrets import SecretFilter
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_videowall", False):
+            root.removeHandler(handler)
+            handler.close()
+    if root.level == logging.NOTSET or root.level > level:
+        root.setLevel(level)
+    if sys.stderr is not None:
+        handler = _CurrentStderrHandler()
+        handler.setLevel(level)
+        handler.setFormatter(logging.Formatter("videowall: %(levelname)s %(name)s: %(message)s"))
+        handler.addFilter(SecretFilter())
+        handler._videowall = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    logging.captureWarnings(True)
+    install_excepthooks()
+
+
+class _CurrentStderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is at emit time (as logging's last-resort handler)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # StreamHandler.__init__ assigns it
+        pass
 
 
 def install_excepthooks() -> None:

@@ -20,7 +20,13 @@ import threading
 import time
 
 from viewer import paths
-from viewer.core.restart_policy import HANG_TIMEOUT_S, HEARTBEAT_ENV, HangWatch, RestartPolicy
+from viewer.core.restart_policy import (
+    EXIT_RESTART_REQUESTED,
+    HANG_TIMEOUT_S,
+    HEARTBEAT_ENV,
+    HangWatch,
+    RestartPolicy,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +108,8 @@ def supervise(wall_args: list[str], policy: RestartPolicy | None = None,
             restarts += 1
             what = f"wall exited with {code}" if hung_after is None else \
                 f"wall hung (no heartbeat for {hung_after:.0f} s), killed"
+            if code == EXIT_RESTART_REQUESTED:
+                what = "wall asked for a clean restart (stuck players)"
             _journal_restart(f"{what} after {ran_s:.0f} s; restart {restarts} in {delay:.0f} s")
             if stopping.wait(delay):
                 return 0

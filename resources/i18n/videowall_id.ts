@@ -156,6 +156,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
         <translation>{n} kamera bermasalah</translation>
     </message>
     <message>
+        <source>Export failed: {error}</source>
+        <translation>Ekspor gagal: {error}</translation>
+    </message>
+    <message>
         <source>Export outages</source>
         <translation>Ekspor gangguan</translation>
     </message>
@@ -564,6 +568,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
     <message>
         <source>Save current view…</source>
         <translation>Simpan tampilan ini…</translation>
+    </message>
+    <message>
+        <source>Kiosk mode: {what} is not available (press {keys} to close the wall)</source>
+        <translation>Mode kios: {what} tidak tersedia (tekan {keys} untuk menutup video wall)</translation>
     </message>
     <message>
         <source>Save view</source>

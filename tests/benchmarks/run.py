@@ -145,6 +145,15 @@ class Suite:
         self.add(Figure("event-loop lag p99, 16 tiles with 4 flapping", result["lag_p99_ms"], "ms", "<= 50",
                         f"max {result['lag_max_ms']:.0f} ms"))
 
+    def fleet(self) -> None:
+        """Event-loop lag while the wall's background sweep works through 50,000 cameras."""
+        result = run_child("tests.benchmarks.fleet_child", "--url", json.loads(Path(self.urls).read_text())[0],
+                           "--window", "10" if self.quick else "30", timeout_s=600)
+        self.raw["fleet"] = result
+        self.add(Figure("event-loop lag p99, sweeping 50,000 cameras", result["lag_p99_ms"], "ms", "<= 50",
+                        f"max {result['lag_max_ms']:.0f} ms; {result['updates']} board updates, {result['results']} "
+                        f"results in the window; snapshot built on request in {result['snapshot_ms']:.0f} ms"))
+
     def tour(self) -> None:
         rows = {}
         for preroll in (1, 0):
@@ -354,8 +363,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
-                        choices=["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling", "sweep",
-                                 "pictures", "longsoak"])
+                        choices=["wall", "search", "faults", "lag", "fleet", "tour", "soak", "recovery", "scaling",
+                                 "sweep", "pictures", "longsoak"])
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
     args = parser.parse_args()
     # A SIGTERM unwinds like Ctrl-C, so the stream servers and Xvfb this run started go too.
@@ -375,8 +384,8 @@ def main() -> int:
             suite = Suite(args.quick, Path(handle.name), clip)
             suite.urls_64 = handle64.name
             suite.minutes = args.minutes
-            for name in args.only or ["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling",
-                                      "sweep", "pictures"]:
+            for name in args.only or ["wall", "search", "faults", "lag", "fleet", "tour", "soak", "recovery",
+                                      "scaling", "sweep", "pictures"]:
                 print(f"[{name}]", flush=True)
                 started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()

@@ -128,3 +128,21 @@ def test_password_variables_pass_through_and_expand_on_load() -> None:
     yaml_text = parse_camera_csv(text, "v.csv").to_yaml()
     assert "${SMG_CAM_PASS}" in yaml_text
     assert catalog_from_text(yaml_text, "v.yaml", {"SMG_CAM_PASS": "rahasia"}).camera("a").password == "rahasia"
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["ab${HOME}cd", "$${x}", "${", "${}", "$$", "a$b", "${NOT CLOSED", "x${HOME}", "'\"quoted\"'", "#comment",
+     "- dash", "yes", "null", "0012", "with space", ": colon", "{brace}", "kata-sandi-ñé漢字", "?#@/%:"],
+)  # fmt: skip
+def test_passwords_round_trip_literally(password: str) -> None:
+    """import-csv writes literal text; the loader reads back exactly what the CSV held."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    rows = [["id", "name", "district", "url", "password"], ["a", "A", "d", "rtsp://h/a", password]]
+    csv.writer(buffer).writerows(rows)
+    yaml_text = parse_camera_csv(buffer.getvalue(), "p.csv").to_yaml()
+    loaded = catalog_from_text(yaml_text, "p.yaml", {"HOME": "/root", "NOT": "x"})
+    assert loaded.camera("a").password == password.strip()

@@ -48,3 +48,22 @@ def test_a_gap_in_the_supervisors_own_looks_is_not_the_walls_silence():
 def test_the_supervisors_own_options_are_not_passed_to_the_wall():
     argv = ["--supervise", "--kiosk", "--hang-timeout-s", "30", "--screens", "0,1", "--hang-timeout-s=5"]
     assert wall_arguments(argv) == ["--kiosk", "--screens", "0,1"]
+
+
+def test_a_requested_restart_comes_at_once_without_backoff():
+    from viewer.core.restart_policy import EXIT_RESTART_REQUESTED, RestartPolicy
+
+    policy = RestartPolicy(base_s=1.0, cap_s=60.0)
+    assert policy.delay_after(1, ran_s=5.0) == 1.0
+    assert policy.delay_after(1, ran_s=5.0) == 2.0
+    assert policy.delay_after(EXIT_RESTART_REQUESTED, ran_s=5.0) == 1.0  # asked for: no backoff ...
+    assert policy.delay_after(1, ran_s=5.0) == 4.0  # ... and the failure count is untouched
+
+
+def test_restart_is_requested_only_supervised_past_the_limit_and_when_quiet():
+    from viewer.core.restart_policy import should_request_restart
+
+    assert should_request_restart(3, 3, supervised=True, idle_s=31.0, quiet_s=30.0)
+    assert not should_request_restart(2, 3, supervised=True, idle_s=31.0, quiet_s=30.0)
+    assert not should_request_restart(3, 3, supervised=False, idle_s=31.0, quiet_s=30.0)  # nobody would restart it
+    assert not should_request_restart(3, 3, supervised=True, idle_s=5.0, quiet_s=30.0)  # an operator is at work

@@ -52,11 +52,13 @@ def make_wall(qtbot, tmp_path):
 
     created = []
 
-    def build(text: str, health: HealthConfig | None = None, sweep_interval_s: float | None = None) -> WallWindow:
+    def build(text: str, health: HealthConfig | None = None, sweep_interval_s: float | None = None,
+              engine=None) -> WallWindow:
+        """``engine``: another PlayerEngine (e.g. a GuardedEngine around a player double)."""
         path = tmp_path / "catalog.yaml"
         path.write_text(text, encoding="utf-8")
         catalog = load_catalog(path)
-        engine = create_engine()
+        engine = engine or create_engine()
         journal = Journal(tmp_path / "journal.sqlite3")
         services = Services(
             catalog=catalog,

@@ -70,3 +70,17 @@ def test_status_port_serves_metrics_and_json(tmp_path, simulator, clips):
     finally:
         os.kill(wall.pid, signal.SIGTERM)
         assert wall.wait(timeout=20) == 0
+
+
+def test_flagged_tiles_follow_every_flag_change(qtbot, make_wall, simulator, clips):
+    """The status export counts a tile flagged a moment ago, not at the next sweep batch."""
+    ok = simulator.add_http(SimCamera("/ok2", Behaviour.HEALTHY, clip=clips["green"]))
+    dead = f"http://127.0.0.1:{_free_port()}/gone"
+    window = make_wall(catalog_yaml({"d1": [("ok-cam", ok)], "d2": [("dead-cam", dead)]}), sweep_interval_s=600.0)
+    fleet = window.services.fleet
+    qtbot.waitUntil(lambda: len(fleet.results) == 2, timeout=SWEEP_WAIT_MS)  # the one batch before the next hour
+    assert fleet.snapshot()["flagged_tiles"] == 0
+    window.controller.show_district("d2", 0, "1x1")
+    qtbot.waitUntil(lambda: fleet.snapshot()["flagged_tiles"] == 1, timeout=15_000)
+    window.controller.show_district("d1", 0, "1x1")
+    qtbot.waitUntil(lambda: fleet.snapshot()["flagged_tiles"] == 0, timeout=15_000)

@@ -32,7 +32,7 @@ from viewer.core.catalog_model import (
     Tour,
     parse_camera_url,
 )
-from viewer.core.secrets import mask_url
+from viewer.core.secrets import mask_url, register_secrets, url_password
 from viewer.core.yaml_lines import LineDict, LineList, YamlSyntaxError, load_yaml_lines
 
 __all__ = [
@@ -361,6 +361,8 @@ class _CatalogBuilder:
             if found is not None:
                 username = found[1] if username is None else username
                 password = found[2] if password is None else password
+        # every password this entry holds is masked in any log record from now on
+        register_secrets([password, *(found[2] for found in (main, sub) if found is not None)])
         group, notes = e.text("group") or "", e.text("notes") or ""
         enabled, low_fps = e.flag("enabled", True), e.flag("low_fps", False)
         stall_timeout_s = e.seconds("stall_timeout_s")
@@ -387,6 +389,7 @@ class _CatalogBuilder:
         try:
             return parse_camera_url(text)
         except ValueError as exc:
+            register_secrets([url_password(text)])  # a malformed URL may still hold a password
             e.error(key, f"bad '{key}' {mask_url(text)!r}: {exc}")
             return None
 

@@ -198,6 +198,9 @@ def parse_camera_url(url: str) -> tuple[str, str | None, str | None]:
         elif not parts.hostname:
             raise ValueError("URL has no host")
         else:
+            problem = host_name_problem(parts.hostname)
+            if problem:
+                raise ValueError(problem)
             _check_port(parts)
             if "@" in parts.path and "@" not in parts.netloc:
                 raise ValueError("'@' after the host (a password containing '/' must be percent-encoded)")
@@ -214,6 +217,34 @@ def parse_camera_url(url: str) -> tuple[str, str | None, str | None]:
     start = url.index("//") + 2
     clean = url[:start] + hostport + url[start + len(netloc) :]
     return clean, (unquote(user) or None), (unquote(password) if colon else None)
+
+
+MAX_HOST_LABEL_CHARS = 63  # RFC 1035: one dot-separated part of a host name
+MAX_HOST_NAME_CHARS = 253
+
+
+def host_name_problem(host: str) -> str:
+    """Why ``host`` (from ``urlsplit(...).hostname``) cannot be resolved, or "" when it can.
+
+    IP literals pass; a name needs non-empty labels of at most 63 characters (a trailing dot
+    is allowed) and at most 253 characters in all. Pure.
+    """
+    if not host:
+        return "URL has no host"
+    if ":" in host or _IPV4_RE.fullmatch(host):
+        return ""
+    name = host[:-1] if host.endswith(".") else host
+    if len(name) > MAX_HOST_NAME_CHARS:
+        return f"host name longer than {MAX_HOST_NAME_CHARS} characters"
+    for label in name.split("."):
+        if not label:
+            return "host name has an empty part (two dots in a row, or a leading dot)"
+        if len(label) > MAX_HOST_LABEL_CHARS:
+            return f"host name part longer than {MAX_HOST_LABEL_CHARS} characters"
+    return ""
+
+
+_IPV4_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 def _check_port(parts: SplitResult) -> None:

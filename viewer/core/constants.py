@@ -67,3 +67,19 @@ BLANK_STDDEV_MAX_LEVELS = 5.0
 #: ... ignoring the cells farthest from the typical one, this fraction of them, so that a
 #: burned-in clock or camera name on a black picture still counts as blank.
 BLANK_IGNORED_CELLS_FRACTION = 0.1
+
+# --- player calls off the main thread (viewer/player/guarded.py) -----------------------
+#: A libVLC call (stop, release, set_media/play, snapshot) that has not returned after this
+#: long is stuck: its player is quarantined and the tile gets a fresh one. A healthy stop
+#: takes 17-121 ms (FACTS), an RTSP stop ~60 ms.
+PLAYER_CALL_DEADLINE_S = 5.0
+#: How often the player watchdog looks at the calls in flight.
+PLAYER_WATCHDOG_INTERVAL_S = 0.25
+#: An operator snapshot waits at most this long for its player's worker (main thread).
+SNAPSHOT_WAIT_S = 1.5
+#: This many quarantined (stuck) players in one process: ask the supervisor for a restart.
+STUCK_PLAYERS_RESTART_LIMIT = 3
+#: ... at a quiet moment: no keyboard or mouse input for this long.
+RESTART_QUIET_S = 30.0
+#: SIGTERM/SIGINT: the process is gone this long after the signal, however stuck it is.
+SHUTDOWN_GRACE_S = 4.0

@@ -15,6 +15,7 @@ import difflib
 import io
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ REQUIRED_COLUMNS = ("id", "name", "district", "url")
 OPTIONAL_COLUMNS = ("district_name", "substream", "username", "password", "group", "enabled", "notes")
 DELIMITERS = ",;\t"
 SNIFF_SAMPLE_CHARS = 64 * 1024
+_WHOLE_REFERENCE_RE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*\}")
 _TRUE = frozenset({"true", "yes", "y", "1", "ya", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "tidak", "off"})
 
@@ -70,17 +72,32 @@ class CsvImport:
             cameras = [{**c, "password": MASK} if "password" in c else c for c in cameras]
         document = {
             "version": 1,
-            "districts": [{"id": ident, "name": name} for ident, name in self.districts],
-            "cameras": cameras,
+            "districts": [{"id": escape_catalog_text(i), "name": escape_catalog_text(n)} for i, n in self.districts],
+            "cameras": [{k: escape_catalog_text(v) for k, v in c.items()} for c in cameras],
         }
         header = (
             f"# Camera catalog imported from {os.path.basename(self.file)} by `videowall import-csv`.\n"
-            "# Format: docs/catalog.md. A password may be replaced by a ${VARIABLE} reference.\n"
+            "# Format: docs/catalog.md. A password may be replaced by a ${VARIABLE} reference;\n"
+            "# any other '${' from the spreadsheet is literal text, written '$${'.\n"
         )
         body = yaml.dump(
             document, Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=4096
         )
         return header + body
+
+
+def escape_catalog_text(value: object) -> object:
+    """Text the catalog loader reads back literally: ``${`` becomes ``$${``.
+
+    The loader expands ``${VAR}`` in every text field and reads ``$${`` as a literal
+    ``${``; a spreadsheet value is literal text, so a password ``ab${HOME}cd`` must survive.
+    One exception, documented in the catalog header: a cell that is exactly one reference
+    (``${CAM_PASS}``) stays a reference, so passwords can be kept out of the spreadsheet.
+    Non-text values pass unchanged.
+    """
+    if not isinstance(value, str) or _WHOLE_REFERENCE_RE.fullmatch(value):
+        return value
+    return value.replace("${", "$${")
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:

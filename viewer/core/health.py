@@ -222,6 +222,8 @@ class FeedHealth:
             return self._fail(Reason.ERROR, "libVLC reported an error", now)
         if event is PlayerEvent.ENDED:
             return self._fail(Reason.ENDED, "the stream ended", now)
+        if event is PlayerEvent.STUCK:
+            return self._fail(Reason.ERROR, "player stuck", now)
         return []  # OPENING, BUFFERING, PLAYING carry no picture; STOPPED is our own doing
 
     def on_stats(self, displayed_pictures: int, read_bytes: int, now: float) -> list[Action]:

@@ -51,6 +51,7 @@ class PlayerEvent(str, Enum):
     ERROR = "error"  # EncounteredError
     ENDED = "ended"  # EndReached
     STOPPED = "stopped"  # the result of our own STOP: ignored
+    STUCK = "stuck"  # a player call never returned; the player was replaced
 
     def __str__(self) -> str:
         return self.value

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viewer.core.reasons import Reason
-from viewer.core.secrets import mask_urls_in_text
+from viewer.core.secrets import mask_known_secrets
 
 log = logging.getLogger(__name__)
 
@@ -240,8 +240,9 @@ def _outage(row: tuple) -> Outage:
         reason = Reason(reason)
     except ValueError:  # written by a newer version with a reason we do not know
         reason = Reason.ERROR
-    return Outage(int(oid), camera_id, name, district, reason, detail, started, ended, source)
+    # an older version's journal may hold a detail that was not masked when written
+    return Outage(int(oid), camera_id, name, district, reason, _clean(detail), started, ended, source)
 
 
 def _clean(detail: str) -> str:
-    return mask_urls_in_text(detail or "")
+    return mask_known_secrets(detail or "")

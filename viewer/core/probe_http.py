@@ -37,6 +37,10 @@ TS_PACKET_BYTES = 188
 TS_SYNC_BYTE = 0x47
 TS_PREFIX_BYTES = 4 * TS_PACKET_BYTES
 MAX_PLAYLIST_BYTES = 16 * 1024
+SNIFF_BYTES = 512
+#: Content types of pages and documents: an answer of one of these is never a video stream.
+WEB_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "application/json", "text/xml",
+                            "application/xml", "text/javascript", "application/javascript"})  # fmt: skip
 VIDEO_CODEC_PREFIXES = ("avc1", "avc3", "hvc1", "hev1", "dvh1", "dvhe", "vp08", "vp09", "av01", "mp4v")
 
 
@@ -55,7 +59,7 @@ async def probe_http(
     answered = hops = 0
     while True:
         progress.stage = "connecting"
-        reader, writer = await connect(target)
+        reader, writer = await connect(target, progress)
         try:
             progress.stage = "GET"
             writer.write(_request(target, authorizer))
@@ -119,7 +123,19 @@ async def _classify_body(
     if "mp2t" in ctype or path.endswith(".ts"):
         body = await read_body(reader, response, TS_PREFIX_BYTES)
         return (*check_ts(body), None)
+    if ctype in WEB_PAGE_TYPES:
+        return Reason.PROTOCOL, f"HTTP {response.status} {ctype}: a web page, not a video stream (a login page?)", None
+    if not ctype:
+        body = await read_body(reader, response, SNIFF_BYTES)
+        if looks_like_web_page(body):
+            return Reason.PROTOCOL, f"HTTP {response.status}: an HTML page, not a video stream (a login page?)", None
     return Reason.OK, f"HTTP {response.status} ({ctype or 'no content type'})", None
+
+
+def looks_like_web_page(body: bytes) -> bool:
+    """True when the first bytes are HTML (what a camera's web login answers)."""
+    head = body[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml", b"<script"))
 
 
 def check_ts(data: bytes) -> tuple[Reason, str]:

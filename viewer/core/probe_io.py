@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 import re
+import socket
 import ssl
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from viewer import __version__
+from viewer.core.catalog_model import host_name_problem
 from viewer.core.digest import Authorizer, choose_challenge, parse_challenges
 from viewer.core.reasons import Reason
 
@@ -79,6 +83,9 @@ class Target:
             raise ProbeFailure(Reason.PROTOCOL, "invalid port in URL") from None
         if not parts.hostname:
             raise ProbeFailure(Reason.PROTOCOL, "URL has no host")
+        problem = host_name_problem(parts.hostname)
+        if problem:
+            raise ProbeFailure(Reason.PROTOCOL, f"invalid host name: {problem}")
         netloc = parts.netloc.rpartition("@")[2]
         path = parts.path or "/"
         if parts.query:
@@ -140,13 +147,67 @@ def tls_context() -> ssl.SSLContext:
     return _TLS_CONTEXT
 
 
-async def connect(target: Target) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """Open a TCP (or TLS) connection; socket errors propagate to the caller's classifier."""
-    if target.tls:
-        return await asyncio.open_connection(
-            target.host, target.port, ssl=tls_context(), server_hostname=target.host
-        )
-    return await asyncio.open_connection(target.host, target.port)
+async def connect(
+    target: Target, progress: Progress | None = None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """Open a TCP (or TLS) connection; socket errors propagate to the caller's classifier.
+
+    The host name is resolved by :func:`resolve` (a daemon thread, never the loop's default
+    executor), so the caller's deadline bounds a slow DNS server too.
+    """
+    if progress is not None:
+        progress.stage = "resolving the host name"
+    addresses = await resolve(target.host, target.port)
+    if progress is not None:
+        progress.stage = "connecting"
+    tls = {"ssl": tls_context(), "server_hostname": target.host} if target.tls else {}
+    last_error: OSError | None = None
+    for address in addresses:
+        try:
+            return await asyncio.open_connection(address, target.port, **tls)
+        except OSError as exc:  # the next address (IPv4 after IPv6, a second A record)
+            last_error = exc
+    raise last_error or OSError("no address")
+
+
+#: Lookups in flight at once; more wait (within their probe's deadline) for a free one.
+MAX_DNS_THREADS = 32
+_dns_slots = threading.BoundedSemaphore(MAX_DNS_THREADS)
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """The IP addresses of ``host`` (an IP literal is returned as is).
+
+    ``getaddrinfo`` runs on a daemon thread named ``probe-dns``: cancelling the await (the
+    probe's deadline) returns at once, and neither ``asyncio.run`` nor the interpreter's
+    exit waits for a lookup that hangs. Raises ``socket.gaierror`` like ``getaddrinfo``.
+    """
+    with contextlib.suppress(ValueError):
+        return [str(ipaddress.ip_address(host))]
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[list[str]] = loop.create_future()
+
+    def deliver(result: list[str] | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or [])
+
+    def lookup() -> None:
+        result, error = None, None
+        try:
+            with _dns_slots:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            result = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        except BaseException as exc:  # handed to the awaiting probe
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(deliver, result, error)
+
+    threading.Thread(target=lookup, name="probe-dns", daemon=True).start()
+    return await future
 
 
 def close(writer: asyncio.StreamWriter | None) -> None:
@@ -203,46 +264,98 @@ async def read_body(reader: asyncio.StreamReader, response: Response, max_bytes:
     """Read up to ``max_bytes`` of body: the Content-Length, the chunked stream, or until EOF.
 
     Stores the body in ``response.body`` and returns it. Never reads past ``max_bytes`` of payload,
-    so a live stream is never read to the end.
+    so a live stream is never read to the end. A chunked body is decoded incrementally (each
+    byte once) and its framing may not exceed ``MAX_CHUNK_OVERHEAD_BYTES``.
     """
     length = response.content_length
     chunked = "chunked" in (response.header("transfer-encoding") or "").lower()
-    raw = bytearray(response.rest)
+    raw = bytes(response.rest)
     response.rest = b""
     want = max_bytes if length is None or chunked else min(length, max_bytes)
-    while True:
-        body, done = _dechunk(bytes(raw)) if chunked else (bytes(raw), False)
-        if len(body) >= want or done:
-            break
-        chunk = await reader.read(max(4096, want - len(body)))
+    if chunked:
+        decoder = ChunkedDecoder()
+        decoder.feed(raw)
+        while len(decoder.body) < want and not decoder.done:
+            chunk = await reader.read(max(4096, want - len(decoder.body)))
+            if not chunk:
+                break
+            decoder.feed(chunk)
+        response.body = bytes(decoder.body[:want])
+        return response.body
+    buf = bytearray(raw)
+    while len(buf) < want:
+        chunk = await reader.read(max(4096, want - len(buf)))
         if not chunk:
             break
-        raw += chunk
-    if not chunked:
-        response.rest = body[want:]
-    response.body = body[:want]
+        buf += chunk
+    response.rest = bytes(buf[want:])
+    response.body = bytes(buf[:want])
     return response.body
 
 
-def _dechunk(raw: bytes) -> tuple[bytes, bool]:
-    """Decode as much of a chunked body as ``raw`` holds; True when the last chunk was seen."""
-    out = bytearray()
-    pos = 0
-    while True:
-        eol = raw.find(b"\r\n", pos)
-        if eol < 0:
-            return bytes(out), False
-        try:
-            size = int(raw[pos:eol].split(b";")[0].strip() or b"x", 16)
-        except ValueError:
-            raise ProbeFailure(Reason.PROTOCOL, "malformed chunked encoding") from None
-        if size == 0:
-            return bytes(out), True
-        start = eol + 2
-        out += raw[start : start + size]
-        if start + size + 2 > len(raw):
-            return bytes(out), False
-        pos = start + size + 2
+MAX_CHUNK_OVERHEAD_BYTES = 64 * 1024  # chunk-size lines and CRLFs of one body, beyond ...
+CHUNK_OVERHEAD_PER_BYTE = 8  # ... this many framing bytes per payload byte
+MAX_CHUNK_LINE_BYTES = 1024
+
+
+class ChunkedDecoder:
+    """Incremental ``Transfer-Encoding: chunked`` decoder: ``feed`` bytes as they come.
+
+    Keeps only undecoded bytes between calls (linear time). ``body`` grows with payload,
+    ``done`` is True after the last (zero-size) chunk. Raises ``ProbeFailure`` (protocol) for
+    malformed framing, or framing beyond ``MAX_CHUNK_OVERHEAD_BYTES`` plus
+    ``CHUNK_OVERHEAD_PER_BYTE`` per payload byte (endless chunk extensions, empty chunks).
+    """
+
+    def __init__(self) -> None:
+        self.body = bytearray()
+        self.done = False
+        self._pending = bytearray()  # undecoded input
+        self._left = 0  # payload bytes still due in the current chunk
+        self._crlf_due = False  # the CRLF after a chunk's payload
+        self._overhead = 0
+
+    def feed(self, data: bytes) -> None:
+        self._pending += data
+        pending = self._pending
+        pos = 0
+        while not self.done:
+            if self._left:
+                take = min(self._left, len(pending) - pos)
+                if take <= 0:
+                    break
+                self.body += pending[pos : pos + take]
+                pos += take
+                self._left -= take
+                if self._left:
+                    break
+                self._crlf_due = True
+            if self._crlf_due:
+                if len(pending) - pos < 2:
+                    break
+                pos += 2
+                self._count(2)
+                self._crlf_due = False
+            eol = pending.find(b"\r\n", pos, pos + MAX_CHUNK_LINE_BYTES)
+            if eol < 0:
+                if len(pending) - pos >= MAX_CHUNK_LINE_BYTES:
+                    raise ProbeFailure(Reason.PROTOCOL, "malformed chunked encoding (chunk-size line too long)")
+                break
+            try:
+                size = int(bytes(pending[pos:eol]).split(b";")[0].strip() or b"x", 16)
+            except ValueError:
+                raise ProbeFailure(Reason.PROTOCOL, "malformed chunked encoding") from None
+            self._count(eol + 2 - pos)
+            pos = eol + 2
+            if size == 0:
+                self.done = True
+            self._left = size
+        del pending[:pos]
+
+    def _count(self, n: int) -> None:
+        self._overhead += n
+        if self._overhead > MAX_CHUNK_OVERHEAD_BYTES + CHUNK_OVERHEAD_PER_BYTE * len(self.body):
+            raise ProbeFailure(Reason.PROTOCOL, f"chunked framing over {MAX_CHUNK_OVERHEAD_BYTES} bytes (tiny chunks)")
 
 
 def status_failure(response: Response) -> ProbeFailure:

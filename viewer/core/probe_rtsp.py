@@ -83,7 +83,7 @@ class _Session:
     async def _exchange_once(self, method: str, extra_headers: tuple[str, ...]) -> Response:
         if self.writer is None:
             self.progress.stage = "connecting"
-            self.reader, self.writer = await connect(self.target)
+            self.reader, self.writer = await connect(self.target, self.progress)
             self.requests_on_connection = 0
         assert self.reader is not None
         self.progress.stage = method

@@ -13,6 +13,9 @@ HEALTHY_RUN_S = 600.0
 HEARTBEAT_INTERVAL_S = 5.0
 #: The environment variable naming the heartbeat file (set by the supervisor for the wall).
 HEARTBEAT_ENV = "VIDEOWALL_HEARTBEAT_FILE"
+#: The wall's exit code for "restart me": too many stuck players, a clean restart at a quiet
+#: moment brings the same view back (EX_TEMPFAIL). Restarted at once, without backoff.
+EXIT_RESTART_REQUESTED = 75
 #: No heartbeat for this long: the wall is hung (a deadlock, a stuck driver call); restart it.
 HANG_TIMEOUT_S = 60.0
 
@@ -26,13 +29,17 @@ class RestartPolicy:
 
     @staticmethod
     def abnormal(returncode: int) -> bool:
-        """Exit 0 is the operator closing the wall; anything else (crash, signal) is not."""
+        """Exit 0 is the operator closing the wall; anything else (crash, signal, a requested
+        restart) is not."""
         return returncode != 0
 
     def delay_after(self, returncode: int, ran_s: float) -> float | None:
-        """Seconds to wait before the restart, or None when the wall must not be restarted."""
+        """Seconds to wait before the restart, or None when the wall must not be restarted.
+        ``EXIT_RESTART_REQUESTED`` restarts after ``base_s`` and leaves the backoff alone."""
         if not self.abnormal(returncode):
             return None
+        if returncode == EXIT_RESTART_REQUESTED:
+            return self.base_s  # asked for, not a failure: no backoff
         if ran_s >= self.healthy_run_s:
             self.failures = 0
         delay = min(self.cap_s, self.base_s * (2**self.failures))
@@ -68,3 +75,9 @@ class HangWatch:
 
     def silent_s(self, now_s: float) -> float:
         return now_s - self._last_change_s
+
+
+def should_request_restart(stuck_players: int, limit: int, supervised: bool, idle_s: float, quiet_s: float) -> bool:
+    """Whether the wall should exit with ``EXIT_RESTART_REQUESTED`` now: enough stuck players,
+    a supervisor to start it again, and nobody touching it for ``quiet_s`` seconds."""
+    return supervised and limit > 0 and stuck_players >= limit and idle_s >= quiet_s

@@ -8,6 +8,7 @@ only per-user preferences.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,41 @@ def load_settings(path: Path) -> tuple[Settings, dict[str, Any]]:
             value = type(default)(value) if ok else value
         else:
             ok = isinstance(value, type(default))
-        if ok:
-            values[f.name] = value
-        else:
+        if not ok:
             log.warning("setting %s=%r has the wrong type; using %r", f.name, value, default)
+            continue
+        problem = setting_problem(f.name, value)
+        if problem:
+            log.warning("setting %s=%r %s; using %r", f.name, value, problem, default)
+            continue
+        values[f.name] = value
     return Settings(**values), raw
+
+
+#: name -> (lowest, highest) accepted value, both inclusive; finite numbers only.
+SETTING_RANGES: dict[str, tuple[float, float]] = {
+    "network_caching_ms": (0, 60_000),
+    "tile_decoder_threads": (0, 64),
+    "tour_idle_resume_s": (1.0, 24 * 3600.0),
+    "journal_retention_days": (0.0, 100 * 365.0),
+}
+LANGUAGES = ("", "id", "en")
+
+
+def setting_problem(name: str, value: Any) -> str:
+    """Why ``value`` is not acceptable for setting ``name`` ("" when it is). Pure."""
+    if name in SETTING_RANGES:
+        low, high = SETTING_RANGES[name]
+        if not math.isfinite(value) or not low <= value <= high:
+            return f"is out of range (expected {low:g} to {high:g})"
+    elif name == "screens":
+        if any(n < 0 for n in value) or len(set(value)) != len(value):
+            return "must list distinct monitor numbers 0, 1, ..."
+    elif name == "language" and value not in LANGUAGES:
+        return "must be one of 'id', 'en' or '' (follow the system)"
+    elif name == "kiosk_exit_keys" and not value.strip():
+        return "must name a key sequence (a kiosk wall needs a way out)"
+    return ""
 
 
 def save_settings(path: Path, settings: Settings, raw: dict[str, Any] | None = None) -> None:

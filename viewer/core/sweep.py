@@ -35,6 +35,11 @@ _ONE_TOKEN = 1.0 - 1e-9  # float sums of rate * dt fall just short of whole toke
 _REASON_ORDER = {reason: n for n, reason in enumerate(Reason)}
 
 
+def reason_order(reason: Reason) -> int:
+    """A reason's place in the vocabulary (how summaries order their reasons)."""
+    return _REASON_ORDER[reason]
+
+
 # --- results ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SweepResult:

@@ -2,7 +2,8 @@
 
 Threading contract:
 - Every method of :class:`FeedPlayer` and :class:`PlayerEngine` is called on the Qt main
-  thread (never from a player callback).
+  thread (never from a player callback) — for the players of ``create_engine`` the
+  blocking work then happens on the player's worker thread (``viewer.player.guarded``).
 - The ``listener`` given to :meth:`FeedPlayer.set_listener` is called on a **libVLC
   thread**. It must only translate and hand the event over (see ``viewer.ui.bridge``);
   it must never call back into the player or touch a widget.
@@ -31,12 +32,16 @@ class PlayerEventKind(str, Enum):
     ERROR = "error"
     ENDED = "ended"
     STOPPED = "stopped"
+    #: A call into the player did not return in time (``viewer.player.guarded``): that
+    #: player is quarantined and replaced; ``detail`` names the call.
+    STUCK = "stuck"
 
 
 @dataclass(frozen=True)
 class PlayerEvent:
     kind: PlayerEventKind
     generation: int  # which play() call this belongs to: stale events are ignored
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,12 @@ class PlayerUnavailable(RuntimeError):
 
 
 def create_engine(options: EngineOptions | None = None) -> PlayerEngine:
-    """The libVLC engine, imported lazily so that a missing libVLC is a clear error."""
+    """The libVLC engine, imported lazily so that a missing libVLC is a clear error.
+
+    Its players run every blocking libVLC call on a worker with a deadline
+    (:mod:`viewer.player.guarded`): the Qt main thread never waits for libVLC.
+    """
+    from viewer.player.guarded import GuardedEngine
     from viewer.player.vlc_backend import VlcEngine
 
-    return VlcEngine(options or EngineOptions())
+    return GuardedEngine(VlcEngine(options or EngineOptions()))

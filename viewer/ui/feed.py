@@ -59,6 +59,8 @@ class Feed(QObject):
       refined, or it ended because pictures came back.
     - ``flag_detached(Feed, Flag)``: the feed stopped showing a camera that was still down.
       The outage goes on (nobody saw it end); the journal keeps it open.
+    - ``player_stuck(Feed, camera_id, detail)``: a player call never returned; the player
+      was quarantined and replaced (``viewer.player.guarded``). Journalled by the app.
     """
 
     changed = Signal()
@@ -67,6 +69,7 @@ class Feed(QObject):
     flag_updated = Signal(object, object)
     flag_cleared = Signal(object, object)
     flag_detached = Signal(object, object)
+    player_stuck = Signal(object, str, str)  # Feed, camera id ("" if none), detail
 
     def __init__(
         self,
@@ -108,6 +111,7 @@ class Feed(QObject):
         player.set_listener(self._bridge.listener)
         probes.finished.connect(self._on_probe_finished)
         self._generation = 0
+        self._played_camera: Camera | None = None  # what the player's last play() opened
         self._open_flag: Flag | None = None  # the outage this feed has reported as started
         self._shown_state = FeedState.IDLE  # last state announced through ``changed``
 
@@ -222,6 +226,7 @@ class Feed(QObject):
         camera = self.camera
         url = self.url or ""
         log.info("open %s %s%s", camera.id, mask_url(url), f" ({why})" if why else "")
+        self._played_camera = camera
         self._generation = self.player.play(url, camera.username, camera.password, full_decoder=self.main_stream)
         self.health.open_started(self._clock())
 
@@ -238,6 +243,9 @@ class Feed(QObject):
             self.flag_detached.emit(self, flag)
 
     def _on_player_event(self, event) -> None:
+        if event.kind is PlayerEventKind.STUCK:
+            self._on_player_stuck(event)
+            return
         if self.health is None or event.generation != self._generation:
             return
         mapped = _EVENT_MAP.get(event.kind)
@@ -245,6 +253,16 @@ class Feed(QObject):
             self._recorders.release(self)  # the recorder answered (or failed): free its slot
         if mapped is not None:
             self._apply(self.health.on_event(mapped, self._clock()))
+
+    def _on_player_stuck(self, event) -> None:
+        """The player hung in a call (the tile already has a fresh one): say so, flag the
+        camera when that call was for what the tile shows now."""
+        camera = self._played_camera
+        camera_id = camera.id if camera is not None else ""
+        log.error("camera %s: %s; the tile continues with a fresh player", camera_id or "(none)", event.detail)
+        self.player_stuck.emit(self, camera_id, event.detail or "player stuck")
+        if self.health is not None and event.generation == self._generation and camera == self.camera:
+            self._apply(self.health.on_event(PlayerEvent.STUCK, self._clock()))
 
     def _on_probe_finished(self, token, result) -> None:
         if token is not self.health or self.health is None:

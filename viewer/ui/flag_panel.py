@@ -7,6 +7,7 @@ Sortable by any column (district, duration …); activating a row jumps to the t
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.report import human_duration, render_csv
+from viewer.core.store import atomic_write_text
 from viewer.ui.captions import reason_text
 from viewer.ui.reason_strings import storm_text
 
@@ -131,13 +133,35 @@ class FlagPanel(QWidget):
         self.jump_requested.emit(window, index)
 
     def export_csv(self, path) -> int:
-        """Write the whole journal as CSV (report columns); returns the number of outages."""
+        """Write the whole journal as CSV (report columns), atomically; returns the number of outages."""
         outages = self.services.journal.query()
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(render_csv(outages, time.time()))
+        atomic_write_text(Path(path), render_csv(outages, time.time()), mode=0o644, newline="")
         return len(outages)
 
+    def export_to_data_folder(self) -> Path | None:
+        """Kiosk export: ``outages-YYYYmmdd-HHMMSS.csv`` in the data folder; the status bar says where."""
+        from viewer import paths
+
+        target = paths.data_dir() / f"outages-{time.strftime('%Y%m%d-%H%M%S')}.csv"
+        try:
+            count = self.export_csv(target)
+        except OSError as exc:
+            text = self.tr("Export failed: {error}").format(error=exc.strerror or exc)
+            target = None
+        else:
+            text = self.tr("{n} outages exported to {path}").format(n=count, path=target)
+        self.summary.setText(text)
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 30000)
+        return target
+
     def export_dialog(self) -> None:
+        """Ask where to export (a file dialog); a kiosk wall never opens a dialog: it writes
+        into the data folder and says where in the status bar."""
+        if self.services.kiosk:
+            self.export_to_data_folder()
+            return
         name, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export outages"), f"outages-{time.strftime('%Y%m%d-%H%M')}.csv", "CSV (*.csv)"
         )

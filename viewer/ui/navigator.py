@@ -130,9 +130,18 @@ class CameraTreeModel(QAbstractItemModel):
                 return camera_mime(self._camera(index).id)
         return None
 
-    def refresh_status(self) -> None:
-        if self._rows:
+    def refresh_status(self, district_ids=None) -> None:
+        """Repaint the district rows whose ``status`` changed (all when ``district_ids`` is None)."""
+        if not self._rows:
+            return
+        if district_ids is None:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
+            return
+        wanted = set(district_ids)
+        for row, d in enumerate(self._rows):
+            if self._districts[d].id in wanted:
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
 
 
 class Navigator(QWidget):

@@ -56,6 +56,7 @@ class DistrictBox(QFrame):
         super().__init__(parent)
         self.district_id = district_id
         self.health = HEALTH_UNKNOWN
+        self._styled_for: str | None = None  # the health the style sheet shows
         self.setObjectName("districtBox")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setMinimumSize(BOX_MIN_WIDTH_PX - 20, BOX_MIN_HEIGHT_PX)
@@ -77,10 +78,17 @@ class DistrictBox(QFrame):
         return QColor(HEALTH_COLOURS[self.health][0])
 
     def show_summary(self, text: str, health: str, tooltip: str) -> None:
+        """Show a district's figures; restyles only when its health changes (a style sheet
+        costs a style recomputation: 500 districts a batch stalled the wall)."""
+        if text != self.label.text():
+            self.label.setText(text)
+            self.setAccessibleName(text.replace("\n", ", "))
+        if tooltip != self.toolTip():
+            self.setToolTip(tooltip)
         self.health = health
-        self.label.setText(text)
-        self.setToolTip(tooltip)
-        self.setAccessibleName(text.replace("\n", ", "))
+        if health == self._styled_for:
+            return
+        self._styled_for = health
         background, foreground = HEALTH_COLOURS[health]
         self.setStyleSheet(
             f"QFrame#districtBox {{ background: {background}; border-radius: 8px; }}"
@@ -103,6 +111,7 @@ class StatusBoard(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._boxes: dict[str, DistrictBox] = {}
+        self._shown: dict[str, DistrictSummary] = {}  # what each box shows now
         self._order: list[str] = []
         self._columns = DEFAULT_COLUMNS
         self._grid_host = QWidget()
@@ -127,6 +136,7 @@ class StatusBoard(QWidget):
         wanted = [s.district_id for s in summaries]
         for district_id in [d for d in self._boxes if d not in set(wanted)]:
             box = self._boxes.pop(district_id)
+            self._shown.pop(district_id, None)
             self._grid.removeWidget(box)
             box.deleteLater()
         for summary in summaries:
@@ -135,6 +145,9 @@ class StatusBoard(QWidget):
                 box = DistrictBox(summary.district_id, self._grid_host)
                 box.clicked.connect(self.district_clicked)
                 self._boxes[summary.district_id] = box
+            elif self._shown.get(summary.district_id) == summary:
+                continue  # unchanged since the last batch: nothing to redo
+            self._shown[summary.district_id] = summary
             box.show_summary(self.box_text(summary), summary.health, self._tooltip(summary))
         if wanted != self._order:
             self._order = wanted

@@ -77,6 +77,7 @@ class WallWindow(QMainWindow):
         self.flag_dock.setWidget(self.flag_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.flag_dock)
         self.board = None
+        self._fleet_shown: dict = {}  # district id -> the DistrictSummary on screen
         if services.fleet is not None:
             self.board = StatusBoard(self)
             self.board_dock = QDockWidget(self.tr("Districts at a glance"), self)
@@ -122,7 +123,7 @@ class WallWindow(QMainWindow):
         bar.addWidget(self.tour_label)
         bar.addSeparator()
         bar.addAction(self.tr("Reconnect all"), lambda: self.controller.reconnect(None))
-        bar.addAction(self.tr("Fullscreen"), self.toggle_fullscreen)
+        self.act_fullscreen = bar.addAction(self.tr("Fullscreen"), self.toggle_fullscreen)
 
     def _build_menus(self) -> None:
         menu_file = self.menuBar().addMenu(self.tr("&File"))
@@ -274,10 +275,13 @@ class WallWindow(QMainWindow):
     def escape(self) -> None:
         if self.controller.restore():
             return
-        if self.isFullScreen():
+        if self.isFullScreen() and not self.services.kiosk:  # a kiosk wall never leaves fullscreen
             self.toggle_fullscreen()
 
     def toggle_fullscreen(self) -> None:
+        if self.services.kiosk:  # only the exit keys end a kiosk wall's fullscreen
+            self._kiosk_refuses(self.tr("Fullscreen"))
+            return
         if self.isFullScreen():
             self.showNormal()
             self.nav_dock.show()
@@ -299,20 +303,28 @@ class WallWindow(QMainWindow):
         self.move_to_screen(screen)
 
     def move_to_screen(self, screen) -> None:
-        """Put the window on ``screen`` (fullscreen stays fullscreen); players keep playing."""
+        """Put the window on ``screen`` (fullscreen stays fullscreen); players keep playing.
+        A kiosk wall stays a kiosk: frameless, no menu bar or camera tree, fullscreen."""
         full = self.isFullScreen() or self.services.kiosk
         self.setScreen(screen)
-        if full:
+        if self.services.kiosk:
+            self.setGeometry(screen.geometry())
+            self.enter_kiosk()
+        elif full:
             self.setGeometry(screen.geometry())
             self.showFullScreen()
         else:
             self.move(screen.availableGeometry().topLeft())
 
     def enter_kiosk(self) -> None:
-        """Fullscreen without window chrome; the camera tree is hidden (the board stays)."""
-        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        """Fullscreen without window chrome; the camera tree is hidden (the board stays).
+        Also re-applied after a monitor change (a re-created native window may lose it)."""
+        if not self.windowFlags() & Qt.WindowType.FramelessWindowHint:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         self.nav_dock.hide()
+        self.nav_dock.toggleViewAction().setEnabled(False)
         self.menuBar().hide()
+        self.act_fullscreen.setVisible(False)
         screen = self.screen()
         self.showFullScreen()
         if screen is not None:
@@ -336,7 +348,15 @@ class WallWindow(QMainWindow):
         for name in self.services.views.names():
             menu.addAction(name, lambda n=name: self.open_view(n))
 
+    def _kiosk_refuses(self, what: str) -> None:
+        keys = self.services.settings.kiosk_exit_keys
+        text = self.tr("Kiosk mode: {what} is not available (press {keys} to close the wall)")
+        self.statusBar().showMessage(text.format(what=what, keys=keys), 10000)
+
     def _save_view(self) -> None:
+        if self.services.kiosk:  # no dialogs on a kiosk wall
+            self._kiosk_refuses(self.tr("Save view"))
+            return
         name, ok = QInputDialog.getText(self, self.tr("Save view"), self.tr("Name:"))
         if ok and name.strip():
             self.services.views.save(name.strip(), self.controller.view)
@@ -350,14 +370,22 @@ class WallWindow(QMainWindow):
 
     # --- reactions ------------------------------------------------------------------
     def _fleet_summaries(self, summaries) -> None:
+        """New district figures: only districts whose summary changed are redrawn (50,000
+        cameras in 500 districts must not stall the wall)."""
         if self.board is not None:
             self.board.update_summaries(summaries)
-        self.navigator.model.status = {
-            s.district_id: self.tr("{online}/{total} online").format(online=s.online, total=s.total)
-            for s in summaries
-            if s.checked_count
-        }
-        self.navigator.model.refresh_status()
+        shown = self._fleet_shown
+        changed = [s for s in summaries if shown.get(s.district_id) != s]
+        if not changed and len(shown) == len(summaries):
+            return
+        status = self.navigator.model.status
+        for s in changed:
+            shown[s.district_id] = s
+            if s.checked_count:
+                status[s.district_id] = self.tr("{online}/{total} online").format(online=s.online, total=s.total)
+            else:
+                status.pop(s.district_id, None)
+        self.navigator.model.refresh_status([s.district_id for s in changed])
 
     def _tour_status(self, status) -> None:
         if status is None:

@@ -36,7 +36,7 @@ def _wall(make_wall, colour_streams):
     return window
 
 
-def test_tour_shows_a_then_b_then_a_with_prerolled_pictures(qtbot, make_wall, colour_streams):
+def test_tour_shows_a_then_b_then_a_with_prerolled_pictures(qtbot, make_wall, colour_streams, caplog):
     window = _wall(make_wall, colour_streams)
     assert window.start_tour("ab")
     qtbot.waitUntil(lambda: _screen_colours(window) == ["red", "green"], timeout=15_000)
@@ -46,6 +46,9 @@ def test_tour_shows_a_then_b_then_a_with_prerolled_pictures(qtbot, make_wall, co
     qtbot.waitUntil(lambda: window.controller._preroll is not None, timeout=DWELL_S * 1000 + 2000)
     hidden = [window.controller.feeds[i] for i in window.controller._preroll[1]]
     qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in hidden), timeout=10_000)
+    # B's cameras have no history yet: the cautious default needs more than 0.9 of a 4 s dwell
+    assert "dwell too short: b-yellow needs" in window.tour_label.text()  # started last (stagger)
+    assert any("is too short for db page 1: camera b-yellow" in r.getMessage() for r in caplog.records)
 
     qtbot.waitUntil(lambda: window.controller.view.district == "db", timeout=DWELL_S * 1000 + 2000)
     switched = time.monotonic()

@@ -1,6 +1,7 @@
 """Child process: the baseline — N bare python-vlc players rendering into plain native
-windows laid out like the wall's tiles, with the same libVLC options and streams, and
-nothing else (no health machine, no captions, no polling)."""
+windows laid out like the wall's tiles, with the same streams and the SAME libVLC options
+(instance and media options come from viewer.player.vlc_backend, where the wall gets
+them), and nothing else (no health machine, no captions, no polling)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
 from tests.benchmarks.harness import measure_lag, rss_mib, run_event_loop, thread_count
+from viewer.player.base import EngineOptions
+from viewer.player.vlc_backend import instance_args, media_options
 
 PID = os.getpid()
 
@@ -47,7 +50,8 @@ def main() -> None:
         surfaces.append(w)
     top.show()
     app.processEvents()
-    instance = vlc.Instance(["--quiet", "--no-xlib", "--no-audio", "--gl=none", "--gles2=none", "--keystore=memory"])
+    options = EngineOptions(tile_decoder_threads=args.avcodec_threads)  # the wall's defaults otherwise
+    instance = vlc.Instance(instance_args(options))
     vouts = [0]
     players = []
     start = time.monotonic()
@@ -57,8 +61,8 @@ def main() -> None:
         player.video_set_key_input(False)
         player.set_xwindow(int(surface.winId()))
         media = instance.media_new(url)
-        media.add_option(":network-caching=300")
-        media.add_option(f":avcodec-threads={args.avcodec_threads}")
+        for option in media_options(options):
+            media.add_option(option)
         player.set_media(media)
         seen = []
 

@@ -92,11 +92,13 @@ def measure_cpu_percent(pid: int, window_s: float) -> float:
 class Child:
     """A Python child process speaking JSON lines on stdout; killed with its group."""
 
-    def __init__(self, module: str, *args: str, env: dict | None = None) -> None:
+    def __init__(self, module: str, *args: str, env: dict | None = None, prefix: list[str] | None = None) -> None:
+        """``prefix``: a command to run the child under (e.g. ``ip netns exec NAME``; it must
+        exec the child so that its pid is the child's)."""
         full_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
         full_env.pop("MALLOC_ARENA_MAX", None)  # measure the wall as shipped: it limits its own arenas
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", module, *args],
+            [*(prefix or []), sys.executable, "-m", module, *args],
             cwd=ROOT,
             env=full_env,
             stdout=subprocess.PIPE,

@@ -37,6 +37,8 @@ class Figure:
     def met(self) -> str:
         if not self.goal:
             return ""
+        if self.value != self.value:  # NaN: not measured (the row says why)
+            return "n/a"
         op, _, target = self.goal.partition(" ")
         target_value = float(target)
         ok = self.value <= target_value if op == "<=" else self.value >= target_value

@@ -7,6 +7,12 @@ Modes (one JSON result line on stdout, then exit):
 - ``tour``: time from a tour switch to pictures on every tile, with or without pre-roll,
   plus the wall's CPU over the whole run.
 - ``soak``: reconnect cycles on 4 feeds; RSS and threads before and after.
+- ``outage``: one outage model (``--model sigstop|killed|blackholed``) repeated with random
+  outage lengths: fault → flag, and server back → pictures.
+
+``play --fleet-catalog FILE --status-port`` measures the wall as the app ships it: the
+catalog's thousands of other cameras loaded and swept in the background, the status
+endpoint served.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ def emit(**data) -> None:
 
 
 def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]] | None = None, health=None,
-               tours: str = ""):
+               tours: str = "", fleet_catalog: Path | None = None):
     from viewer.app import Services
     from viewer.core.catalog import load_catalog
     from viewer.core.health import HealthConfig
@@ -54,10 +60,17 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     from viewer.ui.wall_window import WallWindow
 
     districts = {"d1": urls, **(extra_districts or {})}
-    lines = ["version: 1", "districts:"] + [f"  - {{id: {d}, name: {d}}}" for d in districts] + ["cameras:"]
+    fleet = {"districts": [], "cameras": []}
+    if fleet_catalog is not None:  # the rest of a city's cameras: loaded and swept, not shown
+        import yaml
+
+        fleet = yaml.safe_load(fleet_catalog.read_text(encoding="utf-8"))
+    lines = ["version: 1", "districts:"] + [f"  - {{id: {d}, name: {d}}}" for d in districts]
+    lines += [f"  - {json.dumps(d)}" for d in fleet["districts"]] + ["cameras:"]
     for d, durls in districts.items():
         for i, url in enumerate(durls):
             lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'}}")
+    lines += [f"  - {json.dumps(c)}" for c in fleet["cameras"]]
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "catalog.yaml"
     path.write_text("\n".join(lines) + "\n" + tours, encoding="utf-8")
@@ -138,7 +151,19 @@ def mode_play(app, args, tmp: Path) -> None:
         from viewer.core.health import HealthConfig
 
         health = HealthConfig(picture_check_interval_s=1e9, player_supports_rtsp=False)
-    window, services = build_wall(urls, tmp, extra, health=health)
+    window, services = build_wall(urls, tmp, extra, health=health,
+                                  fleet_catalog=Path(args.fleet_catalog) if args.fleet_catalog else None)
+    status_server = None
+    if args.fleet_catalog:  # as run_wall does when the sweep is on (the default)
+        from viewer.ui.fleet import FleetMonitor
+
+        services.fleet = FleetMonitor(services.catalog, services.journal, services.flagged_tiles)
+        services.fleet.start()
+        if args.status_port:
+            from viewer.status_server import StatusServer
+
+            status_server = StatusServer(0, services.fleet.snapshot)
+            status_server.start()
     wait(app, lambda: window.isVisible(), 5)
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     healthy = len(urls) - args.flapping
@@ -162,11 +187,23 @@ def mode_play(app, args, tmp: Path) -> None:
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
     result["lost_window"] = sum(s.lost_pictures for s in stats) - lost_before
+    if args.fps_window:  # a separate window: its frequent stats sampling stays out of the CPU figure
+        from tests.benchmarks.fps import sample_stats_fps
+
+        result["fps_tiles"] = sample_stats_fps([f.player for f in window.controller.active_feeds()],
+                                               args.fps_window)
+    if services.fleet is not None:
+        result["fleet_cameras"] = len(services.catalog.cameras)
+        result["fleet_swept"] = len(services.fleet.results)  # cameras the sweep had checked by the end
     emit(mode="play", tiles=len(urls), layout=args.layout, vout_all_s=first, pictures_all_s=pictures,
          tile_first_s=sorted(tile_first.values()),
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
          lost=sum(s.lost_pictures for s in stats), **result)
+    if status_server is not None:
+        status_server.stop()
+    if services.fleet is not None:
+        services.fleet.stop()
     window.close()
     services.probes.shutdown()
     if sim:
@@ -222,7 +259,10 @@ def mode_tour(app, args, tmp: Path) -> None:
         took = wait(app, lambda: all_pictures(window), 30)
         switches.append(took if took is not None else float("inf"))
     cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
-    emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu)
+    learned = window.controller.first_pictures
+    first_pictures = sorted(t for c in services.catalog.cameras for t in learned.opens(c.id))
+    emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu,
+         first_picture_s=first_pictures)
     window.close()
     services.probes.shutdown()
 
@@ -318,6 +358,64 @@ def mode_recovery(app, args, tmp: Path) -> None:
     server.stop()
 
 
+def mode_outage(app, args, tmp: Path) -> None:
+    """One outage model, ``--repeat`` times with random outage lengths (uniform 1 s ..
+    ``--max-outage``; an outage lasts at least until the flag): fault → flag, then server
+    back → pictures. ``sigstop``: the server frozen (the kernel still completes handshakes);
+    ``killed``: the process killed (refused), then restarted on its port; ``blackholed``:
+    every packet to and from it dropped (a cut cable), then let through again."""
+    import random
+    import signal as sig
+
+    from tests.support.blackhole import BlackHoleLink
+    from tests.support.stream_server import StreamServer
+
+    def playing(feed) -> bool:
+        return feed.state.value == "playing" and feed.flag is None
+
+    rng = random.Random(11)
+    link = BlackHoleLink().open() if args.model == "blackholed" else None
+    server = StreamServer(args.clip, 1, link=link)
+    try:
+        server.start()
+        window, services = build_wall(server.urls, tmp)
+        window.controller.show_view(window.controller.district_view("d1", 0, "1x1"))
+        feed = window.controller.feed_at(0)
+        flags, returns, outages = [], [], []
+        for _ in range(args.repeat):
+            if wait(app, lambda: playing(feed), 90) is None:
+                emit(error=f"{args.model}: the feed did not recover before the next outage")
+                return
+            wait(app, lambda: False, 1.5)  # settle: playing steadily
+            length = rng.uniform(1.0, args.max_outage)
+            began = time.monotonic()
+            if args.model == "sigstop":
+                server.signal(sig.SIGSTOP)
+            elif args.model == "killed":
+                server.kill()
+            else:
+                link.cut_cable()
+            flags.append(wait(app, lambda: feed.flag is not None, 60))
+            wait(app, lambda: False, max(0.0, began + length - time.monotonic()))
+            outages.append(time.monotonic() - began)
+            if args.model == "sigstop":
+                server.signal(sig.SIGCONT)
+            elif args.model == "killed":
+                server.start()  # returns once it listens again
+            else:
+                link.mend_cable()
+            took = wait(app, lambda: playing(feed), 90)
+            returns.append(took if took is not None else float("inf"))
+        emit(mode="outage", model=args.model, flag_s=flags, return_s=returns, outage_s=outages)
+        window.allow_exit()
+        window.close()
+        services.probes.shutdown()
+    finally:
+        server.stop()
+        if link is not None:
+            link.close()
+
+
 def mode_longsoak(app, args, tmp: Path) -> None:
     """A 4×4 wall touring two districts, with 2 flapping feeds, for ``--minutes``: RSS,
     threads, open fds and event-loop lag sampled once a minute."""
@@ -357,7 +455,12 @@ def mode_longsoak(app, args, tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery", "longsoak"])
+    parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery", "longsoak", "outage"])
+    parser.add_argument("--model", choices=["sigstop", "killed", "blackholed"], default="killed")
+    parser.add_argument("--max-outage", type=float, default=20.0)
+    parser.add_argument("--fleet-catalog", help="a catalog of other cameras to load and sweep (as shipped)")
+    parser.add_argument("--status-port", action="store_true", help="serve the status endpoint (as shipped)")
+    parser.add_argument("--fps-window", type=float, default=0.0, help="seconds of per-tile fps sampling")
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--no-picture-checks", action="store_true")
     parser.add_argument("--warm-minutes", type=int, default=5)
@@ -385,7 +488,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIDEOWALL_HOME"] = tmp
         modes = {"play": mode_play, "fault": mode_fault, "tour": mode_tour, "soak": mode_soak,
-                 "recovery": mode_recovery, "longsoak": mode_longsoak}
+                 "recovery": mode_recovery, "longsoak": mode_longsoak, "outage": mode_outage}
         modes[args.mode](app, args, Path(tmp))
     del app
 

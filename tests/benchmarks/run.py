@@ -347,7 +347,10 @@ class Suite:
     def _tour_figures(self, result: dict, where: str, label: str) -> None:
         steps = result["switch_to_pictures_s"]
         firsts = result.get("first_picture_s") or [float("nan")]
-        detail = (f"{len(steps)} steps: {[round(x, 2) for x in steps]}; the tiles' own first pictures "
+        detail = (f"{len(steps)} steps: {[round(x, 2) for x in steps]}; tiles still without a picture at each "
+                  f"switch {result.get('late_tiles')}; pre-roll leads "
+                  f"{[round(x, 1) if x is not None else None for x in result.get('lead_s', [])]} s; the tiles' own "
+                  f"first pictures "
                   f"{min(firsts):.2f}–{max(firsts):.2f} s after their players started (median {median(firsts):.2f} s)")
         name = f"tour step → pictures on all 16 tiles, {label}"
         self.add(Figure(f"{name} (median)", median(steps), "s", "<= 0.3", detail, steps, note=where))

@@ -121,17 +121,38 @@ def picture_measures(image) -> tuple[float, float]:
     return lit, stddev
 
 
-def tile_has_picture(tile) -> bool:
-    """The tile shows the stream's picture on screen (what X shows in its window)."""
-    image = QGuiApplication.primaryScreen().grabWindow(int(tile.surface.winId())).toImage()
+def _passes(image) -> bool:
     if image.width() < 16 or image.height() < 9:
         return False
     lit, stddev = picture_measures(image)
     return lit >= PICTURE_LIT_FRACTION_MIN and stddev >= PICTURE_LUMA_STDDEV_MIN
 
 
+def tile_has_picture(tile) -> bool:
+    """The tile shows the stream's picture on screen (what X shows in its window)."""
+    return _passes(QGuiApplication.primaryScreen().grabWindow(int(tile.surface.winId())).toImage())
+
+
+def tiles_with_picture(tiles) -> list[bool]:
+    """:func:`tile_has_picture` for many tiles from ONE grab of the whole screen: one X round
+    trip, so that the last tile is not judged later than the first."""
+    from PySide6.QtCore import QPoint, QRect
+
+    screen = QGuiApplication.primaryScreen()
+    image = screen.grabWindow(0).toImage()
+    ratio = image.width() / max(1, screen.geometry().width())
+    found = []
+    for tile in tiles:
+        top_left = tile.surface.mapToGlobal(QPoint(0, 0)) - screen.geometry().topLeft()
+        size = tile.surface.size()
+        rect = QRect(int(top_left.x() * ratio), int(top_left.y() * ratio), int(size.width() * ratio),
+                     int(size.height() * ratio))
+        found.append(tile.surface.isVisible() and _passes(image.copy(rect)))
+    return found
+
+
 def all_pictures(window) -> bool:
-    return all(tile_has_picture(t) for t in window.grid.shown)
+    return all(tiles_with_picture(window.grid.shown))
 
 
 def mode_play(app, args, tmp: Path) -> None:
@@ -251,18 +272,46 @@ def mode_tour(app, args, tmp: Path) -> None:
     switches: list[float] = []
     district = [window.controller.view.district]
     cpu0, t0 = cpu_seconds(PID), time.monotonic()
+    tile_detail: list[dict] = []  # per switch: the slowest tiles and how many frames they showed meanwhile
+    late: list[int] = []  # per switch: shown tiles without their first picture at the switch
+    leads: list[float | None] = []  # per switch: the pre-roll lead the tour used, seconds
+    lead = [None]
+
+    def switched() -> bool:
+        if window.tour._lead is not None:
+            lead[0] = window.tour._lead.lead_s
+        return window.controller.view.district != district[0]
+
     while len(switches) < args.switches:
-        changed = wait(app, lambda: window.controller.view.district != district[0], args.dwell + 10)
+        changed = wait(app, switched, args.dwell + 10)
         if changed is None:
             break
         district[0] = window.controller.view.district
-        took = wait(app, lambda: all_pictures(window), 30)
+        late.append(sum(1 for f in window.controller.active_feeds() if f.state.value != "playing"))
+        leads.append(lead[0])
+        lead[0] = None
+        began, tiles = time.monotonic(), list(window.grid.shown)
+        shown_at: dict[int, float] = {}
+        frames0 = [f.player.stats().displayed_pictures for f in window.controller.active_feeds()]
+
+        def every_tile(tiles=tiles, shown_at=shown_at, began=began) -> bool:
+            for i, ok in enumerate(tiles_with_picture(tiles)):
+                if ok and i not in shown_at:
+                    shown_at[i] = time.monotonic() - began
+            return len(shown_at) == len(tiles)
+
+        took = wait(app, every_tile, 30)
         switches.append(took if took is not None else float("inf"))
+        frames = [f.player.stats().displayed_pictures for f in window.controller.active_feeds()]
+        slowest = sorted(shown_at.items(), key=lambda kv: -kv[1])[:3]
+        tile_detail.append({"slowest_tiles_s": [(i, round(t, 2)) for i, t in slowest],
+                            "their_new_frames": [frames[i] - frames0[i] for i, _ in slowest]})
     cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
     learned = window.controller.first_pictures
     first_pictures = sorted(t for c in services.catalog.cameras for t in learned.opens(c.id))
     emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu,
-         first_picture_s=first_pictures)
+         first_picture_s=first_pictures, late_tiles=late, lead_s=leads,
+         tile_detail=tile_detail)
     window.close()
     services.probes.shutdown()
 

@@ -50,6 +50,17 @@ def test_few_opens_never_lower_the_default_but_a_slow_one_raises_it():
     assert history.estimate("cam") == (0.4, True)  # enough opens: their p90
 
 
+def test_a_camera_without_history_expects_what_the_other_cameras_take_when_that_is_longer():
+    history = FirstPictureHistory(CFG)
+    for seconds in (5.5, 6.0, 6.2, 6.1, 5.9, 6.0, 5.8, 6.3, 5.7, 6.0):  # a loaded wall: 16 opens at once
+        history.record(f"cam{seconds}", seconds)
+    assert history.estimate("new") == (6.2, False)
+    assert history.page_lead(["new"], dwell_s=20.0).lead_s == pytest.approx(6.7)
+    fast = FirstPictureHistory(CFG)
+    fast.record("quick", 0.3)
+    assert fast.estimate("new") == (5.0, False)  # quick cameras never lower the cautious default
+
+
 def test_bad_measurements_are_ignored():
     history = FirstPictureHistory(CFG)
     for bad in (-1.0, math.nan, math.inf):

@@ -4,8 +4,10 @@ A camera's *time to first picture* is the time from the player's start to its fi
 displayed picture (libVLC's Vout). It depends on the camera (keyframe interval, recorder
 delay, RTSP set-up), so it is learned per camera from its last
 ``PREROLL_HISTORY_OPENS`` opens; the estimate is their p90 (nearest rank). A camera
-without history gets the cautious ``PREROLL_DEFAULT_FIRST_PICTURE_S``, and with fewer than
-``PREROLL_MIN_OPENS`` opens the estimate is never below it: where a client joins a live
+without history gets a cautious default: ``PREROLL_DEFAULT_FIRST_PICTURE_S``, or the p90 of
+every camera's recent opens when that is longer (a loaded machine, a slow recorder: what
+this wall sees now). With fewer than ``PREROLL_MIN_OPENS`` opens the estimate is never
+below that default: where a client joins a live
 stream decides whether it waits 0 s or a whole keyframe interval, so one quick open proves
 little, while one slow open raises the estimate at once.
 
@@ -87,6 +89,7 @@ class FirstPictureHistory:
     def __init__(self, config: LeadConfig | None = None) -> None:
         self.config = config or LeadConfig()
         self._opens: dict[str, deque[float]] = {}
+        self._all: deque[float] = deque(maxlen=10 * self.config.history_opens)  # every camera's
 
     def record(self, camera_id: str, seconds: float) -> None:
         """One open of ``camera_id`` showed its first picture ``seconds`` after the player
@@ -97,20 +100,28 @@ class FirstPictureHistory:
         if opens is None:
             opens = self._opens[camera_id] = deque(maxlen=self.config.history_opens)
         opens.append(float(seconds))
+        self._all.append(float(seconds))
+
+    def default_estimate(self) -> float:
+        """For a camera without (enough) history: the configured default, or the p90 of all
+        cameras' recent opens when that is longer."""
+        fleet = quantile(self._all, self.config.quantile) if self._all else 0.0
+        return max(self.config.default_first_picture_s, fleet)
 
     def opens(self, camera_id: str) -> tuple[float, ...]:
         return tuple(self._opens.get(camera_id, ()))
 
     def estimate(self, camera_id: str) -> tuple[float, bool]:
         """``(seconds, learned)``: the camera's p90 time to first picture; the default
-        without history; never below the default with fewer than ``min_opens`` opens."""
+        (:meth:`default_estimate`) without history; never below it with fewer than
+        ``min_opens`` opens."""
         cfg = self.config
         opens = self._opens.get(camera_id)
         if not opens:
-            return cfg.default_first_picture_s, False
+            return self.default_estimate(), False
         if len(opens) < cfg.min_opens:
-            slowest = max(opens)
-            return max(slowest, cfg.default_first_picture_s), slowest > cfg.default_first_picture_s
+            slowest, default = max(opens), self.default_estimate()
+            return max(slowest, default), slowest >= default
         return quantile(opens, cfg.quantile), True
 
     def page_lead(self, camera_ids: Sequence[str | None], dwell_s: float, stagger_s: float = 0.0) -> PageLead:

@@ -53,6 +53,7 @@ def main() -> None:
     options = EngineOptions(tile_decoder_threads=args.avcodec_threads)  # the wall's defaults otherwise
     instance = vlc.Instance(instance_args(options))
     vouts = [0]
+    firsts: list[float] = []  # each player's own first picture (Vout), seconds after the start
     players = []
     start = time.monotonic()
     for url, surface in zip(urls, surfaces, strict=True):
@@ -70,6 +71,7 @@ def main() -> None:
             if not seen:
                 seen.append(1)
                 vouts[0] += 1
+                firsts.append(time.monotonic() - start)
 
         player.event_manager().event_attach(vlc.EventType.MediaPlayerVout, on_vout)
         player.play()
@@ -89,7 +91,8 @@ def main() -> None:
     for _player, media in players:
         media.get_stats(stats)
         displayed += stats.displayed_pictures
-    print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "cpu_percent": cpu,
+    print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "tile_first_s": sorted(firsts),
+                      "cpu_percent": cpu,
                       "rss_mib": rss_mib(PID), "threads": thread_count(PID), "displayed": displayed,
                       "lag_p99_ms": lag["lag_p99_ms"]}), flush=True)
     for player, media in players:

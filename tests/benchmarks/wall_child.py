@@ -503,6 +503,10 @@ def mode_longsoak(app, args, tmp: Path) -> None:
 
 
 def main() -> None:
+    import signal
+
+    # A SIGTERM unwinds (finally blocks stop the stream servers and namespaces this started).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery", "longsoak", "outage"])
     parser.add_argument("--model", choices=["sigstop", "killed", "blackholed"], default="killed")

@@ -7,8 +7,7 @@ from __future__ import annotations
 import itertools
 import time
 
-from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
+from tests.ui.conftest import catalog_yaml, screen_colours
 from viewer.core.health import FeedState
 from viewer.ui.wall_controller import PREROLL_STAGGER_MS
 
@@ -58,14 +57,7 @@ def test_a_switch_before_the_preroll_finished_shows_every_camera(qtbot, make_wal
     controller.show_view(view)  # at once: three pre-roll players had not started yet
     assert [f.camera.id for f in controller.active_feeds()] == [f"b-{n}" for n in reversed(COLOURS)]
 
-    def colours() -> list[str]:
-        names = []
-        for tile in window.grid.shown:
-            rgb = grab_colour(tile)
-            names.append(next((n for n, c in COLOURS_RGB.items() if close_to(rgb, c)), str(rgb)))
-        return names
-
-    qtbot.waitUntil(lambda: colours() == list(reversed(COLOURS)), timeout=15_000)
+    qtbot.waitUntil(lambda: screen_colours(window) == list(reversed(COLOURS)), timeout=15_000)
 
 
 def test_a_hidden_prerolled_tile_decodes_its_first_picture_while_hidden(qtbot, make_wall, colour_streams):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import COLOURS_RGB, make_clip
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
+from tests.conftest import make_clip
+from tests.ui.conftest import catalog_yaml, screen_colours
 from viewer.sim.cameras import Behaviour, SimCamera
 
 DWELL_S = 10
@@ -21,14 +21,6 @@ TOUR = f"""tours:
     dwell_s: {DWELL_S}
     steps: [da, db]
 """
-
-
-def _screen_colours(window) -> list[str]:
-    names = []
-    for tile in window.grid.shown:
-        rgb = grab_colour(tile)
-        names.append(next((n for n, c in COLOURS_RGB.items() if close_to(rgb, c)), str(rgb)))
-    return names
 
 
 def test_long_gop_tour_shows_every_picture_within_0_3_s_of_each_switch(qtbot, make_wall, simulator, tmp_path):
@@ -61,7 +53,7 @@ def test_long_gop_tour_shows_every_picture_within_0_3_s_of_each_switch(qtbot, ma
         qtbot.waitUntil(lambda d=district: controller.view.district == d, timeout=(DWELL_S + 3) * 1000)
         switch = switched_at[-1]
         shown = [f.camera.id for f in controller.active_feeds()]
-        qtbot.waitUntil(lambda d=district: _screen_colours(window) == expected[d], timeout=10_000)
+        qtbot.waitUntil(lambda d=district: screen_colours(window) == expected[d], timeout=10_000)
         took = time.monotonic() - switch
         late = {c: round(first_at[c] - switch, 2) for c in shown if first_at.get(c, switch + 1) > switch}
         assert not late, f"first pictures after the switch to {district} (s): {late}"

@@ -360,7 +360,8 @@ class Suite:
                   f"switch {result.get('late_tiles')}; pre-roll leads "
                   f"{[round(x, 1) if x is not None else None for x in result.get('lead_s', [])]} s; the tiles' own "
                   f"first pictures "
-                  f"{min(firsts):.2f}–{max(firsts):.2f} s after their players started (median {median(firsts):.2f} s)")
+                  f"{min(firsts):.2f}–{max(firsts):.2f} s after their opens were decided "
+                  f"(median {median(firsts):.2f} s)")
         name = f"tour step → pictures on all 16 tiles, {label}"
         self.add(Figure(f"{name} (median)", median(steps), "s", "<= 0.3", detail, steps, note=where))
         self.add(Figure(f"{name} (worst)", max(steps) if steps else float("nan"), "s", "<= 0.3", "", note=where))

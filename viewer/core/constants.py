@@ -69,7 +69,7 @@ BLANK_STDDEV_MAX_LEVELS = 5.0
 BLANK_IGNORED_CELLS_FRACTION = 0.1
 
 # --- tour pre-roll (viewer/core/preroll_lead.py) -----------------------------------------
-#: A camera's time to first picture (player start -> first picture) assumed until it has
+#: A camera's time to first picture (open decided -> first picture) assumed until it has
 #: history: cautious, for a keyframe every 4 s plus connection set-up.
 PREROLL_DEFAULT_FIRST_PICTURE_S = 5.0
 #: Added to the slowest camera's estimate when choosing how early to pre-roll a page.

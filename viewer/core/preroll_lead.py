@@ -1,8 +1,10 @@
 """How early a tour must pre-roll its next page: learned from each camera's recent opens.
 
-A camera's *time to first picture* is the time from the player's start to its first
-displayed picture (libVLC's Vout). It depends on the camera (keyframe interval, recorder
-delay, RTSP set-up), so it is learned per camera from its last
+A camera's *time to first picture* is the time from the wall's decision to open it to its
+first displayed picture (libVLC's Vout): any wait for a free open slot of its recorder (the
+open gate admits a few streams per recorder at a time), the connection, and the wait for a
+keyframe. It depends on the camera and its recorder (keyframe interval, recorder delay, RTSP
+set-up, how many cameras of a page share the recorder), so it is learned per camera from its last
 ``PREROLL_HISTORY_OPENS`` opens; the estimate is their p90 (nearest rank). A camera
 without history gets a cautious default: ``PREROLL_DEFAULT_FIRST_PICTURE_S``, or the p90 of
 every camera's recent opens when that is longer (a loaded machine, a slow recorder: what
@@ -92,8 +94,8 @@ class FirstPictureHistory:
         self._all: deque[float] = deque(maxlen=10 * self.config.history_opens)  # every camera's
 
     def record(self, camera_id: str, seconds: float) -> None:
-        """One open of ``camera_id`` showed its first picture ``seconds`` after the player
-        started. Negative or non-finite values (a clock step) are ignored."""
+        """One open of ``camera_id`` showed its first picture ``seconds`` after the wall decided
+        to open it. Negative or non-finite values (a clock step) are ignored."""
         if not (seconds >= 0 and math.isfinite(seconds)):
             return
         opens = self._opens.get(camera_id)

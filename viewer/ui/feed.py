@@ -54,9 +54,11 @@ class Feed(QObject):
 
     - ``changed()``: state, flag or camera changed — repaint the caption.
     - ``started_playing(Feed)``: pictures are shown (first time or again).
-    - ``first_picture(Feed, float)``: the player started by this feed showed its first picture
-      that many seconds (feed clock) after its start — the camera's time to first picture,
-      which the tour's pre-roll learns from. Once per player start, hidden tiles too.
+    - ``first_picture(Feed, float)``: the feed's first picture came that many seconds (feed
+      clock) after it decided to open the camera — including any wait for a free open slot
+      of the camera's recorder, then the player's connection and the wait for a keyframe.
+      The tour's pre-roll learns from it how early a page must start. Once per open, hidden
+      tiles too.
     - ``flag_raised(Feed, Flag)`` / ``flag_updated(Feed, Flag)`` / ``flag_cleared(Feed, Flag)``:
       an outage started (or, for a camera known to be down, is shown again), its reason was
       refined, or it ended because pictures came back.
@@ -66,7 +68,7 @@ class Feed(QObject):
 
     changed = Signal()
     started_playing = Signal(object)  # Feed: pictures (again); the journal closes stale outages
-    first_picture = Signal(object, float)  # Feed, seconds from player start to its first picture
+    first_picture = Signal(object, float)  # Feed, seconds from the open request to its first picture
     flag_raised = Signal(object, object)
     flag_updated = Signal(object, object)
     flag_cleared = Signal(object, object)
@@ -114,7 +116,7 @@ class Feed(QObject):
         self._generation = 0
         self._open_flag: Flag | None = None  # the outage this feed has reported as started
         self._shown_state = FeedState.IDLE  # last state announced through ``changed``
-        self._player_started_at: float | None = None  # until this start's first picture
+        self._open_requested_at: float | None = None  # until this open's first picture
 
     # --- what the wall asks ---------------------------------------------------------
     @property
@@ -228,13 +230,12 @@ class Feed(QObject):
         url = self.url or ""
         log.info("open %s %s%s", camera.id, mask_url(url), f" ({why})" if why else "")
         self._generation = self.player.play(url, camera.username, camera.password, full_decoder=self.main_stream)
-        self._player_started_at = self._clock()
-        self.health.open_started(self._player_started_at)
+        self.health.open_started(self._clock())
 
     def _stop_health(self, now: float) -> None:
         if self._open_pending:
             self._open_pending = False
-        self._player_started_at = None
+        self._open_requested_at = None
         self._recorders.cancel(self)
         if self.health is None:
             return
@@ -267,12 +268,13 @@ class Feed(QObject):
         dirty = bool(actions) or state is not self._shown_state
         if state is FeedState.PLAYING and self._shown_state is not FeedState.PLAYING:
             self.started_playing.emit(self)
-        if state is FeedState.PLAYING and self._player_started_at is not None:
-            started, self._player_started_at = self._player_started_at, None
-            self.first_picture.emit(self, self._clock() - started)
+        if state is FeedState.PLAYING and self._open_requested_at is not None:
+            requested, self._open_requested_at = self._open_requested_at, None
+            self.first_picture.emit(self, self._clock() - requested)
         self._shown_state = state
         for action in actions:
             if action.kind is ActionKind.OPEN:
+                self._open_requested_at = self._clock()
                 if self._recorders.request_open(self, self.url or ""):
                     self._start_player(action.detail)
                 else:
@@ -280,7 +282,7 @@ class Feed(QObject):
             elif action.kind is ActionKind.STOP:
                 self._open_pending = False
                 self._recorders.cancel(self)
-                self._player_started_at = None
+                self._open_requested_at = None
                 self.player.stop()
                 self._generation = self.player.generation
             elif action.kind is ActionKind.PROBE:

@@ -284,7 +284,7 @@ class Suite:
             if "error" in result:
                 print(f"    {model}: {result['error']}", flush=True)
                 continue
-            flags = [x for x in result["flag_s"] if x is not None]
+            flags = [x for x in result["flag_s"] if x is not None] or [float("nan")]  # None: never flagged
             back = result["return_s"]
             where = SIM_SUB + " · " + descriptions[model]
             detail = (f"{len(back)} random outages of {min(result['outage_s']):.1f}–{max(result['outage_s']):.1f} s; "

@@ -52,3 +52,19 @@ def test_fps_counts_between_the_counters_own_updates():
     samples = [(t * 0.05, 15 * int(t * 0.05 + 0.37)) for t in range(int(5.3 / 0.05))]
     assert fps_between_updates(samples) == pytest.approx(15.0)
     assert fps_between_updates([(0.0, 10), (1.0, 10)]) is None  # no update: no figure
+
+
+def test_the_bare_baseline_takes_the_walls_libvlc_options_from_one_place():
+    """Wall ÷ bare compares like with like only while both sides run the same libVLC options."""
+    from pathlib import Path
+
+    from viewer.player.base import EngineOptions
+    from viewer.player.vlc_backend import instance_args, media_options
+
+    source = (Path(__file__).parent / "benchmarks" / "bare_child.py").read_text(encoding="utf-8")
+    assert "vlc.Instance(instance_args(" in source and "media_options(options)" in source
+    args = instance_args(EngineOptions())
+    for option in ("--no-osd", "--no-video-title-show", "--no-snapshot-preview", "--no-sub-autodetect-file",
+                   "--stats", "--drop-late-frames", "--skip-frames"):
+        assert option in args
+    assert ":avcodec-threads=1" in media_options(EngineOptions())

@@ -505,6 +505,7 @@ def write_docs(suite: Suite, info: dict, quick: bool, shared: bool = False) -> N
     shared_figures = {f["name"]: f for f in old.get("shared_figures", [])}
     for f in suite.figures:
         entry = {**f.as_dict(), "measured": f"{stamp} ({label})", "machine": info.get("cpu", "?")}
+        entry["note"] = entry["note"] or LEGACY_CONDITIONS.get(f.name, SIM_SUB)
         previous = figures.get(f.name)
         if shared and previous is not None and "SHARED" not in previous.get("measured", ""):
             shared_figures[f.name] = entry

@@ -108,15 +108,21 @@ def no_leaked_threads():
     assert not leaked(), f"threads left running: {[t.name for t in leaked()]}"
 
 
-def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None = None) -> Path:
-    """An H.264 MPEG-TS clip (GOP 1 s) of ``CLIP_SOURCES[name]`` (or ``source``)."""
-    path = folder / f"{name}.ts"
+def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None = None,
+              gop_frames: int = 15, fps: int | None = None) -> Path:
+    """An H.264 MPEG-TS clip of ``CLIP_SOURCES[name]`` (or ``source``): a keyframe every
+    ``gop_frames`` frames (15 = 1 s at the sources' 15 fps; real cameras: 50-100 at 25 fps),
+    at ``fps`` when given (else the source's rate)."""
+    suffix = "" if gop_frames == 15 and fps is None else f"-g{gop_frames}-r{fps or 0}"
+    path = folder / f"{name}{suffix}.ts"
     if path.exists():
         return path
     lavfi = source or CLIP_SOURCES[name]
+    rate = ["-r", str(fps)] if fps else []
+    strict_gop = ["-keyint_min", str(gop_frames), "-sc_threshold", "0"] if suffix else []  # exact GOP, no scene cuts
     subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", lavfi, "-t", str(seconds),
-         "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "15",
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", lavfi, "-t", str(seconds), *rate,
+         "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", str(gop_frames), *strict_gop,
          "-pix_fmt", "yuv420p", "-f", "mpegts", str(path)],
         check=True,
     )

@@ -602,6 +602,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
         <translation> · DIJEDA (Spasi untuk melanjutkan)</translation>
     </message>
     <message>
+        <source> · dwell too short: {camera} needs {s} s to show</source>
+        <translation> · jeda terlalu singkat: {camera} perlu {s} dtk untuk tampil</translation>
+    </message>
+    <message>
         <source>{district} · page {n}/{total}</source>
         <translation>{district} · halaman {n}/{total}</translation>
     </message>

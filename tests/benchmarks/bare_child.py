@@ -1,6 +1,7 @@
 """Child process: the baseline — N bare python-vlc players rendering into plain native
-windows laid out like the wall's tiles, with the same libVLC options and streams, and
-nothing else (no health machine, no captions, no polling)."""
+windows laid out like the wall's tiles, with the same streams and the SAME libVLC options
+(instance and media options come from viewer.player.vlc_backend, where the wall gets
+them), and nothing else (no health machine, no captions, no polling)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
 from tests.benchmarks.harness import measure_lag, rss_mib, run_event_loop, thread_count
+from viewer.player.base import EngineOptions
+from viewer.player.vlc_backend import instance_args, media_options
 
 PID = os.getpid()
 
@@ -47,8 +50,10 @@ def main() -> None:
         surfaces.append(w)
     top.show()
     app.processEvents()
-    instance = vlc.Instance(["--quiet", "--no-xlib", "--no-audio", "--gl=none", "--gles2=none", "--keystore=memory"])
+    options = EngineOptions(tile_decoder_threads=args.avcodec_threads)  # the wall's defaults otherwise
+    instance = vlc.Instance(instance_args(options))
     vouts = [0]
+    firsts: list[float] = []  # each player's own first picture (Vout), seconds after the start
     players = []
     start = time.monotonic()
     for url, surface in zip(urls, surfaces, strict=True):
@@ -57,8 +62,8 @@ def main() -> None:
         player.video_set_key_input(False)
         player.set_xwindow(int(surface.winId()))
         media = instance.media_new(url)
-        media.add_option(":network-caching=300")
-        media.add_option(f":avcodec-threads={args.avcodec_threads}")
+        for option in media_options(options):
+            media.add_option(option)
         player.set_media(media)
         seen = []
 
@@ -66,6 +71,7 @@ def main() -> None:
             if not seen:
                 seen.append(1)
                 vouts[0] += 1
+                firsts.append(time.monotonic() - start)
 
         player.event_manager().event_attach(vlc.EventType.MediaPlayerVout, on_vout)
         player.play()
@@ -85,7 +91,8 @@ def main() -> None:
     for _player, media in players:
         media.get_stats(stats)
         displayed += stats.displayed_pictures
-    print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "cpu_percent": cpu,
+    print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "tile_first_s": sorted(firsts),
+                      "cpu_percent": cpu,
                       "rss_mib": rss_mib(PID), "threads": thread_count(PID), "displayed": displayed,
                       "lag_p99_ms": lag["lag_p99_ms"]}), flush=True)
     for player, media in players:

@@ -37,6 +37,8 @@ class Figure:
     def met(self) -> str:
         if not self.goal:
             return ""
+        if self.value != self.value:  # NaN: not measured (the row says why)
+            return "n/a"
         op, _, target = self.goal.partition(" ")
         target_value = float(target)
         ok = self.value <= target_value if op == "<=" else self.value >= target_value
@@ -92,11 +94,13 @@ def measure_cpu_percent(pid: int, window_s: float) -> float:
 class Child:
     """A Python child process speaking JSON lines on stdout; killed with its group."""
 
-    def __init__(self, module: str, *args: str, env: dict | None = None) -> None:
+    def __init__(self, module: str, *args: str, env: dict | None = None, prefix: list[str] | None = None) -> None:
+        """``prefix``: a command to run the child under (e.g. ``ip netns exec NAME``; it must
+        exec the child so that its pid is the child's)."""
         full_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
         full_env.pop("MALLOC_ARENA_MAX", None)  # measure the wall as shipped: it limits its own arenas
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", module, *args],
+            [*(prefix or []), sys.executable, "-m", module, *args],
             cwd=ROOT,
             env=full_env,
             stdout=subprocess.PIPE,

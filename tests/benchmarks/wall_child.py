@@ -7,6 +7,12 @@ Modes (one JSON result line on stdout, then exit):
 - ``tour``: time from a tour switch to pictures on every tile, with or without pre-roll,
   plus the wall's CPU over the whole run.
 - ``soak``: reconnect cycles on 4 feeds; RSS and threads before and after.
+- ``outage``: one outage model (``--model sigstop|killed|blackholed``) repeated with random
+  outage lengths: fault → flag, and server back → pictures.
+
+``play --fleet-catalog FILE --status-port`` measures the wall as the app ships it: the
+catalog's thousands of other cameras loaded and swept in the background, the status
+endpoint served.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ def emit(**data) -> None:
 
 
 def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]] | None = None, health=None,
-               tours: str = ""):
+               tours: str = "", fleet_catalog: Path | None = None):
     from viewer.app import Services
     from viewer.core.catalog import load_catalog
     from viewer.core.health import HealthConfig
@@ -54,10 +60,17 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     from viewer.ui.wall_window import WallWindow
 
     districts = {"d1": urls, **(extra_districts or {})}
-    lines = ["version: 1", "districts:"] + [f"  - {{id: {d}, name: {d}}}" for d in districts] + ["cameras:"]
+    fleet = {"districts": [], "cameras": []}
+    if fleet_catalog is not None:  # the rest of a city's cameras: loaded and swept, not shown
+        import yaml
+
+        fleet = yaml.safe_load(fleet_catalog.read_text(encoding="utf-8"))
+    lines = ["version: 1", "districts:"] + [f"  - {{id: {d}, name: {d}}}" for d in districts]
+    lines += [f"  - {json.dumps(d)}" for d in fleet["districts"]] + ["cameras:"]
     for d, durls in districts.items():
         for i, url in enumerate(durls):
             lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'}}")
+    lines += [f"  - {json.dumps(c)}" for c in fleet["cameras"]]
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "catalog.yaml"
     path.write_text("\n".join(lines) + "\n" + tours, encoding="utf-8")
@@ -89,20 +102,57 @@ def wait(app, condition, timeout_s: float) -> float | None:
     return None
 
 
-def tile_has_picture(tile) -> bool:
-    image = QGuiApplication.primaryScreen().grabWindow(int(tile.surface.winId())).toImage()
+#: The benchmark streams are colour bars (testsrc2): a tile shows its picture when most of a
+#: 16×9 grid of points over it is lit and the points differ (the bars). A black surface with a
+#: red flag text or a grey "connecting…" hint, or a uniform frame, does not pass.
+PICTURE_LIT_FRACTION_MIN = 0.6
+PICTURE_LUMA_STDDEV_MIN = 20.0
+
+
+def picture_measures(image) -> tuple[float, float]:
+    """(fraction of lit grid points, standard deviation of their luma) of a QImage."""
     w, h = image.width(), image.height()
-    if w < 4 or h < 4:
+    points = [image.pixelColor(int(w * (0.05 + 0.9 * (i + 0.5) / 16)), int(h * (0.05 + 0.9 * (j + 0.5) / 9)))
+              for i in range(16) for j in range(9)]
+    lit = sum(1 for c in points if max(c.red(), c.green(), c.blue()) > 40) / len(points)
+    luma = [0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue() for c in points]
+    mean = sum(luma) / len(luma)
+    stddev = (sum((x - mean) ** 2 for x in luma) / len(luma)) ** 0.5
+    return lit, stddev
+
+
+def _passes(image) -> bool:
+    if image.width() < 16 or image.height() < 9:
         return False
-    for fx, fy in ((0.25, 0.25), (0.5, 0.5), (0.75, 0.75), (0.5, 0.3), (0.3, 0.6)):
-        c = image.pixelColor(int(w * fx), int(h * fy))
-        if max(c.red(), c.green(), c.blue()) > 40:
-            return True
-    return False
+    lit, stddev = picture_measures(image)
+    return lit >= PICTURE_LIT_FRACTION_MIN and stddev >= PICTURE_LUMA_STDDEV_MIN
+
+
+def tile_has_picture(tile) -> bool:
+    """The tile shows the stream's picture on screen (what X shows in its window)."""
+    return _passes(QGuiApplication.primaryScreen().grabWindow(int(tile.surface.winId())).toImage())
+
+
+def tiles_with_picture(tiles) -> list[bool]:
+    """:func:`tile_has_picture` for many tiles from ONE grab of the whole screen: one X round
+    trip, so that the last tile is not judged later than the first."""
+    from PySide6.QtCore import QPoint, QRect
+
+    screen = QGuiApplication.primaryScreen()
+    image = screen.grabWindow(0).toImage()
+    ratio = image.width() / max(1, screen.geometry().width())
+    found = []
+    for tile in tiles:
+        top_left = tile.surface.mapToGlobal(QPoint(0, 0)) - screen.geometry().topLeft()
+        size = tile.surface.size()
+        rect = QRect(int(top_left.x() * ratio), int(top_left.y() * ratio), int(size.width() * ratio),
+                     int(size.height() * ratio))
+        found.append(tile.surface.isVisible() and _passes(image.copy(rect)))
+    return found
 
 
 def all_pictures(window) -> bool:
-    return all(tile_has_picture(t) for t in window.grid.shown)
+    return all(tiles_with_picture(window.grid.shown))
 
 
 def mode_play(app, args, tmp: Path) -> None:
@@ -122,7 +172,19 @@ def mode_play(app, args, tmp: Path) -> None:
         from viewer.core.health import HealthConfig
 
         health = HealthConfig(picture_check_interval_s=1e9, player_supports_rtsp=False)
-    window, services = build_wall(urls, tmp, extra, health=health)
+    window, services = build_wall(urls, tmp, extra, health=health,
+                                  fleet_catalog=Path(args.fleet_catalog) if args.fleet_catalog else None)
+    status_server = None
+    if args.fleet_catalog:  # as run_wall does when the sweep is on (the default)
+        from viewer.ui.fleet import FleetMonitor
+
+        services.fleet = FleetMonitor(services.catalog, services.journal, services.flagged_tiles)
+        services.fleet.start()
+        if args.status_port:
+            from viewer.status_server import StatusServer
+
+            status_server = StatusServer(0, services.fleet.snapshot)
+            status_server.start()
     wait(app, lambda: window.isVisible(), 5)
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     healthy = len(urls) - args.flapping
@@ -146,11 +208,23 @@ def mode_play(app, args, tmp: Path) -> None:
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
     result["lost_window"] = sum(s.lost_pictures for s in stats) - lost_before
+    if args.fps_window:  # a separate window: its frequent stats sampling stays out of the CPU figure
+        from tests.benchmarks.fps import sample_stats_fps
+
+        result["fps_tiles"] = sample_stats_fps([f.player for f in window.controller.active_feeds()],
+                                               args.fps_window)
+    if services.fleet is not None:
+        result["fleet_cameras"] = len(services.catalog.cameras)
+        result["fleet_swept"] = len(services.fleet.results)  # cameras the sweep had checked by the end
     emit(mode="play", tiles=len(urls), layout=args.layout, vout_all_s=first, pictures_all_s=pictures,
          tile_first_s=sorted(tile_first.values()),
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
          lost=sum(s.lost_pictures for s in stats), **result)
+    if status_server is not None:
+        status_server.stop()
+    if services.fleet is not None:
+        services.fleet.stop()
     window.close()
     services.probes.shutdown()
     if sim:
@@ -198,15 +272,46 @@ def mode_tour(app, args, tmp: Path) -> None:
     switches: list[float] = []
     district = [window.controller.view.district]
     cpu0, t0 = cpu_seconds(PID), time.monotonic()
+    tile_detail: list[dict] = []  # per switch: the slowest tiles and how many frames they showed meanwhile
+    late: list[int] = []  # per switch: shown tiles without their first picture at the switch
+    leads: list[float | None] = []  # per switch: the pre-roll lead the tour used, seconds
+    lead = [None]
+
+    def switched() -> bool:
+        if window.tour._lead is not None:
+            lead[0] = window.tour._lead.lead_s
+        return window.controller.view.district != district[0]
+
     while len(switches) < args.switches:
-        changed = wait(app, lambda: window.controller.view.district != district[0], args.dwell + 10)
+        changed = wait(app, switched, args.dwell + 10)
         if changed is None:
             break
         district[0] = window.controller.view.district
-        took = wait(app, lambda: all_pictures(window), 30)
+        late.append(sum(1 for f in window.controller.active_feeds() if f.state.value != "playing"))
+        leads.append(lead[0])
+        lead[0] = None
+        began, tiles = time.monotonic(), list(window.grid.shown)
+        shown_at: dict[int, float] = {}
+        frames0 = [f.player.stats().displayed_pictures for f in window.controller.active_feeds()]
+
+        def every_tile(tiles=tiles, shown_at=shown_at, began=began) -> bool:
+            for i, ok in enumerate(tiles_with_picture(tiles)):
+                if ok and i not in shown_at:
+                    shown_at[i] = time.monotonic() - began
+            return len(shown_at) == len(tiles)
+
+        took = wait(app, every_tile, 30)
         switches.append(took if took is not None else float("inf"))
+        frames = [f.player.stats().displayed_pictures for f in window.controller.active_feeds()]
+        slowest = sorted(shown_at.items(), key=lambda kv: -kv[1])[:3]
+        tile_detail.append({"slowest_tiles_s": [(i, round(t, 2)) for i, t in slowest],
+                            "their_new_frames": [frames[i] - frames0[i] for i, _ in slowest]})
     cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
-    emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu)
+    learned = window.controller.first_pictures
+    first_pictures = sorted(t for c in services.catalog.cameras for t in learned.opens(c.id))
+    emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu,
+         first_picture_s=first_pictures, late_tiles=late, lead_s=leads,
+         tile_detail=tile_detail)
     window.close()
     services.probes.shutdown()
 
@@ -302,6 +407,64 @@ def mode_recovery(app, args, tmp: Path) -> None:
     server.stop()
 
 
+def mode_outage(app, args, tmp: Path) -> None:
+    """One outage model, ``--repeat`` times with random outage lengths (uniform 1 s ..
+    ``--max-outage``; an outage lasts at least until the flag): fault → flag, then server
+    back → pictures. ``sigstop``: the server frozen (the kernel still completes handshakes);
+    ``killed``: the process killed (refused), then restarted on its port; ``blackholed``:
+    every packet to and from it dropped (a cut cable), then let through again."""
+    import random
+    import signal as sig
+
+    from tests.support.blackhole import BlackHoleLink
+    from tests.support.stream_server import StreamServer
+
+    def playing(feed) -> bool:
+        return feed.state.value == "playing" and feed.flag is None
+
+    rng = random.Random(11)
+    link = BlackHoleLink().open() if args.model == "blackholed" else None
+    server = StreamServer(args.clip, 1, link=link)
+    try:
+        server.start()
+        window, services = build_wall(server.urls, tmp)
+        window.controller.show_view(window.controller.district_view("d1", 0, "1x1"))
+        feed = window.controller.feed_at(0)
+        flags, returns, outages = [], [], []
+        for _ in range(args.repeat):
+            if wait(app, lambda: playing(feed), 90) is None:
+                emit(error=f"{args.model}: the feed did not recover before the next outage")
+                return
+            wait(app, lambda: False, 1.5)  # settle: playing steadily
+            length = rng.uniform(1.0, args.max_outage)
+            began = time.monotonic()
+            if args.model == "sigstop":
+                server.signal(sig.SIGSTOP)
+            elif args.model == "killed":
+                server.kill()
+            else:
+                link.cut_cable()
+            flags.append(wait(app, lambda: feed.flag is not None, 60))
+            wait(app, lambda: False, max(0.0, began + length - time.monotonic()))
+            outages.append(time.monotonic() - began)
+            if args.model == "sigstop":
+                server.signal(sig.SIGCONT)
+            elif args.model == "killed":
+                server.start()  # returns once it listens again
+            else:
+                link.mend_cable()
+            took = wait(app, lambda: playing(feed), 90)
+            returns.append(took if took is not None else float("inf"))
+        emit(mode="outage", model=args.model, flag_s=flags, return_s=returns, outage_s=outages)
+        window.allow_exit()
+        window.close()
+        services.probes.shutdown()
+    finally:
+        server.stop()
+        if link is not None:
+            link.close()
+
+
 def mode_longsoak(app, args, tmp: Path) -> None:
     """A 4×4 wall touring two districts, with 2 flapping feeds, for ``--minutes``: RSS,
     threads, open fds and event-loop lag sampled once a minute."""
@@ -340,8 +503,17 @@ def mode_longsoak(app, args, tmp: Path) -> None:
 
 
 def main() -> None:
+    import signal
+
+    # A SIGTERM unwinds (finally blocks stop the stream servers and namespaces this started).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery", "longsoak"])
+    parser.add_argument("mode", choices=["play", "fault", "tour", "soak", "recovery", "longsoak", "outage"])
+    parser.add_argument("--model", choices=["sigstop", "killed", "blackholed"], default="killed")
+    parser.add_argument("--max-outage", type=float, default=20.0)
+    parser.add_argument("--fleet-catalog", help="a catalog of other cameras to load and sweep (as shipped)")
+    parser.add_argument("--status-port", action="store_true", help="serve the status endpoint (as shipped)")
+    parser.add_argument("--fps-window", type=float, default=0.0, help="seconds of per-tile fps sampling")
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--no-picture-checks", action="store_true")
     parser.add_argument("--warm-minutes", type=int, default=5)
@@ -369,7 +541,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIDEOWALL_HOME"] = tmp
         modes = {"play": mode_play, "fault": mode_fault, "tour": mode_tour, "soak": mode_soak,
-                 "recovery": mode_recovery, "longsoak": mode_longsoak}
+                 "recovery": mode_recovery, "longsoak": mode_longsoak, "outage": mode_outage}
         modes[args.mode](app, args, Path(tmp))
     del app
 

@@ -351,3 +351,29 @@ def test_cli_prints_a_catalog_and_stops_on_eof(tmp_path, loop_clip):
     assert sum(u.startswith("http://") for u in urls) == 3  # the mixed cameras went RTSP
     assert any(u.endswith("/ends") for u in urls) and any(u.endswith("/rtsp/2") for u in urls)
     assert "secret" not in proc.stdout
+
+
+@needs_ffprobe
+def test_live_join_starts_a_new_client_where_the_live_stream_is(sim, tmp_path):
+    from tests.conftest import make_clip
+
+    clip = make_clip(tmp_path, "pattern", seconds=4, gop_frames=30, fps=15)  # a keyframe every 2 s
+    live = sim.add_http(SimCamera("/live", clip=clip, live_join=True))
+    replay = sim.add_http(SimCamera("/replay", clip=clip))
+    sim.start()
+    went_live = time.monotonic()
+    time.sleep(1.5)  # the input: cameras that have been live for 1.5 s (not a wait for a condition)
+    starts = {}
+    for name, url in (("live", live), ("replay", replay)):
+        client = Client(url)
+        client.get()
+        client.head_and_body()
+        client.read_for(1.0)
+        client.close()
+        capture = tmp_path / f"{name}.ts"
+        capture.write_bytes(whole_frames(client.buf.partition(b"\r\n\r\n")[2]))
+        starts[name] = video_dts(capture)[0]
+    clip_start = video_dts(clip)[0]
+    joined_at = time.monotonic() - went_live
+    assert starts["replay"] - clip_start == pytest.approx(0.0, abs=0.07)  # from the first keyframe
+    assert 1.3 <= starts["live"] - clip_start <= joined_at + LEAD_S  # mid-GOP, where the camera is

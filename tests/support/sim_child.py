@@ -25,13 +25,16 @@ def main() -> None:
     parser.add_argument("--scheme", choices=["http", "rtsp"], default="http", help="serve HTTP MPEG-TS or RTSP")
     parser.add_argument("--behaviour", default="healthy", help="behaviour of every camera (e.g. slow)")
     parser.add_argument("--delay", type=float, default=1.5, help="seconds a slow camera takes to answer")
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
+    parser.add_argument("--live-join", action="store_true",
+                        help="new clients join the live stream mid-GOP, as with a real camera")
     args = parser.parse_args()
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with CameraSimulator(ports_by_scheme={args.scheme: args.port} if args.port else None) as sim:
+    with CameraSimulator(args.host, ports_by_scheme={args.scheme: args.port} if args.port else None) as sim:
         behaviour = Behaviour(args.behaviour)
         add = sim.add_rtsp if args.scheme == "rtsp" else sim.add_http
-        urls = [add(SimCamera(f"/cam{i}", behaviour, clip=args.clip, delay_s=args.delay))
+        urls = [add(SimCamera(f"/cam{i}", behaviour, clip=args.clip, delay_s=args.delay, live_join=args.live_join))
                 for i in range(args.count)]
         print(json.dumps({"urls": urls}), flush=True)
         done.wait()

@@ -10,24 +10,27 @@ import socket
 from tests.benchmarks.harness import Child
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
 class StreamServer:
-    """N simulated HTTP cameras (one clip) in ``tests.support.sim_child`` on a fixed port."""
+    """N simulated HTTP cameras (one clip) in ``tests.support.sim_child`` on a fixed port;
+    ``link``: a :class:`tests.support.blackhole.BlackHoleLink` to serve behind."""
 
-    def __init__(self, clip, count: int, *extra: str) -> None:
-        self.clip, self.count, self.extra = str(clip), count, extra
-        self.port = free_port()
+    def __init__(self, clip, count: int, *extra: str, link=None) -> None:
+        self.clip, self.count, self.extra, self.link = str(clip), count, extra, link
+        self.port = free_port()  # any free number: inside a namespace of its own it is free too
         self.child: Child | None = None
         self.urls: list[str] = []
 
     def start(self) -> list[str]:
+        where = ["--host", self.link.host] if self.link is not None else []
         self.child = Child("tests.support.sim_child", "--count", str(self.count), "--clip", self.clip,
-                           "--port", str(self.port), *self.extra)
+                           "--port", str(self.port), *where, *self.extra,
+                           prefix=self.link.prefix() if self.link is not None else None)
         self.urls = self.child.read(30)["urls"]
         return self.urls
 

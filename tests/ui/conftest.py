@@ -124,3 +124,15 @@ def save_screenshot(window, path: Path) -> None:
     from PySide6.QtGui import QGuiApplication
 
     QGuiApplication.primaryScreen().grabWindow(int(window.winId())).save(str(path))
+
+
+def screen_colours(window) -> list[str]:
+    """The colour name (``COLOURS_RGB``) each shown tile of ``window`` has on screen, in layout
+    order; the measured RGB as text where it matches none."""
+    from tests.conftest import COLOURS_RGB
+
+    names = []
+    for tile in window.grid.shown:
+        rgb = grab_colour(tile)
+        names.append(next((n for n, c in COLOURS_RGB.items() if close_to(rgb, c)), str(rgb)))
+    return names

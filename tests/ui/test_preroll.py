@@ -7,8 +7,7 @@ from __future__ import annotations
 import itertools
 import time
 
-from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
+from tests.ui.conftest import catalog_yaml, screen_colours
 from viewer.core.health import FeedState
 from viewer.ui.wall_controller import PREROLL_STAGGER_MS
 
@@ -58,11 +57,23 @@ def test_a_switch_before_the_preroll_finished_shows_every_camera(qtbot, make_wal
     controller.show_view(view)  # at once: three pre-roll players had not started yet
     assert [f.camera.id for f in controller.active_feeds()] == [f"b-{n}" for n in reversed(COLOURS)]
 
-    def colours() -> list[str]:
-        names = []
-        for tile in window.grid.shown:
-            rgb = grab_colour(tile)
-            names.append(next((n for n, c in COLOURS_RGB.items() if close_to(rgb, c)), str(rgb)))
-        return names
+    qtbot.waitUntil(lambda: screen_colours(window) == list(reversed(COLOURS)), timeout=15_000)
 
-    qtbot.waitUntil(lambda: colours() == list(reversed(COLOURS)), timeout=15_000)
+
+def test_a_hidden_prerolled_tile_decodes_its_first_picture_while_hidden(qtbot, make_wall, colour_streams):
+    window = _wall(make_wall, colour_streams)
+    controller = window.controller
+    qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in controller.active_feeds()), timeout=15_000)
+    seen: dict[str, bool] = {}  # camera -> was its tile visible when its first picture came
+    controller.preroll(controller.district_view("db", 0, "2x2"))  # events arrive only from the loop
+    spares = controller._preroll[1]
+    hidden = [controller.feeds[i] for i in spares]
+    for feed in hidden:
+        feed.first_picture.connect(lambda f, _s: seen.setdefault(f.camera.id, f.visible()))
+    qtbot.waitUntil(lambda: len(seen) == 4, timeout=15_000)
+    assert seen == {f"b-{n}": False for n in COLOURS}, "first pictures must come while the tiles are hidden"
+    assert not any(controller.grid.tiles[i].isVisible() for i in spares)
+    # libVLC really decoded and displayed pictures into the unmapped windows, not just opened them
+    qtbot.waitUntil(lambda: all(f.player.stats().displayed_pictures > 0 for f in hidden), timeout=5_000)
+    learned = {f.camera.id: controller.first_pictures.opens(f.camera.id) for f in hidden}
+    assert all(len(times) == 1 and 0 < times[0] < 15 for times in learned.values()), learned

@@ -7,8 +7,7 @@ import time
 
 from PySide6.QtCore import Qt
 
-from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
+from tests.ui.conftest import catalog_yaml, screen_colours
 from viewer.core.health import FeedState
 
 DWELL_S = 4
@@ -20,14 +19,6 @@ TOUR = f"""tours:
 """
 
 
-def _screen_colours(window) -> list[str]:
-    names = []
-    for feed_tile in window.grid.shown:
-        rgb = grab_colour(feed_tile)
-        names.append(next((n for n, c in COLOURS_RGB.items() if close_to(rgb, c)), str(rgb)))
-    return names
-
-
 def _wall(make_wall, colour_streams):
     a = [(f"a-{n}", colour_streams(n)) for n in ("red", "green")]
     b = [(f"b-{n}", colour_streams(n)) for n in ("blue", "yellow")]
@@ -36,26 +27,29 @@ def _wall(make_wall, colour_streams):
     return window
 
 
-def test_tour_shows_a_then_b_then_a_with_prerolled_pictures(qtbot, make_wall, colour_streams):
+def test_tour_shows_a_then_b_then_a_with_prerolled_pictures(qtbot, make_wall, colour_streams, caplog):
     window = _wall(make_wall, colour_streams)
     assert window.start_tour("ab")
-    qtbot.waitUntil(lambda: _screen_colours(window) == ["red", "green"], timeout=15_000)
+    qtbot.waitUntil(lambda: screen_colours(window) == ["red", "green"], timeout=15_000)
     assert "Tour A and B: 1/2" in window.tour_label.text()
 
     # Before the dwell ends, the next page plays hidden: its players already show pictures.
     qtbot.waitUntil(lambda: window.controller._preroll is not None, timeout=DWELL_S * 1000 + 2000)
     hidden = [window.controller.feeds[i] for i in window.controller._preroll[1]]
     qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in hidden), timeout=10_000)
+    # B's cameras have no history yet: the cautious default needs more than 0.9 of a 4 s dwell
+    assert "dwell too short: b-yellow needs" in window.tour_label.text()  # started last (stagger)
+    assert any("is too short for db page 1: camera b-yellow" in r.getMessage() for r in caplog.records)
 
     qtbot.waitUntil(lambda: window.controller.view.district == "db", timeout=DWELL_S * 1000 + 2000)
     switched = time.monotonic()
-    qtbot.waitUntil(lambda: _screen_colours(window) == ["blue", "yellow"], timeout=5_000)
+    qtbot.waitUntil(lambda: screen_colours(window) == ["blue", "yellow"], timeout=5_000)
     pictures_after_s = time.monotonic() - switched
     assert "2/2" in window.tour_label.text()
     assert pictures_after_s < 1.0, f"pre-rolled page took {pictures_after_s:.2f} s to show"
 
     qtbot.waitUntil(lambda: window.controller.view.district == "da", timeout=DWELL_S * 1000 + 3000)
-    qtbot.waitUntil(lambda: _screen_colours(window) == ["red", "green"], timeout=5_000)
+    qtbot.waitUntil(lambda: screen_colours(window) == ["red", "green"], timeout=5_000)
 
 
 def test_space_pauses_and_operator_action_pauses_the_tour(qtbot, make_wall, colour_streams):

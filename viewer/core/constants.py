@@ -83,3 +83,21 @@ STUCK_PLAYERS_RESTART_LIMIT = 3
 RESTART_QUIET_S = 30.0
 #: SIGTERM/SIGINT: the process is gone this long after the signal, however stuck it is.
 SHUTDOWN_GRACE_S = 4.0
+# --- tour pre-roll (viewer/core/preroll_lead.py) -----------------------------------------
+#: A camera's time to first picture (open decided -> first picture) assumed until it has
+#: history: cautious, for a keyframe every 4 s plus connection set-up.
+PREROLL_DEFAULT_FIRST_PICTURE_S = 5.0
+#: Added to the slowest camera's estimate when choosing how early to pre-roll a page.
+PREROLL_MARGIN_S = 0.75
+#: Never pre-roll later than this before a switch (16 starts are staggered over ~1.6 s).
+PREROLL_MIN_LEAD_S = 2.0
+#: The lead never exceeds this fraction of the dwell: the page on screen keeps its own
+#: players alone for at least the rest.
+PREROLL_MAX_DWELL_FRACTION = 0.9
+#: Below this many opens the estimate is never under the default (one quick open may have
+#: joined the stream just before a keyframe; the next may wait a whole GOP).
+PREROLL_MIN_OPENS = 5
+#: How many recent opens per camera the estimate looks at.
+PREROLL_HISTORY_OPENS = 20
+#: The estimate is this quantile of those opens (nearest rank).
+PREROLL_QUANTILE = 0.9

@@ -61,6 +61,10 @@ class TourStatus:
     paused_by_operator_action: bool  # True: paused by a wall action, resumes by itself
     time_left_s: float | None  # until the next switch; None while paused
     resumes_in_s: float | None  # auto-resume countdown after an operator action, else None
+    #: Set by the wall when the dwell is too short for the next page's cameras to show their
+    #: first pictures in time: the slowest camera, and the pre-roll lead it needs (seconds).
+    preroll_short_camera: str | None = None
+    preroll_needed_s: float | None = None
 
 
 def pages_for_items(n_items: int, page_size: int) -> int:

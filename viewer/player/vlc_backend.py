@@ -107,6 +107,37 @@ def url_with_credentials(url: str, username: str | None, password: str | None) -
     return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query, parts.fragment))
 
 
+def instance_args(options: EngineOptions) -> list[str]:
+    """The libVLC instance options of the wall. The benchmarks' bare-player baseline takes
+    them from here too, so both sides run the same libVLC configuration."""
+    args = [
+        "--quiet",
+        "--no-xlib",
+        "--no-video-title-show",
+        "--no-snapshot-preview",
+        "--no-osd",
+        "--stats",
+        "--keystore=memory",  # a 401 fails at once instead of waiting on a desktop keyring
+        "--no-sub-autodetect-file",
+        "--drop-late-frames",
+        "--skip-frames",
+    ]
+    if not options.audio:
+        args.append("--no-audio")
+    if options.software_output and sys.platform.startswith("linux"):
+        args += ["--gl=none", "--gles2=none"]
+    return args + list(options.extra_args)
+
+
+def media_options(options: EngineOptions, full_decoder: bool = False) -> list[str]:
+    """Per-media options of a tile (``full_decoder``: a maximised main stream)."""
+    threads = 0 if full_decoder else options.tile_decoder_threads
+    opts = [f":network-caching={options.network_caching_ms}", f":avcodec-threads={threads}"]
+    if options.rtsp_tcp:
+        opts.append(":rtsp-tcp")
+    return opts
+
+
 class VlcEngine:
     """The shared libVLC instance. Create one per process, on the main thread."""
 
@@ -118,23 +149,7 @@ class VlcEngine:
                 "vlc-plugin-video-output) or use the Windows installer, which bundles it."
             )
         self.options = options
-        args = [
-            "--quiet",
-            "--no-xlib",
-            "--no-video-title-show",
-            "--no-snapshot-preview",
-            "--no-osd",
-            "--stats",
-            "--keystore=memory",  # a 401 fails at once instead of waiting on a desktop keyring
-            "--no-sub-autodetect-file",
-            "--drop-late-frames",
-            "--skip-frames",
-        ]
-        if not options.audio:
-            args.append("--no-audio")
-        if options.software_output and sys.platform.startswith("linux"):
-            args += ["--gl=none", "--gles2=none"]
-        args += list(options.extra_args)
+        args = instance_args(options)
         self._instance = vlc.Instance(args)
         if self._instance is None:
             raise PlayerUnavailable(f"libVLC refused its options: {' '.join(args)}")
@@ -151,11 +166,7 @@ class VlcEngine:
         return VlcFeedPlayer(self)
 
     def media_options(self, full_decoder: bool = False) -> list[str]:
-        threads = 0 if full_decoder else self.options.tile_decoder_threads
-        opts = [f":network-caching={self.options.network_caching_ms}", f":avcodec-threads={threads}"]
-        if self.options.rtsp_tcp:
-            opts.append(":rtsp-tcp")
-        return opts
+        return media_options(self.options, full_decoder)
 
     def release(self) -> None:
         if self._instance is not None:

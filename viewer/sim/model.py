@@ -63,6 +63,10 @@ class SimCamera:
     trickle_ratio: float = 0.5
     own_port: bool = False
     session_timeout_s: float = 60.0
+    #: Like a real camera, a new HTTP client joins the live stream where it is now (the clip's
+    #: position since the camera went live), mid-GOP, and waits for the next keyframe; False:
+    #: every client starts at the clip's first packet (a keyframe: first picture at once).
+    live_join: bool = False
 
 
 class Connection(Protocol):

@@ -10,6 +10,7 @@ time is within ``LEAD_S`` of the stream time.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import logging
 import math
@@ -85,6 +86,11 @@ async def stream_live(
     count, period_s = len(clip.packets), state.period_s or clip.duration_s
     stream_s = 0.0
     last = loop.time()
+    if state.cam.live_join and count:
+        stream_s = (last - state.epoch_s) % period_s  # the camera's live position in its loop
+        index = bisect.bisect_left(clip.due_s, stream_s)
+        if index == count:  # past the last packet: the next loop's first
+            index, loop_index = 0, 1
     while not (writer.transport.is_closing() or reader.at_eof()):
         now = loop.time()
         behaviour = state.behaviour

@@ -54,6 +54,11 @@ class Feed(QObject):
 
     - ``changed()``: state, flag or camera changed — repaint the caption.
     - ``started_playing(Feed)``: pictures are shown (first time or again).
+    - ``first_picture(Feed, float)``: the feed's first picture came that many seconds (feed
+      clock) after it decided to open the camera — including any wait for a free open slot
+      of the camera's recorder, then the player's connection and the wait for a keyframe.
+      The tour's pre-roll learns from it how early a page must start. Once per open, hidden
+      tiles too.
     - ``flag_raised(Feed, Flag)`` / ``flag_updated(Feed, Flag)`` / ``flag_cleared(Feed, Flag)``:
       an outage started (or, for a camera known to be down, is shown again), its reason was
       refined, or it ended because pictures came back.
@@ -65,6 +70,7 @@ class Feed(QObject):
 
     changed = Signal()
     started_playing = Signal(object)  # Feed: pictures (again); the journal closes stale outages
+    first_picture = Signal(object, float)  # Feed, seconds from the open request to its first picture
     flag_raised = Signal(object, object)
     flag_updated = Signal(object, object)
     flag_cleared = Signal(object, object)
@@ -114,6 +120,7 @@ class Feed(QObject):
         self._played_camera: Camera | None = None  # what the player's last play() opened
         self._open_flag: Flag | None = None  # the outage this feed has reported as started
         self._shown_state = FeedState.IDLE  # last state announced through ``changed``
+        self._open_requested_at: float | None = None  # until this open's first picture
 
     # --- what the wall asks ---------------------------------------------------------
     @property
@@ -233,6 +240,7 @@ class Feed(QObject):
     def _stop_health(self, now: float) -> None:
         if self._open_pending:
             self._open_pending = False
+        self._open_requested_at = None
         self._recorders.cancel(self)
         if self.health is None:
             return
@@ -278,9 +286,13 @@ class Feed(QObject):
         dirty = bool(actions) or state is not self._shown_state
         if state is FeedState.PLAYING and self._shown_state is not FeedState.PLAYING:
             self.started_playing.emit(self)
+        if state is FeedState.PLAYING and self._open_requested_at is not None:
+            requested, self._open_requested_at = self._open_requested_at, None
+            self.first_picture.emit(self, self._clock() - requested)
         self._shown_state = state
         for action in actions:
             if action.kind is ActionKind.OPEN:
+                self._open_requested_at = self._clock()
                 if self._recorders.request_open(self, self.url or ""):
                     self._start_player(action.detail)
                 else:
@@ -288,6 +300,7 @@ class Feed(QObject):
             elif action.kind is ActionKind.STOP:
                 self._open_pending = False
                 self._recorders.cancel(self)
+                self._open_requested_at = None
                 self.player.stop()
                 self._generation = self.player.generation
             elif action.kind is ActionKind.PROBE:

@@ -1,8 +1,11 @@
 """Runs a :class:`viewer.core.tour.TourSchedule` on one wall window.
 
 A timer ticks the schedule; when the current dwell is about to end, the next page is
-pre-rolled (started hidden) so that the switch itself only swaps visible tiles. Operator
-actions on the wall pause the tour; it resumes by itself after the idle time. Main thread.
+pre-rolled (started hidden) so that the switch itself only swaps visible tiles. How early
+depends on the next page's cameras: the wall learns each camera's time to first picture
+(:meth:`WallController.preroll_lead`); a page whose slowest camera needs more than the dwell
+allows is logged once and shown in the tour status. Operator actions on the wall pause the
+tour; it resumes by itself after the idle time. Main thread.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from viewer.core.layouts import LayoutError
+from viewer.core.preroll_lead import PageLead
 from viewer.core.tour import (
     BUILTIN_TOUR_ID,
     TICK_INTERVAL_S,
@@ -26,10 +31,6 @@ from viewer.core.tour import (
 from viewer.core.views import WallView
 
 log = logging.getLogger(__name__)
-
-#: Start the next page's players this long before the switch. 16 tiles take ~1.5-2.6 s from
-#: play() to pictures here; pre-rolling earlier only costs CPU for two pages at once.
-PREROLL_LEAD_S = 3.0
 
 
 class TourController(QObject):
@@ -47,6 +48,8 @@ class TourController(QObject):
         self.tour_name = ""
         self.preroll_enabled = True
         self._prerolled_for: TourPosition | None = None
+        self._lead: PageLead | None = None  # the upcoming page's pre-roll lead, last computed
+        self._warned_short: set[tuple[str, int, str | None]] = set()
         self._timer = QTimer(self)
         self._timer.setInterval(int(TICK_INTERVAL_S * 1000))
         self._timer.timeout.connect(self._tick)
@@ -134,6 +137,7 @@ class TourController(QObject):
         if view is not None:
             self.controller.show_view(view)
         self._prerolled_for = None
+        self._lead = None
         self._emit_status()
 
     def _tick(self) -> None:
@@ -150,19 +154,45 @@ class TourController(QObject):
         if (
             self.preroll_enabled
             and due is not None
-            and now >= due - PREROLL_LEAD_S
             and upcoming != schedule.current()
             and self._prerolled_for != upcoming
         ):
             view = self._view_for(upcoming)
-            if view is not None:
-                started = self.controller.preroll(view)
-                log.debug("pre-rolled %s page %d: %d players", upcoming.target, upcoming.page_index, started)
-            self._prerolled_for = upcoming
+            self._lead = None if view is None else self.controller.preroll_lead(view, schedule.dwell_s)
+            lead_s = 0.0 if self._lead is None else self._lead.lead_s
+            if now >= due - lead_s:
+                if view is not None:
+                    started = self.controller.preroll(view)
+                    log.debug("pre-rolled %s page %d %.1f s ahead: %d players", upcoming.target,
+                              upcoming.page_index, due - now, started)
+                    self._warn_if_short(upcoming, self._lead)
+                self._prerolled_for = upcoming
         self._emit_status()
 
+    def _warn_if_short(self, position: TourPosition, lead: PageLead | None) -> None:
+        if lead is None or not lead.dwell_too_short:
+            return
+        key = (position.target, position.page_index, lead.slowest_camera)
+        if key in self._warned_short:
+            return
+        self._warned_short.add(key)
+        log.warning(
+            "tour %s: dwell %.0f s is too short for %s page %d: camera %s needs %.1f s to its first picture "
+            "(%s), so the page would need a %.1f s pre-roll; it gets %.1f s",
+            self.schedule.tour_id if self.schedule else "?", self.schedule.dwell_s if self.schedule else 0,
+            position.target, position.page_index + 1, lead.slowest_camera, lead.slowest_estimate_s,
+            "p90 of its recent opens" if lead.learned else "no history yet: the cautious default",
+            lead.needed_s, lead.lead_s)
+
     def status(self) -> TourStatus | None:
-        return None if self.schedule is None else self.schedule.status(self.clock())
+        """The schedule's status, plus the "dwell too short" warning for the next page."""
+        if self.schedule is None:
+            return None
+        status = self.schedule.status(self.clock())
+        lead = self._lead
+        if lead is not None and lead.dwell_too_short:
+            status = replace(status, preroll_short_camera=lead.slowest_camera, preroll_needed_s=lead.needed_s)
+        return status
 
     def _emit_status(self) -> None:
         self.status_changed.emit(self.status())

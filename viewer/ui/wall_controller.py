@@ -3,8 +3,10 @@
 The controller owns a pool of (tile, feed) pairs, created together and reused for the
 window's life. ``slots[p]`` is the pool index shown at layout position ``p``. A tour can
 :meth:`preroll` the next page into spare pairs — hidden tiles whose players already play —
-so that :meth:`show_view` of that page only swaps which tiles are visible. Two timers drive
-the feeds' health ticks and stats polls. Main thread only.
+so that :meth:`show_view` of that page only swaps which tiles are visible; every feed's
+time to first picture is learned (:attr:`first_pictures`) so that :meth:`preroll_lead` can say
+how early a page must start. Two timers drive the feeds' health ticks and stats polls. Main
+thread only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from viewer.core.catalog import Camera, Catalog
 from viewer.core.constants import HEALTH_TICK_INTERVAL_S, STATS_POLL_INTERVAL_S
 from viewer.core.health import HealthConfig
 from viewer.core.picture import first_check_delay_s
+from viewer.core.preroll_lead import FirstPictureHistory, PageLead
 from viewer.core.views import WallView, district_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
 from viewer.ui.captions import tile_text
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 CAPTION_REFRESH_MS = 30_000  # "since hh:mm (n min)" stays current
 #: Pre-rolled players start this far apart. 16 libVLC opens at once on top of 16 playing
 #: tiles starve the Qt main thread on 2 cores (event-loop lag p99 ~170 ms measured during a
-#: tour); one every 100 ms spreads them over 1.6 s of the tour's 3 s lead.
+#: tour); one every 100 ms spreads them over 1.6 s (the lead adds this stagger).
 PREROLL_STAGGER_MS = 100
 
 
@@ -81,6 +84,8 @@ class WallController(QObject):
         self.feeds: list[Feed] = []  # pool, parallel to grid.tiles
         self.slots: list[int] = []
         self.view = WallView()
+        #: Each camera's recent times to first picture (all feeds of this window, hidden too).
+        self.first_pictures = FirstPictureHistory()
         self._preroll: tuple[WallView, list[int]] | None = None
         self._stop_queue: list[int] = []
         self._start_queue: list[tuple[int, Camera]] = []  # pre-roll starts still to come
@@ -178,6 +183,18 @@ class WallController(QObject):
         self._preroll = (view, spares)
         self._start_next()
         return started
+
+    def preroll_lead(self, view: WallView, dwell_s: float) -> PageLead:
+        """How many seconds before its switch :meth:`preroll` should start ``view``, from its
+        cameras' learned times to first picture (known-down cameras are not pre-rolled)."""
+        ids = [camera_id if camera_id is not None and self._known_flag(camera_id) is None else None
+               for camera_id in view.padded()]
+        return self.first_pictures.page_lead(ids, dwell_s, PREROLL_STAGGER_MS / 1000)
+
+    def _learn_first_picture(self, feed: Feed, seconds: float) -> None:
+        if feed.camera is not None:
+            self.first_pictures.record(feed.camera.id, seconds)
+            log.debug("first picture %s after %.2f s", feed.camera.id, seconds)
 
     def _start_next(self) -> None:
         """Start the next queued pre-roll player (one per ``PREROLL_STAGGER_MS``)."""
@@ -316,6 +333,7 @@ class WallController(QObject):
         feed = Feed(player, self.probes, self.health_config, self._rng, self.clock, self._known_flag,
                     self.recorders, tile.isVisible, self.pictures, self)
         feed.changed.connect(lambda i=tile.index: self._feed_changed(i))
+        feed.first_picture.connect(self._learn_first_picture)
         self.feeds.append(feed)
         if self._on_feed_created is not None:
             self._on_feed_created(feed)

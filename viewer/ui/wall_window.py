@@ -410,6 +410,9 @@ class WallWindow(QMainWindow):
             text += self.tr(" · PAUSED (Space resumes)")
         elif status.time_left_s is not None:
             text += f" · {int(status.time_left_s + 0.5)} s"
+        if status.preroll_short_camera is not None:
+            text += self.tr(" · dwell too short: {camera} needs {s} s to show").format(
+                camera=status.preroll_short_camera, s=f"{status.preroll_needed_s:.1f}")
         self.tour_label.setText(f"  {text}  ")
 
     def _view_changed(self, view) -> None:

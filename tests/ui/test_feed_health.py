@@ -11,6 +11,7 @@ import pytest
 from tests.ui.conftest import catalog_yaml
 from viewer.core.health import FeedState, HealthConfig
 from viewer.core.reasons import Reason
+from viewer.core.report import COLUMNS
 from viewer.sim.cameras import Behaviour, SimCamera
 
 FLAG_TIMEOUT_MS = 20_000
@@ -139,7 +140,7 @@ def test_flag_panel_lists_flagged_feeds_and_jumps_to_them(qtbot, make_wall, simu
     out = tmp_path / "outages.csv"
     assert panel.export_csv(out) == 1
     lines = out.read_text().splitlines()
-    assert lines[0] == "camera_id,camera_name,district,reason,started_at,ended_at,duration_s"
+    assert lines[0] == ",".join(COLUMNS)
     assert lines[1].startswith("bad-cam,Camera bad-cam,d1,refused,")
     assert "flagged" in window.status_label.text() and "1 flagged" in window.status_label.text()
 

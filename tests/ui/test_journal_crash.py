@@ -47,7 +47,7 @@ def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simula
     )
     assert report.returncode == 0, report.stderr
     lines = report.stdout.splitlines()
-    assert lines[0] == "camera_id,camera_name,district,reason,started_at,ended_at,duration_s"
+    assert lines[0].startswith("camera_id,camera_name,district,reason,started_at,ended_at,duration_s,")
     row = next(line for line in lines[1:] if line.startswith("dead-1,"))
     fields = row.split(",")
     assert fields[3] == "refused" and fields[5] == ""  # still open: ended_at empty

@@ -29,7 +29,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from viewer.core import constants as C
 from viewer.core.reasons import Reason
@@ -116,6 +116,15 @@ Decision = OpenOutage | UpdateOutage | CloseOutage | AddNote | Watch | Unwatch
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """An operator reported the outage to the technical team."""
+
+    at: float  # UTC epoch seconds
+    by: str  # the operator's OS user name
+    note: str = ""  # free text or a ticket number
+
+
+@dataclass(frozen=True)
 class OpenState:
     """The camera's open outage as the rules know it."""
 
@@ -123,6 +132,7 @@ class OpenState:
     started_at: float
     source: str
     detail: str = ""
+    acknowledged: Acknowledgement | None = None
 
 
 class OutageRules:
@@ -160,9 +170,21 @@ class OutageRules:
     def coverage_gap(self, source: str) -> float:
         return self._gap_s.get(source, 3 * self.heartbeat_s)
 
-    def adopt(self, camera_id: str, reason: Reason, started_at: float, source: str, detail: str = "") -> None:
+    def adopt(
+        self, camera_id: str, reason: Reason, started_at: float, source: str, detail: str = "",
+        acknowledged: Acknowledgement | None = None,
+    ) -> None:  # fmt: skip
         """An outage open in the journal already (left by an earlier run, or another writer)."""
-        self._open[camera_id] = OpenState(Reason(reason), started_at, source, detail)
+        self._open[camera_id] = OpenState(Reason(reason), started_at, source, detail, acknowledged)
+
+    def acknowledge(self, camera_id: str, acknowledgement: Acknowledgement) -> bool:
+        """Remember who acknowledged the camera's open outage (False: none is open). The
+        outage stays open, and the camera flagged, until it really recovers."""
+        state = self._open.get(camera_id)
+        if state is None:
+            return False
+        self._open[camera_id] = replace(state, acknowledged=acknowledgement)
+        return True
 
     def open_outage(self, camera_id: str) -> OpenState | None:
         return self._open.get(camera_id)
@@ -272,7 +294,7 @@ class OutageRules:
             return
         may_refine = obs.source in PICTURE_SOURCES or obs.source == state.source
         if may_refine and (reason is not state.reason or obs.detail != state.detail):
-            self._open[camera] = OpenState(reason, state.started_at, state.source, obs.detail)
+            self._open[camera] = replace(state, reason=reason, detail=obs.detail)
             if reason is not state.reason:
                 decisions.append(UpdateOutage(camera, reason, obs.detail))
 

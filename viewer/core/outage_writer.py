@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from viewer.core.journal import Journal
 from viewer.core.outage_rules import (
+    Acknowledgement,
     AddNote,
     CloseOutage,
     Decision,
@@ -28,8 +29,25 @@ def rules_for(journal: Journal, rules: OutageRules | None = None) -> OutageRules
     """``rules`` (or new ones) knowing every outage open in ``journal``."""
     rules = rules or OutageRules()
     for outage in journal.query(open_only=True):
-        rules.adopt(outage.camera_id, outage.reason, outage.started_at, outage.source, outage.detail)
+        ack = None
+        if outage.acknowledged_at is not None:
+            ack = Acknowledgement(outage.acknowledged_at, outage.acknowledged_by or "", outage.ack_note)
+        rules.adopt(outage.camera_id, outage.reason, outage.started_at, outage.source, outage.detail, ack)
     return rules
+
+
+def acknowledge(journal: Journal, rules: OutageRules, camera_id: str, acknowledgement: Acknowledgement) -> bool:
+    """Record an operator's acknowledgement of the camera's open outage in the journal and the
+    rules. False (nothing recorded) when the camera has no open outage (it recovered)."""
+    outage_id = journal.open_outage_for(camera_id)
+    if outage_id is None or not journal.acknowledge(
+        outage_id, acknowledgement.at, acknowledgement.by, acknowledgement.note
+    ):
+        return False
+    stored = journal.outage(outage_id)
+    note = stored.ack_note if stored is not None else acknowledgement.note  # as stored: masked, cut
+    rules.acknowledge(camera_id, Acknowledgement(acknowledgement.at, acknowledgement.by, note))
+    return True
 
 
 def apply(journal: Journal, decisions: Iterable[Decision]) -> None:

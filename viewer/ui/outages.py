@@ -15,6 +15,7 @@ Main thread only; one recorder serves every feed of every wall window.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import time
 from collections.abc import Callable
@@ -25,10 +26,18 @@ from viewer.core.catalog import Catalog
 from viewer.core.constants import JOURNAL_POLL_INTERVAL_S
 from viewer.core.health import FeedState, Flag
 from viewer.core.journal import Journal
-from viewer.core.outage_rules import PICTURE_SOURCES, Observation, OutageRules, Status
-from viewer.core.outage_writer import apply, rules_for
+from viewer.core.outage_rules import PICTURE_SOURCES, Acknowledgement, Observation, OutageRules, Status
+from viewer.core.outage_writer import acknowledge, apply, rules_for
 
 log = logging.getLogger(__name__)
+
+
+def operator_name() -> str:
+    """The OS user at the keyboard (who acknowledged); ``operator`` if the OS will not say."""
+    try:
+        return getpass.getuser() or "operator"
+    except (OSError, KeyError, ImportError):
+        return "operator"
 
 
 class OutageRecorder(QObject):
@@ -59,6 +68,24 @@ class OutageRecorder(QObject):
         """The flag of the camera's open outage (any source), None when it is not known down."""
         state = self.rules.open_outage(camera_id)
         return None if state is None else Flag(state.reason, state.started_at, state.detail)
+
+    def acknowledgement(self, camera_id: str) -> Acknowledgement | None:
+        """Who reported the camera's open outage to the technical team, and when (or None)."""
+        state = self.rules.open_outage(camera_id)
+        return None if state is None else state.acknowledged
+
+    def acknowledge(self, camera_id: str, note: str = "", by: str | None = None) -> Acknowledgement | None:
+        """The operator reported the camera's open outage: record who (the OS user), when and
+        the note or ticket number. Returns the acknowledgement, or None when the camera has no
+        open outage (it recovered meanwhile). The camera stays flagged until it recovers."""
+        ack = Acknowledgement(self.clock(), by or operator_name(), note.strip())
+        try:
+            if not acknowledge(self.journal, self.rules, camera_id, ack):
+                return None
+        except Exception:  # a locked or damaged journal must not stop the wall
+            log.exception("could not record the acknowledgement of %s", camera_id)
+            return None
+        return self.acknowledgement(camera_id)
 
     def attach(self, feed) -> None:
         self._feeds.append(feed)

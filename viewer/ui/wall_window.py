@@ -337,6 +337,9 @@ class WallWindow(QMainWindow):
         if full:
             self.setGeometry(screen.geometry())
             self.showFullScreen()
+        elif self.windowState() & Qt.WindowState.WindowMaximized:
+            self.setGeometry(screen.availableGeometry())  # a maximised window fills its new screen
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         else:
             self.move(screen.availableGeometry().topLeft())
 
@@ -451,8 +454,15 @@ class WallWindow(QMainWindow):
         self.status_label.setStyleSheet("color: #d01010; font-weight: bold;" if flagged else "")
 
     def restore_geometry(self, data: str) -> None:
-        if data:
-            self.restoreGeometry(QByteArray.fromBase64(data.encode()))
+        """The geometry saved at the last exit; on the first start (none saved, or unreadable)
+        the window fills the screen it opens on (maximised, and sized to the screen's
+        available area for window managers, or none, that ignore the hint)."""
+        if data and self.restoreGeometry(QByteArray.fromBase64(data.encode())):
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def saved_geometry(self) -> str:
         return bytes(self.saveGeometry().toBase64()).decode()

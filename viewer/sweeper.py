@@ -26,6 +26,7 @@ from viewer.core.journal import Journal
 from viewer.core.outage_rules import Decision, OutageRules
 from viewer.core.outage_writer import apply, rules_for
 from viewer.core.probe import probe
+from viewer.core.probe_http import PlaylistMemory
 from viewer.core.sweep import SweepResult, SweepScheduler, sweep_observation, sweep_result, sweep_targets
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class FleetSweeper:
         self._wake: asyncio.Event | None = None  # loop thread only
         self._batch: list[SweepResult] = []  # loop thread only
         self._batch_started: float | None = None
+        self._playlists = PlaylistMemory()  # loop thread only: stalled HLS without Last-Modified
 
     # public, any thread ----------------------------------------------------------------------
     def start(self) -> None:
@@ -182,7 +184,7 @@ class FleetSweeper:
     async def _probe(self, camera: Camera, started: float) -> None:
         loop = asyncio.get_running_loop()
         try:
-            verdict = await probe(camera.url, camera.username, camera.password, self._timeout_s)
+            verdict = await probe(camera.url, camera.username, camera.password, self._timeout_s, self._playlists)
         finally:
             self._scheduler.finished(camera.id, started, loop.time())
         if self._cameras.get(camera.id) is not camera:

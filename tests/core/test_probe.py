@@ -531,3 +531,17 @@ def test_a_live_playlist_not_rewritten_for_two_target_durations_is_stalled():
     assert check_playlist_fresh(LIVE_PLAYLIST, None, Reason.OK, "x") == (Reason.OK, "x")  # no dates: unknown
     assert playlist_age_s(None, "Fri, 04 Dec 2026 20:00:00 GMT") is None
     assert playlist_age_s("garbage", "Fri, 04 Dec 2026 20:00:00 GMT") is None
+
+
+def test_playlist_memory_tells_a_stalled_playlist_from_servers_without_last_modified():
+    from viewer.core.probe_http import PlaylistMemory, check_playlist_fresh
+
+    memory = PlaylistMemory()
+    url = "http://cam/live.m3u8"
+    assert memory.unchanged_for_s(url, LIVE_PLAYLIST, now=100.0) == 0.0  # first sight
+    assert memory.unchanged_for_s(url, LIVE_PLAYLIST, now=103.0) == 3.0
+    moved = LIVE_PLAYLIST.replace(b"SEQUENCE:40", b"SEQUENCE:41").replace(b"live40.ts", b"live41.ts")
+    assert memory.unchanged_for_s(url, moved, now=104.0) == 0.0  # the encoder moved on
+    age = memory.unchanged_for_s(url, moved, now=120.0)
+    assert check_playlist_fresh(moved, age, Reason.OK, "x")[0] is Reason.STALLED
+    assert memory.unchanged_for_s(url, b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n", now=121.0) is None

@@ -42,16 +42,45 @@ MAX_PLAYLIST_BYTES = 16 * 1024
 VIDEO_CODEC_PREFIXES = ("avc1", "avc3", "hvc1", "hev1", "dvh1", "dvhe", "vp08", "vp09", "av01", "mp4v")
 
 
+class PlaylistMemory:
+    """What each live media playlist looked like at earlier probes, for servers that send no
+    ``Last-Modified``: a playlist whose media sequence and last segment have not changed for
+    more than ``HLS_STALL_TARGET_DURATIONS`` target durations is stalled. Keyed by URL (never
+    logged). Not thread-safe: one per asyncio loop (the fleet sweeper keeps one)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[tuple[str, str], float]] = {}  # url -> (mark, first seen, s)
+
+    def unchanged_for_s(self, url: str, body: bytes, now: float) -> float | None:
+        """Seconds the playlist at ``url`` has looked the same (0 when it changed or is new);
+        None for a playlist without segments. ``now``: a monotonic clock, seconds."""
+        lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
+        sequence = next((line.split(":", 1)[1] for line in lines if line.startswith("#EXT-X-MEDIA-SEQUENCE:")), "0")
+        segments = [line for line in lines if not line.startswith("#")]
+        if not segments:
+            return None
+        mark = (sequence, segments[-1])
+        previous = self._seen.get(url)
+        if previous is None or previous[0] != mark:
+            self._seen[url] = (mark, now)
+            return 0.0
+        return now - previous[1]
+
+
 async def probe_http(
     target: Target,
     username: str | None,
     password: str | None,
     progress: Progress,
     follow_variant: bool = True,
+    playlists: PlaylistMemory | None = None,
 ) -> tuple[Reason, str]:
     """GET the URL and classify: status, then MPEG-TS sync bytes, HLS playlist or content type.
 
-    With ``follow_variant`` a master playlist's first variant is probed too.
+    With ``follow_variant`` a master playlist's first variant is probed too. A live media
+    playlist that has not changed for ``HLS_STALL_TARGET_DURATIONS`` target durations is
+    ``stalled``: by the server's ``Date``/``Last-Modified``, else by ``playlists`` (earlier
+    probes of the same URL).
     """
     authorizer: Authorizer | None = None
     answered = hops = 0
@@ -76,7 +105,7 @@ async def probe_http(
             if response.status >= 300:
                 raise status_failure(response)
             progress.stage = "reading the body"
-            reason, detail, variant = await _classify_body(reader, response, target)
+            reason, detail, variant = await _classify_body(reader, response, target, playlists)
         finally:
             close(writer)
         if variant is None or not follow_variant:
@@ -86,7 +115,7 @@ async def probe_http(
         v_user = variant_target.username or (username if same_host else None)
         v_pass = variant_target.password or (password if same_host else None)
         try:
-            v_reason, v_detail = await probe_http(variant_target, v_user, v_pass, progress, False)
+            v_reason, v_detail = await probe_http(variant_target, v_user, v_pass, progress, False, playlists)
         except ProbeFailure as failure:
             raise ProbeFailure(failure.reason, f"first variant: {failure.detail}") from None
         if v_reason is not Reason.OK:
@@ -108,7 +137,7 @@ def _request(target: Target, authorizer: Authorizer | None) -> bytes:
 
 
 async def _classify_body(
-    reader: asyncio.StreamReader, response: Response, target: Target
+    reader: asyncio.StreamReader, response: Response, target: Target, playlists: PlaylistMemory | None = None
 ) -> tuple[Reason, str, str | None]:
     """The verdict for a 2xx answer, and the first variant's URI for a master playlist."""
     ctype = (response.header("content-type") or "").split(";")[0].strip().lower()
@@ -118,6 +147,8 @@ async def _classify_body(
         reason, detail, variant = classify_playlist(body, truncated=len(body) >= MAX_PLAYLIST_BYTES)
         if reason is Reason.OK and variant is None:
             age_s = playlist_age_s(response.header("date"), response.header("last-modified"))
+            if age_s is None and playlists is not None:
+                age_s = playlists.unchanged_for_s(target.url, body, asyncio.get_running_loop().time())
             reason, detail = check_playlist_fresh(body, age_s, reason, detail)
         return reason, detail, variant
     if ctype.startswith("audio/"):

@@ -3,6 +3,7 @@
 - ``viewer.core`` (and the simulator) load without Qt or vlc.
 - Only ``viewer/player/vlc_backend.py`` imports ``vlc``.
 - ``viewer/ui`` never imports vlc; ``viewer/core`` never imports Qt, vlc or other viewer layers.
+- Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
 """
 
 from __future__ import annotations
@@ -70,3 +71,19 @@ def test_core_and_sim_load_without_qt_or_vlc_in_a_fresh_interpreter():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_only_the_journal_rules_writer_opens_and_closes_outages():
+    """Every source (wall, pre-roll, sweep, monitor) goes through viewer.core.outage_rules and
+    its writer, so one camera has one outage whoever saw it: nobody else writes outages."""
+    writers = {"open_outage", "close_outage", "update_reason"}
+    allowed = {PACKAGE / "core" / "journal.py", PACKAGE / "core" / "outage_writer.py"}
+    offenders = []
+    for path in _modules(PACKAGE):
+        if path in allowed:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        calls = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        if calls & writers:
+            offenders.append(f"{path.relative_to(ROOT)}: {sorted(calls & writers)}")
+    assert offenders == []

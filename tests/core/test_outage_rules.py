@@ -40,7 +40,7 @@ def test_first_source_opens_and_a_later_source_does_not_open_a_second() -> None:
     ]
     assert outages_only(rules.observe(bad("sweep", 20, Reason.REFUSED))) == []  # the sweep does not refine it
     assert outages_only(rules.observe(bad("wall", 21, Reason.ENDED))) == [UpdateOutage("cam-1", Reason.ENDED, "d")]
-    assert rules.open_outage("cam-1").source == "wall"
+    assert rules.open_state("cam-1").source == "wall"
 
 
 def test_recovery_closes_at_the_first_healthy_time_after_the_hysteresis() -> None:
@@ -49,7 +49,7 @@ def test_recovery_closes_at_the_first_healthy_time_after_the_hysteresis() -> Non
     for t in range(40, 70):  # healthy each second: confirmed once 30 s have passed
         assert outages_only(rules.observe(ok("wall", t))) == []
     assert outages_only(rules.observe(ok("wall", 70))) == [CloseOutage("cam-1", T0 + 40)]
-    assert rules.open_outage("cam-1") is None
+    assert rules.open_state("cam-1") is None
 
 
 def test_a_relapse_inside_the_hysteresis_is_the_same_outage() -> None:
@@ -86,7 +86,7 @@ def test_a_probe_failing_while_the_wall_shows_pictures_is_a_note_not_an_outage()
     assert (first[0].kind, first[0].source, first[0].at) == ("contradiction", "sweep", T0 + 2)
     rules.observe(ok("wall", 3))
     assert outages_only(rules.observe(bad("sweep", 4, Reason.TIMEOUT))) == []  # noted once
-    assert rules.open_outage("cam-1") is None
+    assert rules.open_state("cam-1") is None
     # the tile leaves; the probe keeps failing: now it is an outage, starting then
     rules.stop_watching("cam-1", "wall", T0 + 5)
     assert outages_only(rules.observe(bad("sweep", 64, Reason.TIMEOUT))) == [
@@ -99,13 +99,13 @@ def test_a_probe_answering_while_the_tile_shows_no_pictures_does_not_recover() -
     rules.observe(bad("wall", 0, Reason.FROZEN_IMAGE))
     decisions = outages_only(rules.observe(ok("sweep", 1))) + outages_only(rules.observe(ok("sweep", 40)))
     assert [type(d) for d in decisions] == [AddNote]
-    assert rules.open_outage("cam-1") is not None
+    assert rules.open_state("cam-1") is not None
 
 
 def test_an_outage_opened_by_the_sweep_is_closed_by_the_wall() -> None:
     rules = OutageRules(confirm_s=30)
     rules.observe(bad("sweep", 0, Reason.REFUSED, since=-60))
-    assert rules.open_outage("cam-1").started_at == T0 - 60
+    assert rules.open_state("cam-1").started_at == T0 - 60
     closes = [d for t in range(100, 131) for d in outages_only(rules.observe(ok("preroll", t)))]
     assert closes == [CloseOutage("cam-1", T0 + 100)]
 

@@ -186,7 +186,7 @@ class OutageRules:
         self._open[camera_id] = replace(state, acknowledged=acknowledgement)
         return True
 
-    def open_outage(self, camera_id: str) -> OpenState | None:
+    def open_state(self, camera_id: str) -> OpenState | None:
         return self._open.get(camera_id)
 
     def open_outages(self) -> dict[str, OpenState]:

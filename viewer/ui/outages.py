@@ -66,12 +66,12 @@ class OutageRecorder(QObject):
 
     def known_flag(self, camera_id: str) -> Flag | None:
         """The flag of the camera's open outage (any source), None when it is not known down."""
-        state = self.rules.open_outage(camera_id)
+        state = self.rules.open_state(camera_id)
         return None if state is None else Flag(state.reason, state.started_at, state.detail)
 
     def acknowledgement(self, camera_id: str) -> Acknowledgement | None:
         """Who reported the camera's open outage to the technical team, and when (or None)."""
-        state = self.rules.open_outage(camera_id)
+        state = self.rules.open_state(camera_id)
         return None if state is None else state.acknowledged
 
     def acknowledge(self, camera_id: str, note: str = "", by: str | None = None) -> Acknowledgement | None:

@@ -5,6 +5,7 @@
 - ``viewer/ui`` never imports vlc; ``viewer/core`` never imports Qt, vlc or other viewer layers.
 - Only ``viewer/player`` imports the libVLC adapter module: everyone else gets its players
   through ``create_engine``, which wraps them so no blocking call runs on the Qt main thread.
+- Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
 """
 
 from __future__ import annotations
@@ -88,3 +89,17 @@ def test_engines_for_the_wall_are_guarded():
     source = (PACKAGE / "player" / "base.py").read_text(encoding="utf-8")
     assert "return GuardedEngine(VlcEngine(" in source
     assert not any(n.startswith(("PySide6", "vlc")) for n in _imports(PACKAGE / "player" / "guarded.py"))
+def test_only_the_journal_rules_writer_opens_and_closes_outages():
+    """Every source (wall, pre-roll, sweep, monitor) goes through viewer.core.outage_rules and
+    its writer, so one camera has one outage whoever saw it: nobody else writes outages."""
+    writers = {"open_outage", "close_outage", "update_reason"}
+    allowed = {PACKAGE / "core" / "journal.py", PACKAGE / "core" / "outage_writer.py"}
+    offenders = []
+    for path in _modules(PACKAGE):
+        if path in allowed:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        calls = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        if calls & writers:
+            offenders.append(f"{path.relative_to(ROOT)}: {sorted(calls & writers)}")
+    assert offenders == []

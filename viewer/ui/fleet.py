@@ -30,7 +30,7 @@ class FleetMonitor(QObject):
     _batch = Signal(object)
 
     def __init__(self, catalog: Catalog, journal: Journal, flagged_tiles=lambda: 0,
-                 interval_s: float = 60.0, parent: QObject | None = None) -> None:
+                 interval_s: float = 60.0, parent: QObject | None = None, rules=None) -> None:
         super().__init__(parent)
         from viewer.sweeper import FleetSweeper, SweepJournalWriter
 
@@ -41,7 +41,7 @@ class FleetMonitor(QObject):
         self.summaries = self._tally.summaries()
         self._flagged = 0
         self._process: dict = {}
-        self._writer = SweepJournalWriter(journal)
+        self._writer = SweepJournalWriter(journal, rules, interval_s)  # rules: shared with the wall
         self._batch.connect(self._on_batch, Qt.ConnectionType.QueuedConnection)
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
@@ -54,6 +54,10 @@ class FleetMonitor(QObject):
 
     def stop(self) -> None:
         self.sweeper.stop()
+        try:
+            self._writer.stop(time.time())
+        except Exception:
+            log.exception("could not end the sweep's coverage in the journal")
 
     def snapshot(self) -> dict:
         """The status snapshot, built now from the tally (any thread; the status server's).

@@ -196,6 +196,7 @@ def evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None = None
         incidents=tuple(incidents),
         daily=tuple(daily),
         ignored_outages=ignored,
+        coverage_since=getattr(data, "coverage_since", None),  # journals before coverage: not said
     )
 
 

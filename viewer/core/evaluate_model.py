@@ -157,6 +157,8 @@ class Evaluation:
     daily: tuple[DailyPoint, ...]
     #: outages of cameras not in the catalog (or outside the scope) that were left out
     ignored_outages: int = 0
+    #: when the journal started recording coverage (older time is unknown); None: not said
+    coverage_since: float | None = None
     notes: tuple[str, ...] = field(default=())
 
     @property

@@ -186,14 +186,15 @@ def render_text(records: list[Record], columns: list[str]) -> str:
     """Aligned columns for a terminal: durations as ``1h 02m``, percentages with two decimals."""
     if not records:
         return "(none)\n"
-    rows = [[_cell(column, record.get(column)) for column in columns] for record in records]
+    rows = [[cell_text(column, record.get(column)) for column in columns] for record in records]
     header = [c.upper() for c in columns]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(columns))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
                      for r in (header, *rows)) + "\n"
 
 
-def _cell(column: str, value: object) -> str:
+def cell_text(column: str, value: object) -> str:
+    """One value as the terminal shows it."""
     if value is None:
         return "—"
     if column.endswith("_s") and isinstance(value, int):

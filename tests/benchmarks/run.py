@@ -223,6 +223,18 @@ class Suite:
         self.add(Figure("fleet sweep ÷ reference prober", result["ratio_wall"], "×", "<= 1.5"))
 
 
+    def evaluate(self) -> None:
+        """``videowall evaluate`` over a year of journal for 4,470 cameras (~100,000 outages)."""
+        result = run_child("tests.benchmarks.bench_evaluate", "--runs", "1" if self.quick else "3", timeout_s=900)
+        self.raw["evaluate"] = result
+        self.add(Figure("evaluate, 4,470 cameras, a year, ~100,000 outages → HTML report (wall clock)",
+                        result["html_wall_s"], "s", "<= 3",
+                        f"{result['outages']:,} outages, {result['coverage_rows']:,} coverage rows; CPU "
+                        f"{result['html_cpu_s']:.2f} s; in-process: catalog {result['catalog_s']:.2f} s, journal "
+                        f"read {result['read_s']:.2f} s, evaluation {result['evaluate_s']:.2f} s, HTML "
+                        f"{result['html_s']:.2f} s; json {result['json_wall_s']:.2f} s; Chromium console "
+                        f"messages: {len(result.get('console', []))}"))
+
     def pictures(self) -> None:
         """CPU of a 4×4 wall with the frozen/blank picture checks ÷ without (same run)."""
         window = "6" if self.quick else "30"
@@ -355,7 +367,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling", "sweep",
-                                 "pictures", "longsoak"])
+                                 "pictures", "longsoak", "evaluate"])
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
     args = parser.parse_args()
     # A SIGTERM unwinds like Ctrl-C, so the stream servers and Xvfb this run started go too.
@@ -376,7 +388,7 @@ def main() -> int:
             suite.urls_64 = handle64.name
             suite.minutes = args.minutes
             for name in args.only or ["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling",
-                                      "sweep", "pictures"]:
+                                      "sweep", "pictures", "evaluate"]:
                 print(f"[{name}]", flush=True)
                 started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()

@@ -163,3 +163,14 @@ def test_days_follow_local_midnights_across_a_dst_change(local_tz):
     lengths = [b - a for a, b in pairwise(starts)]
     assert names == ["2026-10-24", "2026-10-25", "2026-10-26"]
     assert lengths == [DAY, DAY + 3600, DAY]  # the night summer time ends is 25 hours long
+
+
+def test_normalize_within_equals_normalize_then_clip():
+    import random
+
+    from viewer.core.intervals import clip, normalize_within
+
+    rng = random.Random(3)
+    for _ in range(200):
+        spans = [(a, a + rng.randint(0, 8)) for a in (rng.randint(-5, 40) for _ in range(rng.randint(0, 12)))]
+        assert normalize_within(spans, 0, 30) == clip(normalize(spans), 0, 30)

@@ -107,11 +107,13 @@ class Camera:
         URL's ``host:port`` (default port filled in); ``""`` for file URLs."""
         if self.recorder:
             return self.recorder
-        host = self.host
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
         if not host:
             return ""
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
         shown = f"[{host}]" if ":" in host else host
-        return f"{shown}:{self.port}" if self.port else shown
+        return f"{shown}:{port}" if port else shown
 
     def grid_url(self) -> str:
         """The URL for small tiles: the substream when there is one."""

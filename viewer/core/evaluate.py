@@ -13,16 +13,19 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from operator import attrgetter
+from typing import NamedTuple
 
 from viewer.core.catalog_model import Camera, Catalog
 from viewer.core.evaluate_daily import daily_series
 from viewer.core.evaluate_incidents import recorder_incidents
 from viewer.core.evaluate_model import CameraRow, Evaluation, Figures, GroupRow
-from viewer.core.evaluation_model import CoverageRow, EvaluationInput, OutageRow
-from viewer.core.intervals import Interval, clip, intersect, normalize, total
+from viewer.core.evaluation_model import EvaluationInput, OutageRow
+from viewer.core.intervals import Interval, normalize_within, total
 
 log = logging.getLogger(__name__)
+_START_ID = attrgetter("started_at", "id")
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,7 @@ class Scope:
         return chosen
 
 
-@dataclass(frozen=True)
-class MergedOutage:
+class MergedOutage(NamedTuple):
     """Outage rows of one camera that overlap (two sources saw one fault) merged into one.
     ``end`` None: still open at the journal's ``generated_at``."""
 
@@ -65,7 +67,7 @@ def merge_outages(rows: Iterable[OutageRow]) -> list[MergedOutage]:
     """One camera's rows (any order) as non-overlapping outages, oldest first. Rows that
     only touch (one ends when the next starts) stay two outages."""
     merged: list[MergedOutage] = []
-    for row in sorted(rows, key=lambda r: (r.started_at, r.id)):
+    for row in sorted(rows, key=_START_ID):
         last = merged[-1] if merged else None
         if last is not None and (last.end is None or row.started_at < last.end):
             end = None if last.end is None or row.ended_at is None else max(last.end, row.ended_at)
@@ -77,12 +79,13 @@ def merge_outages(rows: Iterable[OutageRow]) -> list[MergedOutage]:
 
 
 def camera_figures(
-    outages: Sequence[MergedOutage], coverage: Iterable[CoverageRow], since: float, horizon: float
+    outages: Sequence[MergedOutage], coverage: Iterable[Interval], since: float, horizon: float
 ) -> tuple[Figures, list[Interval], list[Interval]]:
     """One camera's figures over ``[since, horizon)``, with its covered and covered-down
-    interval lists (for the daily series). ``outages`` from :func:`merge_outages`."""
-    covered = clip(normalize((c.started_at, horizon if c.ended_at is None else c.ended_at) for c in coverage),
-                   since, horizon)
+    interval lists (for the daily series). ``coverage``: (start, end) pairs in any order,
+    open ones ending at ``horizon``; ``outages`` from :func:`merge_outages` (sorted,
+    disjoint), so one walk over both lists finds every outage's watched part: linear time."""
+    covered = normalize_within(coverage, since, horizon)
     covered_s = total(covered)
     down: list[Interval] = []
     by_reason: dict[str, float] = defaultdict(float)
@@ -90,28 +93,49 @@ def camera_figures(
     acks: list[float] = []
     count = open_count = 0
     longest = 0.0
+    j, n = 0, len(covered)
     for outage in outages:
-        end = horizon if outage.end is None or outage.end > horizon else outage.end
+        still_open = outage.end is None or outage.end > horizon
+        end = horizon if still_open else outage.end
         if end <= since or outage.start >= horizon:
             continue
         count += 1
-        longest = max(longest, end - outage.start)
-        if outage.end is None or outage.end > horizon:
+        length = end - outage.start
+        if length > longest:
+            longest = length
+        if still_open:
             open_count += 1
         else:
-            restore.append(outage.end - outage.start)
-        if outage.acknowledged_at is not None and outage.acknowledged_at < horizon:
-            acks.append(max(0.0, outage.acknowledged_at - outage.start))
-        seen = intersect(clip([(outage.start, end)], since, horizon), covered)
+            restore.append(length)
+        acknowledged = outage.acknowledged_at
+        if acknowledged is not None and acknowledged < horizon:
+            acks.append(acknowledged - outage.start if acknowledged > outage.start else 0.0)
+        start = outage.start if outage.start > since else since
+        while j < n and covered[j][1] <= start:
+            j += 1
+        seen = 0.0
+        k = j
+        while k < n:
+            a, b = covered[k]
+            if a >= end:
+                break
+            if a < start:
+                a = start
+            if b > end:
+                b = end
+            if b > a:
+                down.append((a, b))
+                seen += b - a
+            k += 1
         if seen:
-            down.extend(seen)
-            by_reason[outage.reason] += total(seen)
+            by_reason[outage.reason] += seen
     down_s = total(down)
+    up_s = covered_s - down_s
     figures = Figures(
         cameras=1,
         period_s=horizon - since,
         covered_s=covered_s,
-        up_s=covered_s - down_s,
+        up_s=up_s,
         down_s=down_s,
         outages=count,
         open_outages=open_count,
@@ -161,10 +185,11 @@ def evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None = None
             rows_by_camera[row.camera_id].append(row)
         else:
             ignored += 1
-    coverage_by_camera: dict[str, list[CoverageRow]] = defaultdict(list)
+    coverage_by_camera: dict[str, list[Interval]] = defaultdict(list)
     for row in data.coverage:
-        coverage_by_camera[row.camera_id].append(row)
+        coverage_by_camera[row.camera_id].append((row.started_at, horizon if row.ended_at is None else row.ended_at))
 
+    recorder_of = {c.id: c.recorder_address for c in cameras}
     camera_rows: list[CameraRow] = []
     merged_by_camera: dict[str, list[MergedOutage]] = {}
     covered_by_camera: dict[str, tuple[list[Interval], list[Interval]]] = {}
@@ -172,14 +197,17 @@ def evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None = None
         merged = merged_by_camera[camera.id] = merge_outages(rows_by_camera.get(camera.id, ()))
         figures, covered, down = camera_figures(merged, coverage_by_camera.get(camera.id, ()), since, horizon)
         covered_by_camera[camera.id] = (covered, down)
-        figures = combine([figures], [camera.id], period_s)  # fills never_online / unwatched for one camera
-        camera_rows.append(CameraRow(camera.id, camera.name, camera.district, camera.recorder_address, figures))
+        if figures.covered_s <= 0:
+            figures = replace(figures, unwatched=(camera.id,))
+        elif figures.up_s <= 0:
+            figures = replace(figures, never_online=(camera.id,))
+        camera_rows.append(CameraRow(camera.id, camera.name, camera.district, recorder_of[camera.id], figures))
 
     names = {d.id: d.name for d in catalog.districts}
     districts = _groups(camera_rows, lambda r: r.district, lambda key: names.get(key, key), period_s)
     recorders = _groups(camera_rows, lambda r: r.recorder, lambda key: key or "(local files)", period_s)
     network = combine([r.figures for r in camera_rows], [r.camera_id for r in camera_rows], period_s)
-    incidents = recorder_incidents(cameras, merged_by_camera, since, horizon)
+    incidents = recorder_incidents(cameras, recorder_of, merged_by_camera, since, horizon)
     daily = daily_series({c.id: c.district for c in cameras}, covered_by_camera, since, horizon)
     if ignored:
         log.info("evaluation: %d outages of cameras outside the catalog or the scope left out", ignored)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from viewer.core.evaluate_model import DailyPoint
-from viewer.core.intervals import Interval, subtract
+from viewer.core.intervals import Interval
 
 NETWORK = ""  # the district key of the whole network's series
 
@@ -50,10 +50,10 @@ class _Bins:
         self.whole = [0] * (days + 1)  # difference array: count of intervals covering whole days
 
     def add(self, intervals: list[Interval]) -> None:
-        bounds = self.bounds
+        bounds, right, left = self.bounds, bisect.bisect_right, bisect.bisect_left
         for a, b in intervals:
-            first = bisect.bisect_right(bounds, a) - 1
-            last = bisect.bisect_left(bounds, b) - 1  # the day holding b's last instant
+            first = right(bounds, a) - 1
+            last = left(bounds, b) - 1  # the day holding b's last instant
             if first == last:
                 self.partial[first] += b - a
                 continue
@@ -83,16 +83,18 @@ def daily_series(
         return []
     bounds, names = day_starts(since, horizon)
     covered: dict[str, _Bins] = defaultdict(lambda: _Bins(bounds))
-    up: dict[str, _Bins] = defaultdict(lambda: _Bins(bounds))
-    for camera_id, (watched, down) in intervals.items():
+    down: dict[str, _Bins] = defaultdict(lambda: _Bins(bounds))
+    for camera_id, (watched, watched_down) in intervals.items():
         district = district_of[camera_id]
         covered[district].add(watched)
-        up[district].add(subtract(watched, down) if down else watched)
+        if watched_down:
+            down[district].add(watched_down)
     points: list[DailyPoint] = []
     network_covered = [0.0] * len(names)
     network_up = [0.0] * len(names)
     for district in sorted(covered):
-        cov, upt = covered[district].seconds(), up[district].seconds()
+        cov, dwn = covered[district].seconds(), down[district].seconds()
+        upt = [c - d for c, d in zip(cov, dwn, strict=True)]
         for index, name in enumerate(names):
             points.append(DailyPoint(district, name, bounds[index], cov[index], upt[index]))
             network_covered[index] += cov[index]

@@ -42,6 +42,7 @@ class _Open:
 
 def recorder_incidents(
     cameras: Iterable[Camera],
+    recorder_of: Mapping[str, str],  # camera id -> recorder address (Camera.recorder_address)
     outages: Mapping[str, Sequence],  # camera id -> MergedOutage list (viewer.core.evaluate)
     since: float,
     horizon: float,
@@ -52,7 +53,7 @@ def recorder_incidents(
     by_recorder: dict[str, list[_Down]] = defaultdict(list)
     district_of: dict[str, str] = {}
     for camera in cameras:
-        recorder = camera.recorder_address
+        recorder = recorder_of[camera.id]
         if not recorder:
             continue
         district_of[camera.id] = camera.district

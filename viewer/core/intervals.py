@@ -25,6 +25,24 @@ def normalize(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
+def normalize_within(intervals: Iterable[Interval], start: float, end: float) -> list[Interval]:
+    """``normalize`` and ``clip`` in one pass: the merged intervals inside ``[start, end)``."""
+    merged: list[Interval] = []
+    for a, b in sorted(intervals):
+        if a < start:
+            a = start
+        if b > end:
+            b = end
+        if b <= a:
+            continue
+        if merged and a <= merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def clip(intervals: Iterable[Interval], start: float, end: float) -> list[Interval]:
     """Each interval cut to ``[start, end)``; the empty ones dropped (order kept)."""
     return [(max(a, start), min(b, end)) for a, b in intervals if min(b, end) > max(a, start)]

@@ -1,7 +1,7 @@
-"""The evaluation report's charts, drawn by matplotlib straight to SVG text.
+"""The evaluation report's charts, drawn by matplotlib straight to SVG text (PNG for the app).
 
-Only ``matplotlib.figure.Figure`` and the SVG backend are used (never ``pyplot``, never a
-GUI backend), so this runs in a worker thread or a headless command line. Every function
+Only ``matplotlib.figure.Figure`` and the SVG and Agg canvases are used (never ``pyplot``,
+never a GUI backend), so this runs in a worker thread or a headless command line. Every function
 returns an ``<svg>`` element (no XML prolog) to inline into one HTML file: text stays text
 (``svg.fonttype: none``), the heat map's raster is embedded as a data URI. Element ids get
 a per-chart salt so that several charts in one page never share an id.
@@ -16,6 +16,7 @@ from datetime import date
 
 import matplotlib
 import matplotlib.dates as mdates
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
@@ -50,6 +51,10 @@ def _figure(width_in: float, height_in: float) -> Figure:
 
 def daily_chart(ev: Evaluation, words: Words) -> str:
     """Availability per day: the network, and each district when there are few."""
+    return _svg(_daily_figure(ev, words), "daily")
+
+
+def _daily_figure(ev: Evaluation, words: Words) -> Figure:
     series: dict[str, list[tuple[date, float]]] = defaultdict(list)
     for point in ev.daily:
         value = point.availability_pct
@@ -76,7 +81,17 @@ def daily_chart(ev: Evaluation, words: Words) -> str:
         locator = mdates.DayLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b" if len(series.get(NETWORK, ())) <= 62 else "%b %Y"))
-    return _svg(figure, "daily")
+    return figure
+
+
+def daily_chart_png(ev: Evaluation, words: Words, dpi: int = 96) -> bytes:
+    """:func:`daily_chart` as PNG bytes (matplotlib's Agg renderer), for the app's window."""
+    figure = _daily_figure(ev, words)
+    figure.set_dpi(dpi)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_STYLE):
+        FigureCanvasAgg(figure).print_png(buffer)
+    return buffer.getvalue()
 
 
 def district_heatmap(ev: Evaluation, words: Words) -> str | None:

@@ -66,7 +66,8 @@ def _daily_figure(ev: Evaluation, words: Words) -> Figure:
     if len(districts) <= MAX_DISTRICT_LINES:
         for key in districts:
             days, values = zip(*series[key], strict=True)
-            axes.plot(days, values, linewidth=1, alpha=0.8, label=names.get(key, key))
+            axes.plot(days, values, linewidth=1, alpha=0.8, label=names.get(key, key),
+                      marker="o" if len(days) <= 31 else None, markersize=2.5)
     if series.get(NETWORK):
         days, values = zip(*series[NETWORK], strict=True)
         axes.plot(days, values, color="black", linewidth=2.2, label=words("whole network"),

@@ -41,7 +41,8 @@ from viewer.ui.i18n import current_language
 
 log = logging.getLogger(__name__)
 
-#: Preset periods: key -> days back from today (0: this month, -1: last month).
+# Preset periods: key -> days back from today (0: this month, -1: last month).
+# (A plain comment: lupdate would attach a "#:" comment to the next translated string.)
 PRESET_DAYS = {"week": 7, "month30": 30, "this_month": 0, "last_month": -1}
 REPORTS_FOLDER = "reports"
 

@@ -3,6 +3,7 @@
 - ``viewer.core`` (and the simulator) load without Qt or vlc.
 - Only ``viewer/player/vlc_backend.py`` imports ``vlc``.
 - ``viewer/ui`` never imports vlc; ``viewer/core`` never imports Qt, vlc or other viewer layers.
+- matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
 """
 
 from __future__ import annotations
@@ -70,3 +71,31 @@ def test_core_and_sim_load_without_qt_or_vlc_in_a_fresh_interpreter():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_matplotlib_only_in_reports_and_never_pyplot_or_a_gui_backend():
+    """Charts are drawn by viewer/reports with the SVG/Agg canvases: core stays stdlib + yaml,
+    and nothing selects a GUI backend (which would pull in Tk/Qt event loops)."""
+    offenders = {}
+    for path in _modules(PACKAGE):
+        names = _imports(path)
+        bad = sorted(n for n in names if n == "matplotlib.pyplot" or n.startswith("matplotlib.backends.backend_q")
+                     or n.startswith("matplotlib.backends.backend_tk"))
+        inside_reports = path.is_relative_to(PACKAGE / "reports")
+        if not inside_reports:
+            bad += sorted(n for n in names if n.split(".")[0] == "matplotlib")
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = bad
+    assert offenders == {}
+    assert "matplotlib.figure" in _imports(PACKAGE / "reports" / "charts.py")
+
+
+def test_reports_and_jobs_layers():
+    """viewer/reports renders without Qt; viewer/jobs never reaches up into the UI."""
+    qt = ("PySide6", "shiboken6", "viewer.ui", "viewer.app", "vlc", "viewer.player")
+    reports = {str(p.relative_to(ROOT)): sorted(n for n in _imports(p) if n.startswith(qt))
+               for p in _modules(PACKAGE / "reports")}
+    assert {k: v for k, v in reports.items() if v} == {}
+    jobs = {str(p.relative_to(ROOT)): sorted(n for n in _imports(p) if n.startswith(("viewer.ui", "viewer.app")))
+            for p in _modules(PACKAGE / "jobs")}
+    assert {k: v for k, v in jobs.items() if v} == {}

@@ -8,6 +8,7 @@ Stateless: safe from any thread.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 Interval = tuple[float, float]
@@ -15,14 +16,7 @@ Interval = tuple[float, float]
 
 def normalize(intervals: Iterable[Interval]) -> list[Interval]:
     """Sort and merge overlapping or touching intervals; drop empty ones."""
-    merged: list[Interval] = []
-    for start, end in sorted(i for i in intervals if i[1] > i[0]):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+    return normalize_within(intervals, -math.inf, math.inf)
 
 
 def normalize_within(intervals: Iterable[Interval], start: float, end: float) -> list[Interval]:

@@ -43,6 +43,7 @@ def test_json_has_every_figure_with_local_offsets(capsys, files):
     summary = data["summary"]
     assert summary["since"] == "2026-11-02T00:00:00+07:00" and summary["until"] == "2026-11-04T00:00:00+07:00"
     assert (summary["cameras"], summary["outages"], summary["open_outages"], summary["up_s"]) == (6, 7, 1, 520_774)
+    assert summary["coverage_since"] == "2026-11-01T00:00:00+07:00"  # the journal's creation (schema 2)
     district_a = next(d for d in data["districts"] if d["district"] == "A")
     assert district_a["availability_pct"] == round(100 * 520_774 / 669_600, 3)
     assert (district_a["mttr_mean_s"], district_a["mttr_median_s"], district_a["tta_mean_s"]) == (4566, 3600, 1890)

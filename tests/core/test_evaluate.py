@@ -174,3 +174,14 @@ def test_normalize_within_equals_normalize_then_clip():
     for _ in range(200):
         spans = [(a, a + rng.randint(0, 8)) for a in (rng.randint(-5, 40) for _ in range(rng.randint(0, 12)))]
         assert normalize_within(spans, 0, 30) == clip(normalize(spans), 0, 30)
+
+
+def test_every_table_has_its_declared_columns(local_tz, catalog):
+    from viewer.core.evaluate_tables import TABLES, columns_of, render_csv, table
+
+    ev = evaluate(journal(), catalog)
+    for name in TABLES:
+        records = table(ev, name)
+        assert records and all(list(r) == columns_of(name) for r in records), name
+    empty = evaluate(EvaluationInput(at(2), at(3), at(5), (), ()), catalog, Scope(district="B"))
+    assert render_csv(table(empty, "incidents"), columns_of("incidents")).startswith("recorder,districts,started_at")

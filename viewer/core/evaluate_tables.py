@@ -63,6 +63,7 @@ def summary_records(ev: Evaluation) -> list[Record]:
         "counted_until": iso_local(ev.horizon),
         "generated_at": iso_local(ev.generated_at),
         "scope": ev.scope,
+        "coverage_since": None if ev.coverage_since is None else iso_local(ev.coverage_since),
         **figure_record(ev.network),
         "recorder_incidents": len(ev.incidents),
         "ignored_outages": ev.ignored_outages,
@@ -161,7 +162,8 @@ def columns_of(name: str) -> list[str]:
     """The header of a table, also when it has no rows."""
     figures = list(FIGURE_COLUMNS)
     return {
-        "summary": ["since", "until", "counted_until", "generated_at", "scope", *figures, "recorder_incidents",
+        "summary": ["since", "until", "counted_until", "generated_at", "scope", "coverage_since", *figures,
+                    "recorder_incidents",
                     "ignored_outages"],
         "districts": ["district", "name", *figures],
         "recorders": ["recorder", "districts", *figures],

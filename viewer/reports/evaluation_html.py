@@ -134,7 +134,7 @@ class _Page:
             ], _row_class(f)))
         more = ""
         if limit and len(ordered) > limit:
-            more = f"<p class=note>{len(ordered) - limit} more: CSV (--table {'recorders'}).</p>"
+            more = f"<p class=note>{self.w('{n} more in the CSV tables.').format(n=len(ordered) - limit)}</p>"
         return f"<h2>{self.w(title)}</h2>" + self.table(headers, lines) + more
 
     def incidents(self) -> str:
@@ -150,8 +150,8 @@ class _Page:
         ], "bad" if i.ended_at is None else "") for i in sorted(biggest, key=lambda i: i.started_at)]
         headers = [self.w(h) for h in ("Recorder", "Districts", "Started", "Half restored", "All restored",
                                        "Duration", "Cameras", "Reason")]
-        more = f"<p class=note>{len(ev.incidents) - len(biggest)} more: CSV.</p>" if len(ev.incidents) > len(
-            biggest) else ""
+        hidden = len(ev.incidents) - len(biggest)
+        more = f"<p class=note>{self.w('{n} more in the CSV tables.').format(n=hidden)}</p>" if hidden else ""
         return title + self.table(headers, rows, text_columns=2) + more
 
     def daily(self) -> str:

@@ -70,6 +70,7 @@ _ID: dict[str, str] = {
     "Nothing was watched on this day.": "Tidak ada pemantauan pada hari ini.",
     "Cameras never seen online": "Kamera yang tidak pernah aktif",
     "Signature": "Tanda tangan",
+    "{n} more in the CSV tables.": "{n} lagi di tabel CSV.",
     "Head of the technical team": "Kepala tim teknis",
 }
 

@@ -148,6 +148,10 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: Public name for other bulk readers (the network evaluation pauses the GC the same way).
+gc_paused = _gc_paused
+
+
 def _read_bytes(path: str) -> bytes:
     with open(path, "rb") as handle:
         return handle.read()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import NamedTuple
 
+from viewer.core.catalog import gc_paused
 from viewer.core.catalog_model import Camera, Catalog
 from viewer.core.evaluate_daily import daily_series
 from viewer.core.evaluate_incidents import recorder_incidents
@@ -171,7 +172,13 @@ def combine(parts: Sequence[Figures], camera_ids: Sequence[str], period_s: float
 
 
 def evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None = None) -> Evaluation:
-    """Every figure of the evaluation; see the module docstring."""
+    """Every figure of the evaluation; see the module docstring. The cyclic GC is paused
+    meanwhile (a year of a city is ~10^6 small acyclic objects: 1.3 s -> 0.9 s)."""
+    with gc_paused():
+        return _evaluate(data, catalog, scope)
+
+
+def _evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None) -> Evaluation:
     scope = scope or Scope()
     since = data.since
     horizon = max(since, min(data.until, data.generated_at))

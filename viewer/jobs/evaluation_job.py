@@ -74,12 +74,14 @@ class _Job(QRunnable):
 
 def run_evaluation(request: EvaluationRequest) -> EvaluationResult:
     """Read the journal (own read-only connection), evaluate, draw the daily chart."""
+    from viewer.core.catalog import gc_paused
     from viewer.core.journal import read_evaluation_input
     from viewer.reports.charts import daily_chart_png
     from viewer.reports.strings import Words
 
     cameras = {c.id for c in request.scope.cameras(request.catalog)}
-    data = read_evaluation_input(request.journal, request.since, request.until, request.now, cameras)
+    with gc_paused():  # see viewer.core.evaluate.evaluate
+        data = read_evaluation_input(request.journal, request.since, request.until, request.now, cameras)
     ev = evaluate(data, request.catalog, request.scope)
     return EvaluationResult(ev, daily_chart_png(ev, Words(request.language)))
 

@@ -325,6 +325,7 @@ def write_docs(suite: Suite, info: dict, quick: bool) -> None:
         lines.append(f"| {f['name']} | {value} | {f['goal']} | {f['met']} | {f['baseline']} | {measured} |")
     lines += scaling_table(raw.get("scaling"))
     lines += soak_table(raw.get("longsoak"))
+    lines += evaluate_table(raw.get("evaluate"))
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -342,6 +343,31 @@ def scaling_table(rows: list[dict] | None) -> list[str]:
         lines.append(f"| {r['tiles']} | {r['cpu_percent']:.0f} | {r['fps_per_tile']:.1f} | "
                      f"{r.get('lost_window', '—')} | {r['lost']} | {r['lag_p99_ms']:.0f} |")
     return lines
+
+
+def evaluate_table(result: dict | None) -> list[str]:
+    """``videowall evaluate`` at city scale: where the time goes (tests/benchmarks/bench_evaluate.py)."""
+    if not result:
+        return []
+    return [
+        "", "## Network evaluation at city scale", "",
+        f"`videowall evaluate` over {result['days']} days of a generated journal: {result['cameras']:,} cameras on "
+        f"recorders of 16, {result['outages']:,} outages (a tenth recorder-wide: {result['incidents']} recorder "
+        f"incidents found), {result['coverage_rows']:,} coverage intervals; journal "
+        f"{result['journal_bytes'] / 2**20:.0f} MiB, HTML report {result['report_bytes'] / 1024:.0f} KiB. Child "
+        "processes, spawn to exit; CPU = user + system of the child. In-process steps of one run below.", "",
+        "| Command / step | Wall s | CPU s |", "|---|---|---|",
+        f"| `evaluate --format html` (median of {len(result['html_runs_s'])}) | {result['html_wall_s']:.2f} | "
+        f"{result['html_cpu_s']:.2f} |",
+        f"| `evaluate --format json` | {result['json_wall_s']:.2f} | {result['json_cpu_s']:.2f} |",
+        f"| load the catalog | {result['catalog_s']:.2f} | |",
+        f"| read the journal (`read_evaluation_input`) | {result['read_s']:.2f} | |",
+        f"| evaluate | {result['evaluate_s']:.2f} | |",
+        f"| render the HTML (3 matplotlib charts) | {result['html_s']:.2f} | |",
+        f"| headless Chromium opens the report (screenshot + DOM) | {result.get('chromium_s', float('nan')):.2f} | |",
+        "", f"Chromium console messages: {len(result.get('console', []))}; inline SVG charts: "
+        f"{result.get('svg_charts', 0)}.",
+    ]
 
 
 def soak_table(result: dict | None, every_min: int = 5) -> list[str]:

@@ -129,3 +129,24 @@ def test_opens_from_the_wall_menu_and_the_wall_keeps_running(qtbot, make_wall):
     assert evaluation.evaluation.network.cameras == 1
     assert wall.show_evaluation() is evaluation  # raised again, not a second window
     evaluation.close()
+
+
+def test_closing_never_waits_for_a_running_job(qtbot, window, monkeypatch):
+    release = threading.Event()
+    started = threading.Event()
+    real = evaluation_window.run_evaluation
+
+    def held(request):
+        started.set()
+        assert release.wait(30)
+        return real(request)
+
+    monkeypatch.setattr(evaluation_window, "run_evaluation", held)
+    choose_period(window)
+    window.start_evaluation()
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    window.close()  # returns while the job is still held: it cannot have waited for it
+    assert not window.isVisible() and window.evaluation is None
+    release.set()
+    wait_for_result(qtbot, window)  # the result still arrives, shown next time the window opens
+    assert window.jobs.shutdown()

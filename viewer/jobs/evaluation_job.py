@@ -9,8 +9,9 @@ QObjects living on the main thread, so Qt queues them there):
 - ``failed(int, str)``: the ticket and a one-line reason (no traceback, no password).
 
 Cancellation: a job cannot be interrupted mid-way (SQLite and matplotlib calls are short);
-the window gives each job a ticket and ignores results of superseded tickets, and waits
-for its pool on close (:meth:`EvaluationJobs.shutdown`).
+the window gives each job a ticket and ignores results of superseded tickets; queued jobs
+can be dropped (:meth:`EvaluationJobs.cancel_queued`); :meth:`EvaluationJobs.shutdown`
+joins the pool (the pool's destructor does too, when its owner goes).
 """
 
 from __future__ import annotations
@@ -121,6 +122,10 @@ class EvaluationJobs(QObject):
         self._ticket += 1
         self.pool.start(_Job(self._ticket, work, self.signals))
         return self._ticket
+
+    def cancel_queued(self) -> None:
+        """Drop jobs not started yet (a running one finishes)."""
+        self.pool.clear()
 
     def shutdown(self) -> bool:
         """Drop queued jobs and wait for the running one; False if it outlived the wait."""

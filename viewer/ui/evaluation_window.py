@@ -308,7 +308,10 @@ class EvaluationWindow(QWidget):
         self._start_write("csv", target)
 
     def closeEvent(self, event) -> None:
-        self.jobs.shutdown()
+        """Closing only hides the window (the wall owns it): queued jobs are dropped, a running
+        one finishes on its thread and its result is shown next time. Never waits here; the
+        pool is joined when the wall window that owns it goes (QThreadPool's destructor)."""
+        self.jobs.cancel_queued()
         super().closeEvent(event)
 
 

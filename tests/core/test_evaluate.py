@@ -138,6 +138,7 @@ def test_daily_series_per_district_and_network(local_tz, catalog):
 def test_scope_by_district_and_group(local_tz, catalog):
     only_b = evaluate(journal(), catalog, Scope(district="B"))
     assert [r.camera_id for r in only_b.cameras] == ["b1", "b2"] and only_b.incidents == ()
+    assert only_b.ignored_outages == 2  # "gone" and the disabled b9; district A's rows are just out of scope
     assert only_b.scope == "district B"
     north = evaluate(journal(), catalog, Scope(group="north"))  # a district's group
     assert [r.key for r in north.districts] == ["A"]

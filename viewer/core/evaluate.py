@@ -185,12 +185,13 @@ def _evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None) -> E
     period_s = horizon - since
     cameras = scope.cameras(catalog)
     wanted = {c.id for c in cameras}
+    known = {c.id for c in catalog.cameras if c.enabled}
     rows_by_camera: dict[str, list[OutageRow]] = defaultdict(list)
-    ignored = 0
+    ignored = 0  # rows of cameras gone from the catalog or disabled (not those outside the scope)
     for row in data.outages:
         if row.camera_id in wanted:
             rows_by_camera[row.camera_id].append(row)
-        else:
+        elif row.camera_id not in known:
             ignored += 1
     coverage_by_camera: dict[str, list[Interval]] = defaultdict(list)
     for row in data.coverage:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.support.chromium import render
+from tests.support.chromium import print_pdf, render
 from tests.support.eval_journal import write_journal
 from tests.support.eval_scenario import CATALOG, at, journal
 from viewer.cli import run_cli
@@ -112,6 +112,8 @@ def test_html_report_renders_in_chromium(capsys, files, tmp_path, lang, words):
     assert len(colours) > 50 and non_white > 0.05 * image.size[0] * image.size[1]  # text, tables and charts drawn
     red = sum(n for n, (r, g, b) in colours if r > 150 and g < 100 and b < 100)
     assert red > 500  # the bars of the down-time chart
+    if lang == "en":
+        assert 1 <= print_pdf(page, tmp_path / "report.pdf") <= 4  # A4, printable from the browser
 
 
 def test_chromium_check_sees_console_errors(tmp_path):

@@ -55,3 +55,14 @@ def render(page: Path, screenshot: Path, width: int = 1280, height: int = 2400, 
     assert dump.returncode == 0, dump.stderr[-2000:]
     console = [m.group(1) for line in (shot.stderr + dump.stderr).splitlines() if (m := _CONSOLE_RE.search(line))]
     return Rendered(screenshot, dump.stdout, console)
+
+
+def print_pdf(page: Path, pdf: Path, timeout_s: float = 120) -> int:
+    """Print ``page`` to ``pdf`` as a browser's "Save as PDF" does; returns the page count."""
+    browser = require_chromium()
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        run = subprocess.run([browser, *_FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                              f"--print-to-pdf={pdf}", page.resolve().as_uri()],
+                             capture_output=True, text=True, timeout=timeout_s)
+    assert run.returncode == 0 and pdf.is_file(), run.stderr[-2000:]
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))

@@ -4,6 +4,7 @@
 - Only ``viewer/player/vlc_backend.py`` imports ``vlc``.
 - ``viewer/ui`` never imports vlc; ``viewer/core`` never imports Qt, vlc or other viewer layers.
 - matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
+- Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
 """
 
 from __future__ import annotations
@@ -99,3 +100,19 @@ def test_reports_and_jobs_layers():
     jobs = {str(p.relative_to(ROOT)): sorted(n for n in _imports(p) if n.startswith(("viewer.ui", "viewer.app")))
             for p in _modules(PACKAGE / "jobs")}
     assert {k: v for k, v in jobs.items() if v} == {}
+
+
+def test_only_the_journal_rules_writer_opens_and_closes_outages():
+    """Every source (wall, pre-roll, sweep, monitor) goes through viewer.core.outage_rules and
+    its writer, so one camera has one outage whoever saw it: nobody else writes outages."""
+    writers = {"open_outage", "close_outage", "update_reason"}
+    allowed = {PACKAGE / "core" / "journal.py", PACKAGE / "core" / "outage_writer.py"}
+    offenders = []
+    for path in _modules(PACKAGE):
+        if path in allowed:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        calls = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        if calls & writers:
+            offenders.append(f"{path.relative_to(ROOT)}: {sorted(calls & writers)}")
+    assert offenders == []

@@ -18,7 +18,10 @@ from viewer.core.journal import Journal
 from viewer.core.reasons import Reason
 from viewer.core.report import human_duration, render_table
 
-HEADER = "camera_id,camera_name,district,reason,started_at,ended_at,duration_s"
+HEADER = (
+    "camera_id,camera_name,district,reason,started_at,ended_at,duration_s,"
+    "source,acknowledged_at,acknowledged_by,ack_note"
+)
 PLUS7 = timezone(timedelta(hours=7))
 
 
@@ -47,7 +50,8 @@ def journal_path(tmp_path: Path) -> Path:
     j = Journal(path)
     closed = j.open_outage("cam-1", "Market St, east", "north", Reason.REFUSED, epoch(2025, 11, 27, 9, 0, 0))
     j.close_outage(closed, epoch(2025, 11, 27, 10, 2, 30))
-    j.open_outage("cam-2", "Harbour", "south", Reason.AUTH, epoch(2025, 11, 28, 14, 3, 7))
+    harbour = j.open_outage("cam-2", "Harbour", "south", Reason.AUTH, epoch(2025, 11, 28, 14, 3, 7))
+    j.acknowledge(harbour, epoch(2025, 11, 28, 14, 10, 0), "budi", "ticket 42")
     j.close()
     return path
 
@@ -105,14 +109,20 @@ def test_json_has_the_same_keys(capsys, journal_path: Path) -> None:
     assert [list(r) for r in records] == [HEADER.split(",")] * 2
     assert records[0]["ended_at"] is None and isinstance(records[0]["duration_s"], int)
     assert records[1]["reason"] == "refused"
+    assert (records[0]["acknowledged_at"], records[0]["acknowledged_by"], records[0]["ack_note"]) == (
+        "2025-11-28T14:10:00+07:00", "budi", "ticket 42"
+    )
+    assert records[1]["acknowledged_at"] is None and records[1]["source"] == "wall"
 
 
 def test_table_is_aligned_with_human_durations(capsys, journal_path: Path) -> None:
     code, out, _ = run(capsys, "--journal", str(journal_path))
     assert code == 0
     header, *rows = out.splitlines()
-    assert header.split() == ["CAMERA", "NAME", "DISTRICT", "REASON", "STARTED", "ENDED", "DURATION"]
+    assert header.split() == ["CAMERA", "NAME", "DISTRICT", "REASON", "STARTED", "ENDED", "DURATION", "ACKNOWLEDGED"]
     assert "1h 02m" in rows[1] and "ongoing" in rows[0]
+    assert rows[0].endswith("budi 2025-11-28 14:10:00 (ticket 42)")
+    assert rows[0].index("budi") == header.index("ACKNOWLEDGED")
     assert header.index("DISTRICT") == rows[0].index("south") == rows[1].index("north")
     assert render_table([], 0.0) == "no outages\n"
 

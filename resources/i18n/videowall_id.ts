@@ -15,6 +15,25 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
     </message>
 </context>
 <context>
+    <name>AckEditor</name>
+    <message>
+        <source>note or ticket number (optional)</source>
+        <translation>catatan atau nomor tiket (opsional)</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Konfirmasi</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Reported to the technical team: {camera}</source>
+        <translation>Dilaporkan ke tim teknis: {camera}</translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>About videowall</source>
@@ -42,6 +61,14 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
     <message>
         <source>since {clock} ({hours} h)</source>
         <translation>sejak {clock} ({hours} jam)</translation>
+    </message>
+    <message>
+        <source>✓ reported by {by} {clock}</source>
+        <translation>✓ dilaporkan oleh {by} {clock}</translation>
+    </message>
+    <message>
+        <source>Reported to the technical team by {by} at {clock}</source>
+        <translation>Dilaporkan ke tim teknis oleh {by} pada {clock}</translation>
     </message>
     <message>
         <source>empty</source>
@@ -303,12 +330,24 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
         <translation>Durasi</translation>
     </message>
     <message>
+        <source>Acknowledged</source>
+        <translation>Dikonfirmasi</translation>
+    </message>
+    <message>
         <source>Export outages (CSV)…</source>
         <translation>Ekspor gangguan (CSV)…</translation>
     </message>
     <message>
         <source>{n} flagged feeds</source>
         <translation>{n} kamera bermasalah</translation>
+    </message>
+    <message>
+        <source>Acknowledge / reported to the technical team…</source>
+        <translation>Konfirmasi / sudah dilaporkan ke tim teknis…</translation>
+    </message>
+    <message>
+        <source>Show on the wall</source>
+        <translation>Tampilkan di dinding</translation>
     </message>
     <message>
         <source>Export outages</source>
@@ -549,8 +588,12 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
 <context>
     <name>Tile</name>
     <message>
-        <source>Reconnect</source>
+        <source>Acknowledge / reported to the technical team…</source>
         <extracomment>Frame colour per tile state (the caption bar uses the same).</extracomment>
+        <translation>Konfirmasi / sudah dilaporkan ke tim teknis…</translation>
+    </message>
+    <message>
+        <source>Reconnect</source>
         <translation>Sambung ulang</translation>
     </message>
     <message>
@@ -683,6 +726,18 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
     <message>
         <source>About videowall</source>
         <translation>Tentang videowall</translation>
+    </message>
+    <message>
+        <source>This tile is not flagged: nothing to acknowledge</source>
+        <translation>Petak ini tidak bermasalah: tidak ada yang perlu dikonfirmasi</translation>
+    </message>
+    <message>
+        <source>{camera}: no open outage to acknowledge (it has recovered)</source>
+        <translation>{camera}: tidak ada gangguan terbuka untuk dikonfirmasi (sudah pulih)</translation>
+    </message>
+    <message>
+        <source>{camera}: reported to the technical team by {by}</source>
+        <translation>{camera}: dilaporkan ke tim teknis oleh {by}</translation>
     </message>
     <message>
         <source>Snapshot saved: {path}</source>

@@ -513,3 +513,35 @@ def test_probe_sync_from_a_worker_thread(fleet):
     worker.start()
     worker.join(10)
     assert box and box[0].reason is Reason.OK
+
+
+# --- HLS freshness (a stopped encoder behind a server that keeps the old playlist) ----------
+LIVE_PLAYLIST = b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:40\n#EXTINF:2.0,\nlive40.ts\n"
+
+
+def test_a_live_playlist_not_rewritten_for_two_target_durations_is_stalled():
+    from viewer.core.probe_http import check_playlist_fresh, playlist_age_s
+
+    age = playlist_age_s("Fri, 04 Dec 2026 20:00:09 GMT", "Fri, 04 Dec 2026 20:00:00 GMT")
+    assert age == 9.0
+    reason, detail = check_playlist_fresh(LIVE_PLAYLIST, age, Reason.OK, "HLS playlist, 1 segments")
+    assert reason is Reason.STALLED and "not updated for 9 s" in detail
+    assert check_playlist_fresh(LIVE_PLAYLIST, 4.0, Reason.OK, "x") == (Reason.OK, "x")  # within 2 x 2 s + 1 s
+    assert check_playlist_fresh(LIVE_PLAYLIST + b"#EXT-X-ENDLIST\n", 900.0, Reason.OK, "x") == (Reason.OK, "x")
+    assert check_playlist_fresh(LIVE_PLAYLIST, None, Reason.OK, "x") == (Reason.OK, "x")  # no dates: unknown
+    assert playlist_age_s(None, "Fri, 04 Dec 2026 20:00:00 GMT") is None
+    assert playlist_age_s("garbage", "Fri, 04 Dec 2026 20:00:00 GMT") is None
+
+
+def test_playlist_memory_tells_a_stalled_playlist_from_servers_without_last_modified():
+    from viewer.core.probe_http import PlaylistMemory, check_playlist_fresh
+
+    memory = PlaylistMemory()
+    url = "http://cam/live.m3u8"
+    assert memory.unchanged_for_s(url, LIVE_PLAYLIST, now=100.0) == 0.0  # first sight
+    assert memory.unchanged_for_s(url, LIVE_PLAYLIST, now=103.0) == 3.0
+    moved = LIVE_PLAYLIST.replace(b"SEQUENCE:40", b"SEQUENCE:41").replace(b"live40.ts", b"live41.ts")
+    assert memory.unchanged_for_s(url, moved, now=104.0) == 0.0  # the encoder moved on
+    age = memory.unchanged_for_s(url, moved, now=120.0)
+    assert check_playlist_fresh(moved, age, Reason.OK, "x")[0] is Reason.STALLED
+    assert memory.unchanged_for_s(url, b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n", now=121.0) is None

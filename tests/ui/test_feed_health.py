@@ -11,6 +11,7 @@ import pytest
 from tests.ui.conftest import catalog_yaml
 from viewer.core.health import FeedState, HealthConfig
 from viewer.core.reasons import Reason
+from viewer.core.report import COLUMNS
 from viewer.sim.cameras import Behaviour, SimCamera
 
 FLAG_TIMEOUT_MS = 20_000
@@ -84,6 +85,11 @@ def test_fault_is_flagged_with_its_reason_and_the_other_tile_plays(qtbot, make_w
     assert window.grid.tiles[1].surface.message()  # the reason is painted in the picture area
 
 
+def _wait_journal_closed(qtbot, window) -> None:
+    """The journal closes an outage once pictures have been new for the hysteresis."""
+    qtbot.waitUntil(lambda: window.services.journal.query(open_only=True) == [], timeout=FLAG_TIMEOUT_MS)
+
+
 def test_killed_server_is_flagged_and_comes_back(qtbot, make_wall, simulator, clips):
     url = simulator.add_http(SimCamera("/killme", Behaviour.HEALTHY, clip=clips["green"], own_port=True))
     window = _wall_with_fault(make_wall, simulator, clips, url)
@@ -97,8 +103,10 @@ def test_killed_server_is_flagged_and_comes_back(qtbot, make_wall, simulator, cl
     _assert_healthy_keeps_playing(qtbot, window)
     simulator.set_behaviour(url, Behaviour.HEALTHY)
     qtbot.waitUntil(lambda: feed.flag is None and feed.state is FeedState.PLAYING, timeout=FLAG_TIMEOUT_MS)
+    back_at = time.time()
+    _wait_journal_closed(qtbot, window)
     outages = window.services.journal.query()
-    assert len(outages) == 1 and outages[0].ended_at is not None and outages[0].reason is Reason.REFUSED
+    assert len(outages) == 1 and outages[0].ended_at <= back_at and outages[0].reason is Reason.REFUSED
     assert flagged_after_s < 10
 
 
@@ -115,7 +123,7 @@ def test_frozen_server_is_flagged_stalled_then_recovers_and_closes_the_outage(qt
     _assert_healthy_keeps_playing(qtbot, window)
     simulator.set_behaviour(url, Behaviour.HEALTHY)
     qtbot.waitUntil(lambda: feed.flag is None and feed.state is FeedState.PLAYING, timeout=FLAG_TIMEOUT_MS)
-    assert window.services.journal.query(open_only=True) == []
+    _wait_journal_closed(qtbot, window)
     closed = window.services.journal.query()
     assert len(closed) == 1 and closed[0].ended_at is not None
 
@@ -132,7 +140,7 @@ def test_flag_panel_lists_flagged_feeds_and_jumps_to_them(qtbot, make_wall, simu
     out = tmp_path / "outages.csv"
     assert panel.export_csv(out) == 1
     lines = out.read_text().splitlines()
-    assert lines[0] == "camera_id,camera_name,district,reason,started_at,ended_at,duration_s"
+    assert lines[0] == ",".join(COLUMNS)
     assert lines[1].startswith("bad-cam,Camera bad-cam,d1,refused,")
     assert "flagged" in window.status_label.text() and "1 flagged" in window.status_label.text()
 

@@ -164,12 +164,17 @@ class Journal:
 
     # --- coverage --------------------------------------------------------------------------
     def watch(self, camera_ids: Iterable[str], source: str, at: float, max_gap_s: float) -> None:
-        """``source`` is watching these cameras at ``at``: extend each one's open coverage
-        interval to ``at``, or start one. A source that confirms less often than every
-        ``max_gap_s`` was not watching in between: the old interval ends at its last
-        confirmation and a new one starts at ``at``. One transaction for the whole batch."""
+        """``source`` is watching these cameras at ``at``: see :meth:`watch_each`."""
+        self.watch_each((camera_id, source, at, max_gap_s) for camera_id in camera_ids)
+
+    def watch_each(self, entries: Iterable[tuple[str, str, float, float]]) -> None:
+        """Each ``(camera_id, source, at, max_gap_s)``: that source is watching that camera at
+        ``at``. Extends its open coverage interval to ``at``, or starts one. A source that
+        confirms less often than every ``max_gap_s`` was not watching in between: the old
+        interval ends at its last confirmation and a new one starts at ``at``. One
+        transaction for the whole batch."""
         with self._transaction():
-            for camera_id in camera_ids:
+            for camera_id, source, at, max_gap_s in entries:
                 row = self._db.execute(
                     "SELECT id, seen_at FROM coverage WHERE camera_id = ? AND source = ? AND ended_at IS NULL",
                     (camera_id, source),

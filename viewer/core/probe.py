@@ -22,7 +22,7 @@ from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from viewer.core.probe_http import probe_http
+from viewer.core.probe_http import PlaylistMemory, probe_http
 from viewer.core.probe_io import ProbeFailure, Progress, Target
 from viewer.core.probe_rtsp import probe_rtsp
 from viewer.core.reasons import Reason
@@ -65,8 +65,11 @@ async def probe(
     username: str | None = None,
     password: str | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    playlists: PlaylistMemory | None = None,
 ) -> ProbeResult:
     """Probe ``url`` within ``timeout_s`` seconds in total (connect, auth retries, redirects).
+    ``playlists``: earlier HLS playlists of this prober, to tell a stalled one (see
+    :class:`viewer.core.probe_http.PlaylistMemory`).
 
     Credentials come from the arguments (already decoded), else from the URL's percent-encoded
     userinfo; the URL sent on the wire never carries the userinfo. Never raises (except
@@ -82,7 +85,7 @@ async def probe(
             if username is None and password is None:
                 username, password = target.username, target.password
             secret = password
-            work = _probe_target(target, username, password, progress)
+            work = _probe_target(target, username, password, progress, playlists)
             reason, detail = await asyncio.wait_for(work, timeout_s)
         else:
             reason, detail = _probe_file(url)
@@ -102,11 +105,12 @@ async def probe(
 
 
 async def _probe_target(
-    target: Target, username: str | None, password: str | None, progress: Progress
-) -> tuple[Reason, str]:
+    target: Target, username: str | None, password: str | None, progress: Progress,
+    playlists: PlaylistMemory | None = None,
+) -> tuple[Reason, str]:  # fmt: skip
     if target.scheme in ("rtsp", "rtsps"):
         return await probe_rtsp(target, username, password, progress)
-    return await probe_http(target, username, password, progress)
+    return await probe_http(target, username, password, progress, playlists=playlists)
 
 
 def _probe_file(url: str) -> tuple[Reason, str]:

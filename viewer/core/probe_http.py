@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+from viewer.core.constants import HLS_STALL_TARGET_DURATIONS
 from viewer.core.digest import Authorizer
 from viewer.core.probe_io import (
     MAX_REDIRECTS,
@@ -40,16 +42,45 @@ MAX_PLAYLIST_BYTES = 16 * 1024
 VIDEO_CODEC_PREFIXES = ("avc1", "avc3", "hvc1", "hev1", "dvh1", "dvhe", "vp08", "vp09", "av01", "mp4v")
 
 
+class PlaylistMemory:
+    """What each live media playlist looked like at earlier probes, for servers that send no
+    ``Last-Modified``: a playlist whose media sequence and last segment have not changed for
+    more than ``HLS_STALL_TARGET_DURATIONS`` target durations is stalled. Keyed by URL (never
+    logged). Not thread-safe: one per asyncio loop (the fleet sweeper keeps one)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[tuple[str, str], float]] = {}  # url -> (mark, first seen, s)
+
+    def unchanged_for_s(self, url: str, body: bytes, now: float) -> float | None:
+        """Seconds the playlist at ``url`` has looked the same (0 when it changed or is new);
+        None for a playlist without segments. ``now``: a monotonic clock, seconds."""
+        lines = [line.strip() for line in body.decode("utf-8", "replace").splitlines() if line.strip()]
+        sequence = next((line.split(":", 1)[1] for line in lines if line.startswith("#EXT-X-MEDIA-SEQUENCE:")), "0")
+        segments = [line for line in lines if not line.startswith("#")]
+        if not segments:
+            return None
+        mark = (sequence, segments[-1])
+        previous = self._seen.get(url)
+        if previous is None or previous[0] != mark:
+            self._seen[url] = (mark, now)
+            return 0.0
+        return now - previous[1]
+
+
 async def probe_http(
     target: Target,
     username: str | None,
     password: str | None,
     progress: Progress,
     follow_variant: bool = True,
+    playlists: PlaylistMemory | None = None,
 ) -> tuple[Reason, str]:
     """GET the URL and classify: status, then MPEG-TS sync bytes, HLS playlist or content type.
 
-    With ``follow_variant`` a master playlist's first variant is probed too.
+    With ``follow_variant`` a master playlist's first variant is probed too. A live media
+    playlist that has not changed for ``HLS_STALL_TARGET_DURATIONS`` target durations is
+    ``stalled``: by the server's ``Date``/``Last-Modified``, else by ``playlists`` (earlier
+    probes of the same URL).
     """
     authorizer: Authorizer | None = None
     answered = hops = 0
@@ -74,7 +105,7 @@ async def probe_http(
             if response.status >= 300:
                 raise status_failure(response)
             progress.stage = "reading the body"
-            reason, detail, variant = await _classify_body(reader, response, target)
+            reason, detail, variant = await _classify_body(reader, response, target, playlists)
         finally:
             close(writer)
         if variant is None or not follow_variant:
@@ -84,7 +115,7 @@ async def probe_http(
         v_user = variant_target.username or (username if same_host else None)
         v_pass = variant_target.password or (password if same_host else None)
         try:
-            v_reason, v_detail = await probe_http(variant_target, v_user, v_pass, progress, False)
+            v_reason, v_detail = await probe_http(variant_target, v_user, v_pass, progress, False, playlists)
         except ProbeFailure as failure:
             raise ProbeFailure(failure.reason, f"first variant: {failure.detail}") from None
         if v_reason is not Reason.OK:
@@ -106,14 +137,20 @@ def _request(target: Target, authorizer: Authorizer | None) -> bytes:
 
 
 async def _classify_body(
-    reader: asyncio.StreamReader, response: Response, target: Target
+    reader: asyncio.StreamReader, response: Response, target: Target, playlists: PlaylistMemory | None = None
 ) -> tuple[Reason, str, str | None]:
     """The verdict for a 2xx answer, and the first variant's URI for a master playlist."""
     ctype = (response.header("content-type") or "").split(";")[0].strip().lower()
     path = urlsplit(target.url).path.lower()
     if "mpegurl" in ctype or path.endswith((".m3u8", ".m3u")):
         body = await read_body(reader, response, MAX_PLAYLIST_BYTES)
-        return classify_playlist(body, truncated=len(body) >= MAX_PLAYLIST_BYTES)
+        reason, detail, variant = classify_playlist(body, truncated=len(body) >= MAX_PLAYLIST_BYTES)
+        if reason is Reason.OK and variant is None:
+            age_s = playlist_age_s(response.header("date"), response.header("last-modified"))
+            if age_s is None and playlists is not None:
+                age_s = playlists.unchanged_for_s(target.url, body, asyncio.get_running_loop().time())
+            reason, detail = check_playlist_fresh(body, age_s, reason, detail)
+        return reason, detail, variant
     if ctype.startswith("audio/"):
         return Reason.NO_VIDEO, f"audio-only stream ({ctype})", None
     if "mp2t" in ctype or path.endswith(".ts"):
@@ -162,6 +199,39 @@ def classify_playlist(body: bytes, truncated: bool = False) -> tuple[Reason, str
     if any(line.startswith("#EXT-X-TARGETDURATION") for line in lines):
         return Reason.OK, "HLS playlist, no segments yet", None
     return Reason.PROTOCOL, "HLS playlist without segments", None
+
+
+def playlist_age_s(date: str | None, last_modified: str | None) -> float | None:
+    """Seconds since the server last changed the playlist, by the server's own clock (its
+    ``Date`` minus its ``Last-Modified``, so a skewed camera clock does not matter); None when
+    the server sends neither or garbage. HTTP dates have a resolution of one second."""
+    if not date or not last_modified:
+        return None
+    try:
+        return (parsedate_to_datetime(date) - parsedate_to_datetime(last_modified)).total_seconds()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def check_playlist_fresh(body: bytes, age_s: float | None, reason: Reason, detail: str) -> tuple[Reason, str]:
+    """A live media playlist (no ``#EXT-X-ENDLIST``) not rewritten for more than
+    ``HLS_STALL_TARGET_DURATIONS`` target durations (plus the date's one-second resolution)
+    is a stalled camera: its encoder stopped and the server keeps serving the old list."""
+    text = body.decode("utf-8", "replace")
+    if age_s is None or "#EXT-X-ENDLIST" in text:
+        return reason, detail
+    target_s = None
+    for line in text.splitlines():
+        if line.strip().startswith("#EXT-X-TARGETDURATION:"):
+            try:
+                target_s = float(line.split(":", 1)[1].strip())
+            except ValueError:
+                return reason, detail
+    if target_s is None or target_s <= 0:
+        return reason, detail
+    if age_s > HLS_STALL_TARGET_DURATIONS * target_s + 1.0:
+        return Reason.STALLED, f"HLS playlist not updated for {age_s:.0f} s (segments of {target_s:g} s)"
+    return reason, detail
 
 
 def _is_audio_only(attributes: str) -> bool:

@@ -16,7 +16,10 @@ from datetime import datetime
 from viewer.core.journal import Outage
 
 #: CSV header and JSON keys, in this order.
-COLUMNS = ("camera_id", "camera_name", "district", "reason", "started_at", "ended_at", "duration_s")
+COLUMNS = (
+    "camera_id", "camera_name", "district", "reason", "started_at", "ended_at", "duration_s",
+    "source", "acknowledged_at", "acknowledged_by", "ack_note",
+)  # fmt: skip
 
 
 def iso_local(epoch_s: float) -> str:
@@ -54,6 +57,10 @@ def outage_record(outage: Outage, now: float) -> dict[str, str | int | None]:
         "started_at": iso_local(outage.started_at),
         "ended_at": None if outage.ended_at is None else iso_local(outage.ended_at),
         "duration_s": duration_whole_s(outage, now),
+        "source": outage.source,
+        "acknowledged_at": None if outage.acknowledged_at is None else iso_local(outage.acknowledged_at),
+        "acknowledged_by": outage.acknowledged_by,
+        "ack_note": outage.ack_note,
     }
 
 
@@ -75,7 +82,7 @@ def render_json(outages: Iterable[Outage], now: float) -> str:
 
 def render_table(outages: Iterable[Outage], now: float) -> str:
     """Aligned columns for a terminal, with human durations; 'ongoing' for open outages."""
-    header = ("CAMERA", "NAME", "DISTRICT", "REASON", "STARTED", "ENDED", "DURATION")
+    header = ("CAMERA", "NAME", "DISTRICT", "REASON", "STARTED", "ENDED", "DURATION", "ACKNOWLEDGED")
     rows = [
         (
             o.camera_id,
@@ -85,6 +92,7 @@ def render_table(outages: Iterable[Outage], now: float) -> str:
             _table_time(o.started_at),
             "ongoing" if o.ended_at is None else _table_time(o.ended_at),
             human_duration(duration_whole_s(o, now)),
+            _ack_cell(o),
         )
         for o in outages
     ]
@@ -96,6 +104,14 @@ def render_table(outages: Iterable[Outage], now: float) -> str:
         for row in (header, *rows)
     ]
     return "\n".join(lines) + "\n"
+
+
+def _ack_cell(outage: Outage) -> str:
+    """``budi 2026-12-04 14:03:12 (ticket 42)``, or empty when nobody acknowledged it."""
+    if outage.acknowledged_at is None:
+        return ""
+    note = f" ({outage.ack_note})" if outage.ack_note else ""
+    return f"{outage.acknowledged_by or '?'} {_table_time(outage.acknowledged_at)}{note}"
 
 
 def _table_time(epoch_s: float) -> str:

@@ -43,8 +43,21 @@ class TileText:
     message: str = ""  # painted in the video area while no picture covers it
 
 
-def tile_text(feed, district_name: str, now: float) -> TileText:
-    """What the tile showing ``feed`` says. The reason comes first: it is what matters."""
+def ack_text(ack) -> str:
+    """``✓ budi 14:03``: who reported the outage to the technical team, and when."""
+    clock = time.strftime("%H:%M", time.localtime(ack.at))
+    return translate("Caption", "✓ reported by {by} {clock}").format(by=ack.by, clock=clock)
+
+
+def ack_tooltip(ack) -> str:
+    clock = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ack.at))
+    text = translate("Caption", "Reported to the technical team by {by} at {clock}").format(by=ack.by, clock=clock)
+    return f"{text}: {ack.note}" if ack.note else text
+
+
+def tile_text(feed, district_name: str, now: float, ack=None) -> TileText:
+    """What the tile showing ``feed`` says. The reason comes first: it is what matters.
+    ``ack``: the acknowledgement of the camera's open outage, if an operator gave one."""
     camera = feed.camera
     if camera is None:
         return TileText(translate("Caption", "empty"), "", "empty", translate("Caption", "drag a camera here"))
@@ -59,7 +72,12 @@ def tile_text(feed, district_name: str, now: float) -> TileText:
         message = f"{reason}\n{since}"
         if flag.detail and flag.detail.casefold() != reason.casefold():
             message += f"\n{flag.detail}"
-        return TileText(f"⚠ {reason} · {where} · {since}", tooltip, "flagged", message)
+        caption = f"⚠ {reason} · {where} · {since}"
+        if ack is not None:
+            caption += f" · {ack_text(ack)}"
+            message += f"\n{ack_text(ack)}"
+            tooltip += f"\n{ack_tooltip(ack)}"
+        return TileText(caption, tooltip, "flagged", message)
     if feed.state is FeedState.PLAYING:
         stream = translate("Caption", "main stream") if feed.main_stream else ""
         return TileText(f"{where} {stream}".rstrip(), tooltip, "playing")

@@ -1,7 +1,9 @@
 """The "flagged feeds" panel: every flagged camera of the open wall windows.
 
 Sortable by any column (district, duration …); activating a row jumps to the tile
-(maximised). Also holds the one-click outage export. Main thread only.
+(maximised); right-clicking a row acknowledges the outage (reported to the technical team).
+The camera column takes the free width; the others fit their content. Also holds the
+one-click outage export. Main thread only.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.report import human_duration, render_csv
-from viewer.ui.captions import reason_text
+from viewer.ui.captions import ack_text, ack_tooltip, reason_text
 from viewer.ui.reason_strings import storm_text
 
 REFRESH_INTERVAL_MS = 5_000
@@ -40,6 +44,7 @@ class _SortItem(QTableWidgetItem):
 
 class FlagPanel(QWidget):
     jump_requested = Signal(object, int)  # (WallWindow, tile index)
+    acknowledge_requested = Signal(object, int)  # (WallWindow, layout position)
 
     COLUMNS = (
         QT_TRANSLATE_NOOP("FlagPanel", "Camera"),
@@ -47,7 +52,9 @@ class FlagPanel(QWidget):
         QT_TRANSLATE_NOOP("FlagPanel", "Reason"),
         QT_TRANSLATE_NOOP("FlagPanel", "Since"),
         QT_TRANSLATE_NOOP("FlagPanel", "Duration"),
+        QT_TRANSLATE_NOOP("FlagPanel", "Acknowledged"),
     )
+    CAMERA_COLUMN = 0
 
     def __init__(self, services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,8 +65,16 @@ class FlagPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        fit, stretch = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
+        for column in range(len(self.COLUMNS)):
+            header.setSectionResizeMode(column, stretch if column == self.CAMERA_COLUMN else fit)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.cellActivated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.summary = QLabel(self)
         export = QPushButton(self.tr("Export outages (CSV)…"), self)
         export.clicked.connect(self.export_dialog)
@@ -102,12 +117,17 @@ class FlagPanel(QWidget):
             except KeyError:
                 district = camera.district
             since = time.strftime("%H:%M:%S", time.localtime(flag.since))
+            ack = self.services.outages.acknowledgement(camera.id)
+            ack_cell = _SortItem("", 0.0) if ack is None else _SortItem(ack_text(ack), ack.at)
+            if ack is not None:
+                ack_cell.setToolTip(ack_tooltip(ack))
             cells = [
                 _SortItem(f"{camera.name} ({camera.id})", camera.name.casefold()),
                 _SortItem(district, district.casefold()),
                 _SortItem(reason_text(flag.reason), flag.reason.value),
                 _SortItem(since, flag.since),
                 _SortItem(human_duration(now - flag.since), now - flag.since),
+                ack_cell,
             ]
             for col, item in enumerate(cells):
                 item.setData(Qt.ItemDataRole.UserRole, row)
@@ -129,6 +149,18 @@ class FlagPanel(QWidget):
             return
         window, index = self._rows[item.data(Qt.ItemDataRole.UserRole)]
         self.jump_requested.emit(window, index)
+
+    def _context_menu(self, pos) -> None:
+        item = self.table.itemAt(pos)
+        if item is None:
+            return
+        window, index = self._rows[item.data(Qt.ItemDataRole.UserRole)]
+        menu = QMenu(self)
+        action = menu.addAction(self.tr("Acknowledge / reported to the technical team…"))
+        action.triggered.connect(lambda _=False: self.acknowledge_requested.emit(window, index))
+        jump = menu.addAction(self.tr("Show on the wall"))
+        jump.triggered.connect(lambda _=False: self.jump_requested.emit(window, index))
+        menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def export_csv(self, path) -> int:
         """Write the whole journal as CSV (report columns); returns the number of outages."""

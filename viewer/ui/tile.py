@@ -90,6 +90,11 @@ class Tile(QFrame):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = QMenu(self)
+        if self.state == "flagged":
+            action = QAction(self.tr("Acknowledge / reported to the technical team…"), menu)
+            action.triggered.connect(lambda _=False: self.action_requested.emit(self.index, "acknowledge"))
+            menu.addAction(action)
+            menu.addSeparator()
         for key, label in (
             ("reconnect", self.tr("Reconnect")),
             ("snapshot", self.tr("Snapshot")),

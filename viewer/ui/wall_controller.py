@@ -66,6 +66,8 @@ class WallController(QObject):
         self.clock = clock
         self._on_feed_created = on_feed_created
         self._known_flag = known_flag or (lambda camera_id: None)
+        #: camera id -> acknowledgement of its open outage (the window sets the journal's)
+        self.acknowledgement: Callable[[str], object] = lambda camera_id: None
         if recorders is None:
             from viewer.ui.recorders import RecorderCoordinator
 
@@ -346,7 +348,8 @@ class WallController(QObject):
                 name = self.catalog.district(feed.camera.district).name
             except KeyError:
                 name = feed.camera.district
-        text = tile_text(feed, name, now)
+        ack = self.acknowledgement(feed.camera.id) if feed.camera is not None and feed.flag is not None else None
+        text = tile_text(feed, name, now, ack)
         tile = self.grid.tiles[index]
         tile.set_view(text.caption, text.tooltip, text.state)
         tile.surface.set_message(text.message, alarm=text.state == "flagged")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from viewer.core.layouts import MENU_LAYOUTS
 from viewer.core.secrets import mask_url
 from viewer.core.tour import BUILTIN_TOUR_ID
+from viewer.ui.ack_editor import AckEditor
 from viewer.ui.flag_panel import FlagPanel
 from viewer.ui.navigator import Navigator
 from viewer.ui.reason_strings import reason_text, state_text, storm_text
@@ -91,6 +92,8 @@ class WallWindow(QMainWindow):
         self.resizeDocks([self.flag_dock], [160], Qt.Orientation.Vertical)
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
+        self.ack_editor = AckEditor(self)
+        self.statusBar().addPermanentWidget(self.ack_editor, 1)
         self._build_toolbar()
         self._build_menus()
         self._build_shortcuts()
@@ -203,6 +206,9 @@ class WallWindow(QMainWindow):
         self.controller.tile_created.connect(self._connect_tile)
         self.controller.recorders.storms_changed.connect(self._update_status)
         self.flag_panel.jump_requested.connect(self._jump_to)
+        self.flag_panel.acknowledge_requested.connect(lambda window, index: window.begin_acknowledge(index))
+        self.ack_editor.submitted.connect(self._acknowledge)
+        self.controller.acknowledgement = self.services.outages.acknowledgement
         self.tour.status_changed.connect(self._tour_status)
 
     def _connect_tile(self, tile) -> None:
@@ -249,10 +255,36 @@ class WallWindow(QMainWindow):
     def toggle_tour_pause(self) -> None:
         self.tour.toggle_pause()
 
+    def begin_acknowledge(self, index: int) -> None:
+        """The operator acknowledges the flagged feed at layout position ``index``: the inline
+        editor asks for an optional note or ticket number (no dialog: kiosk walls too)."""
+        feed = self.controller.feed_at(index)
+        if feed.camera is None or feed.flag is None:
+            self.statusBar().showMessage(self.tr("This tile is not flagged: nothing to acknowledge"), 8000)
+            return
+        self.ack_editor.begin(feed.camera.id, feed.camera.name)
+
+    def _acknowledge(self, camera_id: str, note: str) -> None:
+        ack = self.services.outages.acknowledge(camera_id, note)
+        if ack is None:
+            text = self.tr("{camera}: no open outage to acknowledge (it has recovered)")
+        else:
+            text = self.tr("{camera}: reported to the technical team by {by}")
+        try:
+            name = self.services.catalog.camera(camera_id).name
+        except KeyError:
+            name = camera_id
+        self.statusBar().showMessage(text.format(camera=name, by=ack.by if ack else ""), 10000)
+        for window in self.services.windows:
+            window.controller.refresh_captions()
+            window.flag_panel.refresh()
+
     def tile_action(self, index: int, key: str) -> None:
         """``index`` is a layout position."""
         feed = self.controller.feed_at(index)
-        if key == "reconnect":
+        if key == "acknowledge":
+            self.begin_acknowledge(index)
+        elif key == "reconnect":
             feed.reconnect()
         elif key == "snapshot":
             path = self.controller.snapshot(index, self.services.snapshots_dir())
@@ -321,6 +353,9 @@ class WallWindow(QMainWindow):
         if full:
             self.setGeometry(screen.geometry())
             self.showFullScreen()
+        elif self.windowState() & Qt.WindowState.WindowMaximized:
+            self.setGeometry(screen.availableGeometry())  # a maximised window fills its new screen
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         else:
             self.move(screen.availableGeometry().topLeft())
 
@@ -435,8 +470,15 @@ class WallWindow(QMainWindow):
         self.status_label.setStyleSheet("color: #d01010; font-weight: bold;" if flagged else "")
 
     def restore_geometry(self, data: str) -> None:
-        if data:
-            self.restoreGeometry(QByteArray.fromBase64(data.encode()))
+        """The geometry saved at the last exit; on the first start (none saved, or unreadable)
+        the window fills the screen it opens on (maximised, and sized to the screen's
+        available area for window managers, or none, that ignore the hint)."""
+        if data and self.restoreGeometry(QByteArray.fromBase64(data.encode())):
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def saved_geometry(self) -> str:
         return bytes(self.saveGeometry().toBase64()).decode()

@@ -150,3 +150,38 @@ def test_closing_never_waits_for_a_running_job(qtbot, window, monkeypatch):
     release.set()
     wait_for_result(qtbot, window)  # the result still arrives, shown next time the window opens
     assert window.jobs.shutdown()
+
+
+@pytest.mark.slow
+def test_the_running_wall_is_evaluated_from_its_own_journal(qtbot, make_wall, colour_streams):
+    """Real wall, real streams, the wall's own journal: the playing camera is watched and up,
+    the refused one has one open outage, both seen by the window's evaluation."""
+    import socket
+
+    from tests.ui.conftest import catalog_yaml
+    from viewer.core.health import FeedState
+
+    with socket.socket() as probe:  # a port nobody listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    wall = make_wall(catalog_yaml({"d1": [("live", colour_streams("red")),
+                                          ("dead", f"http://127.0.0.1:{dead_port}/none")]}))
+    wall.controller.show_district("d1", 0, "1x2")
+    qtbot.waitUntil(lambda: len(wall.controller.active_feeds()) == 2, timeout=10_000)
+    feeds = {f.camera.id: f for f in wall.controller.active_feeds()}
+    qtbot.waitUntil(lambda: feeds["live"].state is FeedState.PLAYING and feeds["dead"].flag is not None,
+                    timeout=30_000)
+    journal = wall.services.journal
+    qtbot.waitUntil(lambda: journal.open_outage_for("dead") is not None and {"live", "dead"} <= journal.watching(),
+                    timeout=30_000)
+    qtbot.wait(1500)  # let watched time accumulate (seconds of coverage to evaluate)
+    evaluation = wall.show_evaluation()
+    evaluation.start_evaluation()  # preset: the last 7 days up to now
+    wait_for_result(qtbot, evaluation)
+    cams = {r.camera_id: r.figures for r in evaluation.evaluation.cameras}
+    assert cams["live"].covered_s > 1.0 and cams["live"].down_s == 0 and cams["live"].availability_pct == 100.0
+    assert (cams["dead"].outages, cams["dead"].open_outages) == (1, 1)
+    assert cams["dead"].down_by_reason_s and cams["dead"].down_by_reason_s[0][0] == "refused"
+    table = evaluation.districts_table
+    assert table.rowCount() == 1 and table.item(0, column(table, "Cameras")).text() == "2"
+    evaluation.close()

@@ -63,25 +63,31 @@ def _daily_figure(ev: Evaluation, words: Words) -> Figure:
     axes = figure.add_subplot()
     names = {d.key: d.name for d in ev.districts}
     districts = [k for k in series if k != NETWORK]
+    days = [day for day, _ in series.get(NETWORK, ())]
+    short = len(days) <= 31
     if len(districts) <= MAX_DISTRICT_LINES:
         for key in districts:
-            days, values = zip(*series[key], strict=True)
-            axes.plot(days, values, linewidth=1, alpha=0.8, label=names.get(key, key),
-                      marker="o" if len(days) <= 31 else None, markersize=2.5)
-    if series.get(NETWORK):
-        days, values = zip(*series[NETWORK], strict=True)
+            x, values = zip(*series[key], strict=True)
+            axes.plot(x, values, linewidth=1, alpha=0.8, label=names.get(key, key),
+                      marker="o" if short else None, markersize=2.5)
+    if days:
+        _, values = zip(*series[NETWORK], strict=True)
         axes.plot(days, values, color="black", linewidth=2.2, label=words("whole network"),
-                  marker="o" if len(days) <= 31 else None, markersize=3)
+                  marker="o" if short else None, markersize=3)
+        # Explicit limits: with unknown (NaN) days, autoscaling would span years of ticks.
+        axes.set_xlim(mdates.date2num(days[0]) - 0.5, mdates.date2num(days[-1]) + 0.5)
     axes.set_ylabel(f"{words('Availability')} (%)")
     axes.set_ylim(_lower_limit([v for s in series.values() for _, v in s]), 100.5)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="lower left", fontsize=8, ncols=min(5, len(districts) + 1), frameon=False)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
-    locator.intervald[mdates.HOURLY] = []  # whole days only
-    if len(next(iter(series.values()), ())) <= 14:
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(loc="lower left", fontsize=8, ncols=min(5, len(districts) + 1), frameon=False)
+    if len(days) <= 14:
         locator = mdates.DayLocator()
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
+        locator.intervald[mdates.HOURLY] = []  # whole days only
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b" if len(series.get(NETWORK, ())) <= 62 else "%b %Y"))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b" if len(days) <= 62 else "%b %Y"))
     return figure
 
 

@@ -237,22 +237,25 @@ def sweep_coverage_gap_s(interval_s: float, timeout_s: float = SWEEP_TIMEOUT_S) 
 
 class SweepJournalWriter:
     """Feeds sweep results to the journal ``rules`` (shared with the wall, so one outage per
-    camera whoever saw it) and writes their decisions. Same thread as the journal (Qt main)."""
+    camera whoever saw it) and writes their decisions. Same thread as the journal (Qt main,
+    or the headless monitor's). ``source``: ``sweep`` in the app, ``monitor`` headless."""
 
     def __init__(
-        self, journal: Journal, rules: OutageRules | None = None, interval_s: float = SWEEP_INTERVAL_S
-    ) -> None:
+        self, journal: Journal, rules: OutageRules | None = None, interval_s: float = SWEEP_INTERVAL_S,
+        source: str = "sweep",
+    ) -> None:  # fmt: skip
         self.journal = journal
+        self.source = source
         self.rules = rules if rules is not None else rules_for(journal)
-        self.rules.set_coverage_gap("sweep", sweep_coverage_gap_s(interval_s))
-        journal.close_abandoned_coverage(["sweep"])  # an earlier run's sweep: ended when it died
+        self.rules.set_coverage_gap(source, sweep_coverage_gap_s(interval_s))
+        journal.close_abandoned_coverage([source])  # an earlier run's: ended when it died
 
     def apply(self, results: Iterable[SweepResult]) -> list[Decision]:
         """Record what ``results`` change in the journal; returns the decisions applied."""
-        decisions = self.rules.observe_all(sweep_observation(r) for r in results)
+        decisions = self.rules.observe_all(sweep_observation(r, self.source) for r in results)
         apply(self.journal, decisions)
         return decisions
 
     def stop(self, at: float) -> None:
         """The sweep stops (the app exits): its coverage ends at ``at``."""
-        apply(self.journal, self.rules.stop_sources(["sweep"], at))
+        apply(self.journal, self.rules.stop_sources([self.source], at))

@@ -87,10 +87,11 @@ def test_a_probe_failing_while_the_wall_shows_pictures_is_a_note_not_an_outage()
     rules.observe(ok("wall", 3))
     assert outages_only(rules.observe(bad("sweep", 4, Reason.TIMEOUT))) == []  # noted once
     assert rules.open_state("cam-1") is None
-    # the tile leaves; the probe keeps failing: now it is an outage, starting then
+    # the tile leaves; the probe keeps failing (since T0 + 2 by its own count): now it is an
+    # outage, starting when the pictures were last seen, not when the probe began failing
     rules.stop_watching("cam-1", "wall", T0 + 5)
-    assert outages_only(rules.observe(bad("sweep", 64, Reason.TIMEOUT))) == [
-        OpenOutage("cam-1", "Jl. Pemuda", "Tengah", Reason.TIMEOUT, "d", T0 + 64, "sweep")
+    assert outages_only(rules.observe(bad("sweep", 64, Reason.TIMEOUT, since=2))) == [
+        OpenOutage("cam-1", "Jl. Pemuda", "Tengah", Reason.TIMEOUT, "d", T0 + 3, "sweep")
     ]
 
 
@@ -124,5 +125,12 @@ def test_adopted_outage_from_an_earlier_run_closes_on_recovery() -> None:
     assert outages_only(rules.observe(bad("wall", 0, Reason.REFUSED))) == [UpdateOutage("cam-1", Reason.REFUSED, "d")]
     closes = [d for t in range(10, 41) for d in outages_only(rules.observe(ok("wall", t)))]
     assert closes == [CloseOutage("cam-1", T0 + 10)]
-    # a new fault later opens a new outage, never starting before the last one ended
+    # a new fault later opens a new outage, never starting before the last one ended; the
+    # tile's own flag time counts (its pictures stopped before the flag was raised)
     assert outages_only(rules.observe(bad("wall", 50, since=5)))[0].started_at == T0 + 10
+    closes = [d for t in range(80, 111) for d in outages_only(rules.observe(ok("wall", t)))]
+    assert closes == [CloseOutage("cam-1", T0 + 80)]
+    # ... nor before a tile last saw pictures (T0 + 120), however long the probe had failed
+    rules.observe(ok("wall", 120))
+    rules.stop_watching("cam-1", "wall", T0 + 121)
+    assert outages_only(rules.observe(bad("sweep", 130, since=100)))[0].started_at == T0 + 120

@@ -32,7 +32,12 @@ def test_acknowledge_a_flagged_tile_inline_and_it_stays_flagged_until_it_recover
     feed = window.controller.feed_at(1)
     qtbot.waitUntil(lambda: feed.flag is not None and journal.query(open_only=True) != [], timeout=WAIT_MS)
 
-    window.tile_action(1, "acknowledge")  # what the tile's context menu entry asks for
+    window.enter_kiosk()  # fullscreen, no menus, no dialogs: the inline editor must still work
+    qtbot.waitUntil(window.isFullScreen, timeout=WAIT_MS)
+    tile = window.grid.tiles[window.controller.slots[1]]
+    menu = tile.context_menu()
+    assert menu.actions()[0].text() == "Acknowledge / reported to the technical team…"
+    menu.actions()[0].trigger()  # the tile's right-click entry
     editor = window.ack_editor
     assert editor.isVisible() and editor.camera_id == "bad-cam"
     qtbot.keyClicks(editor.note, "tiket #4711")
@@ -42,7 +47,6 @@ def test_acknowledge_a_flagged_tile_inline_and_it_stays_flagged_until_it_recover
     [outage] = journal.query(open_only=True)
     assert (outage.acknowledged_by, outage.ack_note) == (operator_name(), "tiket #4711")
     assert outage.acknowledged_at >= outage.started_at
-    tile = window.grid.tiles[window.controller.slots[1]]
     assert f"reported by {operator_name()}" in tile.caption_text() and tile.state == "flagged"
     assert "tiket #4711" in tile.toolTip()
     panel = window.flag_panel
@@ -77,6 +81,8 @@ def test_acknowledge_from_the_flagged_feeds_panel_context_menu(qtbot, make_wall,
     assert outage.acknowledged_by == operator_name() and outage.ack_note == ""
     assert feed.flag is not None  # acknowledged is not recovered
 
-    # a tile that is not flagged has nothing to acknowledge
+    # a tile that is not flagged has nothing to acknowledge (and its menu does not offer it)
+    healthy_tile = window.grid.tiles[window.controller.slots[0]]
+    assert all("Acknowledge" not in a.text() for a in healthy_tile.context_menu().actions())
     window.begin_acknowledge(0)
     assert not editor.isVisible()

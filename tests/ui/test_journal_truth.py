@@ -54,7 +54,10 @@ def test_tour_leaves_a_down_camera_and_the_sweep_closes_its_outage_off_screen(
     # the tour moves on to district B; the operator pauses it there
     qtbot.waitUntil(lambda: window.controller.view.district == "db", timeout=DWELL_S * 1000 + 5000)
     window.toggle_tour_pause()
-    assert all(f.camera is None or f.camera.id != "a-down" for f in window.controller.running_feeds())
+    qtbot.waitUntil(  # the old page's players stop one by one after the switch
+        lambda: all(f.camera is None or f.camera.id != "a-down" for f in window.controller.running_feeds()),
+        timeout=WAIT_MS,
+    )
     assert journal.query(open_only=True) == [opened]  # off screen, still down: still open
 
     # the camera recovers while nobody shows it; the sweep finds it online and closes the

@@ -18,6 +18,7 @@ from viewer.core.evaluation_model import CoverageRow, EvaluationInput, OutageRow
 from viewer.core.journal_schema import JournalError, coverage_since, open_readonly
 from viewer.core.reasons import Reason
 
+_KNOWN_REASONS = frozenset(r.value for r in Reason)
 _COLUMNS_V1 = "id, camera_id, camera_name, district, reason, detail, started_at, ended_at, source"
 _COLUMNS_V2 = _COLUMNS_V1 + ", acknowledged_at, acknowledged_by, ack_note"
 
@@ -124,15 +125,19 @@ def evaluation_input_from_db(
         raise ValueError(f"until ({until}) is before since ({since})")
     wanted = None if camera_ids is None else set(camera_ids)
     version = _schema_version(db)
-    columns = _COLUMNS_V2 if version >= 2 else _COLUMNS_V1
+    ack_columns = "acknowledged_at, acknowledged_by, ack_note" if version >= 2 else "NULL, NULL, ''"
     rows = db.execute(
-        f"SELECT {columns} FROM outages WHERE started_at < ? AND (ended_at IS NULL OR ended_at > ?)"
-        " ORDER BY started_at, id",
+        f"SELECT id, camera_id, reason, started_at, ended_at, source, detail, {ack_columns} FROM outages"
+        " WHERE started_at < ? AND (ended_at IS NULL OR ended_at > ?) ORDER BY started_at, id",
         (until, since),
     )
+    known = _KNOWN_REASONS
     outages = tuple(
-        _outage_row(o) for o in map(_outage, rows) if wanted is None or o.camera_id in wanted
-    )
+        OutageRow(oid, camera, reason if reason in known else Reason.ERROR.value, started, ended, source,
+                  detail, acked_at, acked_by, note or "")
+        for oid, camera, reason, started, ended, source, detail, acked_at, acked_by, note in rows
+        if wanted is None or camera in wanted
+    )  # fmt: skip
     coverage: tuple[CoverageRow, ...] = ()
     recorded_since = None
     if version >= 2:
@@ -203,12 +208,4 @@ def _outage(row: tuple) -> Outage:
     return Outage(
         int(oid), camera_id, name, district, reason, detail, started, ended, source,
         acknowledged_at, acknowledged_by, note or "",
-    )  # fmt: skip
-
-
-def _outage_row(o: Outage) -> OutageRow:
-    return OutageRow(
-        id=o.id, camera_id=o.camera_id, reason=o.reason.value, started_at=o.started_at,
-        ended_at=o.ended_at, source=o.source, detail=o.detail, acknowledged_at=o.acknowledged_at,
-        acknowledged_by=o.acknowledged_by, ack_note=o.ack_note,
     )  # fmt: skip

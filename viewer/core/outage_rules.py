@@ -162,6 +162,7 @@ class OutageRules:
         self._noted: set[tuple[str, str]] = set()  # (camera, source) contradictions noted
         self._watch_written: dict[tuple[str, str], float] = {}  # (camera, source) -> last Watch
         self._last_closed: dict[str, float] = {}  # camera -> end of its last outage
+        self._last_healthy: dict[tuple[str, str], float] = {}  # (camera, source) -> last healthy
 
     # --- state ------------------------------------------------------------------------------
     def set_coverage_gap(self, source: str, gap_s: float) -> None:
@@ -255,6 +256,8 @@ class OutageRules:
             self._note(obs, "the probe answers but the wall shows no new pictures", decisions)
             return
         self._noted.discard((camera, obs.source))
+        key = (camera, obs.source)
+        self._last_healthy[key] = max(obs.at, self._last_healthy.get(key, obs.at))
         if camera not in self._open:
             self._recovery.pop(camera, None)
             return
@@ -286,7 +289,16 @@ class OutageRules:
         state = self._open.get(camera)
         if state is None:
             since = obs.at if obs.since is None else min(obs.since, obs.at)
-            started = max(since, self._last_closed.get(camera, -math.inf))
+            # never before another source last saw it healthy (a probe failing for long while the
+            # tile showed pictures starts its outage when the pictures were last seen); the
+            # source's own ``since`` is its best knowledge, and a probe's "ok" never moves the
+            # start of what a tile saw (pictures win)
+            others = (
+                t for (c, s), t in self._last_healthy.items()
+                if c == camera and s != obs.source and (s in PICTURE_SOURCES or obs.source not in PICTURE_SOURCES)
+            )  # fmt: skip
+            seen_healthy = max(self._last_closed.get(camera, -math.inf), *others, -math.inf)
+            started = min(max(since, seen_healthy), obs.at)
             self._open[camera] = OpenState(reason, started, obs.source, obs.detail)
             decisions.append(
                 OpenOutage(camera, obs.camera_name, obs.district, reason, obs.detail, started, obs.source)

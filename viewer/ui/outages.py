@@ -112,7 +112,7 @@ class OutageRecorder(QObject):
 
     # --- internals ------------------------------------------------------------------------
     def _observe(self, feed, now: float) -> list:
-        camera = feed.camera
+        camera = feed.camera if feed.health is not None else None  # no health: stopped or closed
         decisions = []
         previous = self._watching.get(id(feed))
         source = "wall" if camera is not None and feed.visible() else "preroll"

@@ -89,6 +89,10 @@ class Tile(QFrame):
         event.accept()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self.context_menu().exec(event.globalPos())
+
+    def context_menu(self) -> QMenu:
+        """The right-click menu; a flagged tile offers the acknowledgement first."""
         menu = QMenu(self)
         if self.state == "flagged":
             action = QAction(self.tr("Acknowledge / reported to the technical team…"), menu)
@@ -106,7 +110,7 @@ class Tile(QFrame):
             action = QAction(label, menu)
             action.triggered.connect(lambda _=False, k=key: self.action_requested.emit(self.index, k))
             menu.addAction(action)
-        menu.exec(event.globalPos())
+        return menu
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasFormat(CAMERA_MIME):

@@ -363,7 +363,7 @@ def evaluate_table(result: dict | None) -> list[str]:
         f"| load the catalog | {result['catalog_s']:.2f} | |",
         f"| read the journal (`read_evaluation_input`) | {result['read_s']:.2f} | |",
         f"| evaluate | {result['evaluate_s']:.2f} | |",
-        f"| render the HTML (3 matplotlib charts) | {result['html_s']:.2f} | |",
+        f"| render the HTML (importing matplotlib, 3 charts) | {result['html_s']:.2f} | |",
         f"| headless Chromium opens the report (screenshot + DOM) | {result.get('chromium_s', float('nan')):.2f} | |",
         "", f"Chromium console messages: {len(result.get('console', []))}; inline SVG charts: "
         f"{result.get('svg_charts', 0)}.",

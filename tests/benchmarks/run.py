@@ -366,7 +366,7 @@ def evaluate_table(result: dict | None) -> list[str]:
         f"| render the HTML (importing matplotlib, 3 charts) | {result['html_s']:.2f} | |",
         f"| headless Chromium opens the report (screenshot + DOM) | {result.get('chromium_s', float('nan')):.2f} | |",
         "", f"Chromium console messages: {len(result.get('console', []))}; inline SVG charts: "
-        f"{result.get('svg_charts', 0)}.",
+        f"{result.get('svg_charts', 0)}." + (f" {result['note']}" if result.get("note") else ""),
     ]
 
 

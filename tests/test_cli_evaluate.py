@@ -78,11 +78,15 @@ def test_table_filters_and_errors(capsys, files):
     assert code == 0
     assert "scope: district B" in out and "nvr-b:554" in out and "10.0.0.1:554" not in out
     assert evaluate(capsys, files, "--group", "ATCS", "--format", "json")[0] == 0
+    catalog, path = files
+    assert run_cli(["evaluate", "--journal", str(path), "--catalog", str(catalog), "--since", "2026-10-01",
+                    "--until", "2026-10-02"]) == 0
+    assert "no camera was watched in this period (this journal records it since 2026-11-01 00:00)" in \
+        capsys.readouterr().err
     code, _, err = evaluate(capsys, files, "--district", "nowhere")
     assert code == 2 and "unknown district 'nowhere'" in err
     code, _, err = evaluate(capsys, files, "--format", "csv")
     assert code == 2 and "--table" in err
-    catalog, path = files
     assert run_cli(["evaluate", "--journal", str(path), "--catalog", str(catalog), "--since", "2026-13-01"]) == 2
     assert "bad --since date" in capsys.readouterr().err
     assert run_cli(["evaluate", "--journal", str(path.with_name("none.sqlite3")), "--catalog", str(catalog)]) == 2

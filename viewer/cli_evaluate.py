@@ -111,6 +111,11 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot read the catalog: {exc}")
     evaluation = evaluate(data, catalog, scope)
+    if evaluation.network.covered_s <= 0:
+        since_text = "" if evaluation.coverage_since is None else \
+            f" (this journal records it since {datetime.fromtimestamp(evaluation.coverage_since):%Y-%m-%d %H:%M})"
+        print(f"videowall evaluate: note: no camera was watched in this period{since_text}; availability is"
+              " unknown, outages are still counted", file=sys.stderr)
     try:
         write_output(evaluation, args)
     except OSError as exc:

@@ -146,6 +146,10 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
         <translation>Perekam</translation>
     </message>
     <message>
+        <source>Recorder incidents</source>
+        <translation>Insiden perekam</translation>
+    </message>
+    <message>
         <source>Daily availability</source>
         <translation>Ketersediaan harian</translation>
     </message>
@@ -228,6 +232,22 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
     <message>
         <source>Never online</source>
         <translation>Tidak pernah aktif</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Mulai</translation>
+    </message>
+    <message>
+        <source>Half restored</source>
+        <translation>Separuh pulih</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Durasi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Penyebab</translation>
     </message>
     <message>
         <source>Save HTML report</source>

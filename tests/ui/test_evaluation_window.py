@@ -74,6 +74,10 @@ def test_evaluates_off_the_main_thread_and_fills_tables(qtbot, window, monkeypat
     recorders = window.recorders_table
     assert {recorders.item(r, 0).text() for r in range(recorders.rowCount())} == {
         "10.0.0.1:554", "nvr-b:554", "10.0.0.3:80"}
+    incidents = window.incidents_table
+    assert incidents.rowCount() == 1 and incidents.item(0, 0).text() == "10.0.0.1:554"
+    assert incidents.item(0, column(incidents, "Cameras")).text() == "4"
+    assert incidents.item(0, column(incidents, "Duration")).text() == "20m 00s"
     assert not window.chart.pixmap().isNull() and window.chart.pixmap().width() > 300
     assert "75.34" in window.summary.text() and "1 recorder incidents" in window.summary.text()
     assert window.run_button.isEnabled() and window.save_html.isEnabled()

@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
 from viewer import paths
 from viewer.core.evaluate import Scope
 from viewer.core.evaluate_model import Evaluation, Figures, GroupRow
+from viewer.core.reasons import Reason
 from viewer.core.report import human_duration
 from viewer.jobs.evaluation_job import EvaluationJobs, EvaluationRequest, EvaluationResult, run_evaluation, write_report
 from viewer.ui.i18n import current_language
+from viewer.ui.reason_strings import reason_text
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +123,8 @@ class EvaluationWindow(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.districts_table, self.tr("Districts"))
         self.tabs.addTab(self.recorders_table, self.tr("Recorders"))
+        self.incidents_table = self._table()
+        self.tabs.addTab(self.incidents_table, self.tr("Recorder incidents"))
         self.tabs.addTab(chart_area, self.tr("Daily availability"))
 
         self.save_html = QPushButton(self.tr("Save HTML report…"), self)
@@ -232,6 +236,7 @@ class EvaluationWindow(QWidget):
         ))
         self._fill(self.districts_table, ev.districts, self.tr("District"))
         self._fill(self.recorders_table, ev.recorders, self.tr("Recorder"))
+        self._fill_incidents(ev)
         pixmap = QPixmap()
         pixmap.loadFromData(result.daily_chart_png, "PNG")
         self.chart.setPixmap(pixmap)
@@ -271,6 +276,34 @@ class EvaluationWindow(QWidget):
                 table.setItem(r, c, item)
         table.setSortingEnabled(True)
         table.sortItems(2, Qt.SortOrder.AscendingOrder)  # worst availability first
+        table.resizeColumnsToContents()
+
+    def _fill_incidents(self, ev: Evaluation) -> None:
+        """Recorder outages (many cameras of one recorder down together), newest first."""
+        table = self.incidents_table
+        headers = [self.tr("Recorder"), self.tr("Districts"), self.tr("Started"), self.tr("Half restored"),
+                   self.tr("Duration"), self.tr("Cameras"), self.tr("Reason")]
+        table.setSortingEnabled(False)
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setRowCount(len(ev.incidents))
+        for r, incident in enumerate(ev.incidents):
+            duration = incident.duration_s(ev.horizon)
+            cells = [
+                QTableWidgetItem(incident.recorder),
+                QTableWidgetItem(", ".join(incident.districts)),
+                NumberItem(f"{datetime.fromtimestamp(incident.started_at):%Y-%m-%d %H:%M:%S}", incident.started_at),
+                NumberItem("—" if incident.ended_at is None else
+                           f"{datetime.fromtimestamp(incident.ended_at):%Y-%m-%d %H:%M:%S}", incident.ended_at),
+                NumberItem(_dur(duration), duration),
+                NumberItem(f"{incident.cameras}", incident.cameras),
+                QTableWidgetItem(reason_text(Reason(incident.reason))),
+            ]
+            for c, item in enumerate(cells):
+                table.setItem(r, c, item)
+        table.setSortingEnabled(True)
+        table.sortItems(2, Qt.SortOrder.DescendingOrder)
         table.resizeColumnsToContents()
 
     def _set_result_actions(self, enabled: bool) -> None:

@@ -189,3 +189,22 @@ def test_the_running_wall_is_evaluated_from_its_own_journal(qtbot, make_wall, co
     table = evaluation.districts_table
     assert table.rowCount() == 1 and table.item(0, column(table, "Cameras")).text() == "2"
     evaluation.close()
+
+
+def test_outside_kiosk_the_user_picks_where(qtbot, window, tmp_path, monkeypatch):
+    """The dialogs themselves are Qt's; here they answer as a user would."""
+    window.services.kiosk = False
+    choose_period(window)
+    window.start_evaluation()
+    wait_for_result(qtbot, window)
+    page = tmp_path / "chosen" / "weekly.html"
+    monkeypatch.setattr(evaluation_window.QFileDialog, "getSaveFileName", lambda *a, **k: (str(page), ""))
+    monkeypatch.setattr(evaluation_window.QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    window.save_html.click()
+    qtbot.waitUntil(page.is_file, timeout=30_000)
+    window.export_csv.click()
+    folder = tmp_path / "evaluation-20261102-20261104"
+    qtbot.waitUntil(lambda: (folder / "reasons.csv").is_file(), timeout=30_000)
+    monkeypatch.setattr(evaluation_window.QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    window.save_html.click()  # cancelled: nothing queued
+    qtbot.waitUntil(lambda: not window._pending, timeout=30_000)  # the CSV job done, nothing new queued

@@ -313,32 +313,29 @@ class EvaluationWindow(QWidget):
     # -- saving ----------------------------------------------------------------------------
     @Slot()
     def save_html_report(self) -> None:
-        if self.evaluation is None:
-            return
-        name = f"evaluation-{_stamp(self.evaluation)}.html"
-        if self.services.kiosk:
-            target = reports_dir() / name
-        else:
-            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save HTML report"), str(Path.home() / name),
-                                                    self.tr("HTML report (*.html)"))
-            if not chosen:
-                return
-            target = Path(chosen)
-        self._start_write("html", target)
+        self._save("html")
 
     @Slot()
     def export_csv_tables(self) -> None:
+        self._save("csv")
+
+    def _save(self, kind: str) -> None:
+        """``kind`` "html": one file; "csv": a folder of tables. Kiosk: into the data folder,
+        no dialog; otherwise the user picks the file (or the folder that gets the tables)."""
         if self.evaluation is None:
             return
-        name = f"evaluation-{_stamp(self.evaluation)}"
+        name = f"evaluation-{_stamp(self.evaluation)}" + (".html" if kind == "html" else "")
         if self.services.kiosk:
-            target = reports_dir() / name
+            self._start_write(kind, reports_dir() / name)
+            return
+        if kind == "html":
+            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save HTML report"), str(Path.home() / name),
+                                                    self.tr("HTML report (*.html)"))
         else:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Folder for the CSV tables"), str(Path.home()))
-            if not chosen:
-                return
-            target = Path(chosen) / name
-        self._start_write("csv", target)
+            chosen = str(Path(chosen) / name) if chosen else ""
+        if chosen:
+            self._start_write(kind, Path(chosen))
 
     def closeEvent(self, event) -> None:
         """Closing only hides the window (the wall owns it): queued jobs are dropped, a running

@@ -125,3 +125,12 @@ def test_chromium_check_sees_console_errors(tmp_path):
     page = tmp_path / "bad.html"
     page.write_text("<html><body><script>console.error('evaluation-broken')</script>ok</body></html>")
     assert any("evaluation-broken" in m for m in render(page, tmp_path / "bad.png", 200, 200).console)
+
+
+def test_default_period_is_the_last_seven_days_today_included(local_tz):
+    from viewer.cli_evaluate import period
+
+    since, until = period(None, None, at(10, 15, 30))
+    assert (since, until) == (at(4), at(10, 15, 30))
+    assert period("2026-11-02", "2026-11-03", at(20)) == (at(2), at(4))
+    assert period("2026-11-02T06:00+07:00", "2026-11-02T18:00", at(20)) == (at(2, 6), at(2, 18))

@@ -26,7 +26,8 @@ from viewer.core.evaluate_tables import TABLES
 log = logging.getLogger(__name__)
 
 FORMATS = ("table", "csv", "json", "html")
-#: Default period: the last DEFAULT_DAYS whole local days up to now (the weekly meeting).
+#: Default period: the last DEFAULT_DAYS local days, today included, up to now (as the window's
+#: "Last 7 days").
 DEFAULT_DAYS = 7
 #: Tables the terminal shows without --table.
 TEXT_TABLES = ("summary", "districts", "recorders", "incidents")
@@ -54,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--journal", metavar="PATH", help="journal file (default: the wall's own)")
     parser.add_argument("--catalog", metavar="PATH", help="camera catalog (default: the wall's catalog)")
     parser.add_argument("--since", metavar="DATE", help=f"start: YYYY-MM-DD (local midnight) or an ISO datetime"
-                        f" (default: {DEFAULT_DAYS} days before today)")
+                        f" (default: the last {DEFAULT_DAYS} days, today included)")
     parser.add_argument("--until", metavar="DATE", help="end: YYYY-MM-DD (that whole day included) or an ISO"
                         " datetime (default: now)")
     parser.add_argument("--district", metavar="ID", help="only this district")
@@ -168,7 +169,7 @@ def period(since_text: str | None, until_text: str | None, now: float) -> tuple[
         since = _bound(since_text, "--since", end_of_day=False)
     else:
         today = datetime.fromtimestamp(min(until, now)).date()
-        first = today - timedelta(days=DEFAULT_DAYS)
+        first = today - timedelta(days=DEFAULT_DAYS - 1)
         since = datetime(first.year, first.month, first.day).timestamp()
     if since >= until:
         raise UsageError("--since must be before --until")

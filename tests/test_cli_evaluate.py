@@ -134,3 +134,12 @@ def test_default_period_is_the_last_seven_days_today_included(local_tz):
     assert (since, until) == (at(4), at(10, 15, 30))
     assert period("2026-11-02", "2026-11-03", at(20)) == (at(2), at(4))
     assert period("2026-11-02T06:00+07:00", "2026-11-02T18:00", at(20)) == (at(2, 6), at(2, 18))
+
+
+def test_a_broken_catalog_entry_is_reported_and_the_rest_evaluated(capsys, files):
+    catalog, _journal = files
+    catalog.write_text(CATALOG + '  - {id: bad, name: Bad, district: A, url: "rtsp://10.0.0.1:99999/x"}\n',
+                       encoding="utf-8")
+    code, out, err = evaluate(capsys, files, "--format", "json", "--table", "summary")
+    assert code == 0 and json.loads(out)["summary"]["cameras"] == 6
+    assert "catalog: " in err and "skipped" in err and "'bad'" in err

@@ -5,8 +5,9 @@ camera, recorder incidents and daily availability (definitions: README, *Network
 evaluation*). Formats: ``table`` (terminal), ``csv`` (one ``--table``, or one file per table
 into the folder ``-o``), ``json`` (every table, or the ``--table`` ones) and ``html`` (one
 self-contained page, ``--lang id|en``). Reads the journal through its own read-only
-connection, so it works while the wall is running. Exit codes: 0, 2 on a bad option, date,
-catalog or journal (one line on stderr).
+connection, so it works while the wall is running. A catalog entry with errors is skipped
+with a line on stderr (the other cameras are evaluated). Exit codes: 0, 2 on a bad option,
+date, unusable catalog or journal (one line on stderr).
 """
 
 from __future__ import annotations
@@ -98,7 +99,10 @@ def _run(args: argparse.Namespace) -> int:
         if args.format == "csv" and not args.table and not args.output:
             raise UsageError("csv needs --table NAME, or -o FOLDER for one file per table")
         catalog_path = _catalog_path(args.catalog)
-        catalog = load_catalog(catalog_path)
+        catalog = load_catalog(catalog_path, lenient=True)  # one broken entry must not stop the evaluation
+        for issue in catalog.warnings:
+            if "skipped:" in str(issue):
+                print(f"videowall evaluate: catalog: {issue}", file=sys.stderr)
         scope = Scope(district=args.district, group=args.group)
         if args.district and args.district not in {d.id for d in catalog.districts}:
             raise UsageError(f"unknown district {args.district!r} in {catalog_path}")

@@ -515,3 +515,24 @@ def test_storm_members_hold_their_retries_and_retry_within_a_cap_after_the_storm
         if ActionKind.OPEN in [a.kind for a in h.tick(t)]:
             break
     assert t <= start + 8.0 + 0.25  # at most one backoff cap later it retries on its own
+
+
+def test_a_stale_hls_playlist_is_not_reopened_until_the_probe_sees_it_move() -> None:
+    """Reopening a stale playlist replays its old segments: pictures that are no recovery."""
+    h = started_playing()
+    play_until(h, 1.0, 10.0)
+    assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    h.on_probe(probe(Reason.OK, "HLS playlist, 5 segments"), 15.1)  # not stale enough yet
+    assert kinds(h.tick(20.0)) == [STOP, PROBE]  # so it asks again before reopening
+    h.on_probe(probe(Reason.STALLED, "HLS playlist not updated for 9 s (segments of 2 s)"), 20.1)
+    assert h.flag.reason is Reason.STALLED
+    due = h.next_retry_at
+    assert h.tick(due) == [] and h.next_retry_at == due + CFG.backoff_cap_s  # no reopen
+    t = due
+    while not (actions := h.tick(t)):
+        t += 0.25
+    assert actions == [Action(PROBE, detail="return")]
+    assert kinds(h.on_probe(probe(Reason.STALLED), t + 0.1)) == []  # still stale: keep waiting
+    while not (actions := h.tick(t)):
+        t += 0.25
+    assert kinds(h.on_probe(probe(Reason.OK), t + 0.1)) == [OPEN]  # the playlist moves again

@@ -1,8 +1,8 @@
 """A real HLS camera whose encoder stops: ffmpeg's HLS muxer (2 s segments, 5 in the
 playlist) writing into a temp dir served by Python's ``http.server``; the encoder is
-SIGSTOPped for 25 s. The wall (real libVLC) and the background sweep both see it stalled,
-and the journal records ONE outage (production hysteresis), not one per replay of the old
-playlist."""
+SIGSTOPped for 25 s. The wall (real libVLC) and the background sweep both see it stalled
+(the tile stays flagged: it does not replay the stale playlist as a recovery), and the
+journal records ONE outage (production hysteresis)."""
 
 from __future__ import annotations
 
@@ -73,10 +73,13 @@ def test_a_stopped_hls_encoder_is_one_stalled_outage_for_the_wall_and_the_sweep(
     qtbot.waitUntil(lambda: fleet.results["hls"].reason is Reason.STALLED, timeout=WAIT_MS)
     assert "not updated" in fleet.results["hls"].detail
     qtbot.waitUntil(lambda: feed.flag is not None and feed.flag.reason is Reason.STALLED, timeout=WAIT_MS)
+    cleared = []  # the tile must not look recovered while the playlist is stale
+    feed.flag_cleared.connect(lambda f, flag: cleared.append(time.time()))
     remaining_s = ENCODER_STOP_S - (time.time() - stopped_at)
     qtbot.wait(int(max(0.0, remaining_s) * 1000))  # the fault lasts this long: nothing to wait for
     os.killpg(encoder.pid, signal.SIGCONT)
     resumed_at = time.time()
+    assert cleared == [], [round(t - stopped_at, 1) for t in cleared]
 
     qtbot.waitUntil(lambda: journal.query(open_only=True) == [] and journal.query() != [],
                     timeout=int((RECOVERY_CONFIRM_S + 40) * 1000))

@@ -100,3 +100,38 @@ def test_a_probe_failing_while_the_tile_plays_is_a_note_not_an_outage(qtbot, mak
     assert journal.query() == []  # ... but the pictures win: no outage
     [note] = journal.notes("cam")  # noted once, not once per probe
     assert (note.kind, note.source) == ("contradiction", "sweep") and "refused" in note.detail
+
+
+def test_the_wall_closed_during_an_outage_and_started_again_later(
+    qtbot, make_wall, simulator, colour_streams, clips
+):
+    """Closed (not killed) mid-outage: the outage stays open, the tiles' coverage ends at the
+    exit; started again with the camera back, the wall closes it when it first sees pictures,
+    and the time in between is not covered (unknown)."""
+    down = simulator.add_http(SimCamera("/down2", Behaviour.REFUSED, clip=clips["blue"], own_port=True))
+    green = colour_streams("green")
+    catalog = catalog_yaml({"d1": [("cam-down", down), ("cam-ok", green)]})
+    first = make_wall(catalog)
+    first.controller.show_district("d1", 0, "1x2")
+    journal = first.services.journal
+    qtbot.waitUntil(lambda: [o.camera_id for o in journal.query(open_only=True)] == ["cam-down"], timeout=WAIT_MS)
+    [opened] = journal.query(open_only=True)
+    first.allow_exit()
+    first.close()  # the operator quits: what run_wall does at its exit
+    first.services.outages.close()
+    closed_at = time.time()
+    journal.close()
+
+    simulator.set_behaviour(down, Behaviour.HEALTHY)
+    second = make_wall(catalog)
+    assert second.services.outages.known_flag("cam-down") is not None  # still known down
+    restarted_at = time.time()
+    second.controller.show_district("d1", 0, "1x2")
+    journal = second.services.journal
+    qtbot.waitUntil(lambda: journal.query(open_only=True) == [], timeout=WAIT_MS)
+    [outage] = journal.query()
+    assert outage.id == opened.id and outage.started_at == opened.started_at
+    assert outage.ended_at >= restarted_at
+    coverage = [c for c in journal.evaluation_input(opened.started_at - 1, time.time()).coverage
+                if c.camera_id == "cam-down"]
+    assert len(coverage) == 2 and coverage[0].ended_at <= closed_at and coverage[1].started_at >= restarted_at

@@ -27,11 +27,13 @@ with that reason; "probe" = PROBE unless one is outstanding)::
   PLAYING     ERROR / ENDED                                -> FAILED: STOP, flag(error/ended), probe
   PLAYING     played stable_play_reset_s                   -> PLAYING: attempts = 0
   STALLED     displayed_pictures rises (or VOUT)           -> PLAYING: UNFLAG
-  STALLED     still flat stall_reopen_s after the flag     -> WAITING: STOP (retry scheduled)
+  STALLED     still flat stall_reopen_s after the flag     -> WAITING: STOP, probe (retry scheduled)
   STALLED     ERROR / ENDED                                -> FAILED: STOP, flag, probe
   FAILED      probe result                                 -> WAITING: FLAG if the reason changed
   FAILED      no probe result for probe_result_timeout_s   -> WAITING
   FAILED/WAIT retry due (next_retry_at)                    -> CONNECTING: OPEN
+              ... unless the probe says "stalled" (a stale HLS playlist: a reopen would only
+              replay its old segments): retry after backoff_cap_s, return probes meanwhile
   WAITING     return probe due, camera found down          -> WAITING: PROBE
   FAILED/WAIT probe OK after the camera was found down     -> CONNECTING: OPEN at once (flag as is)
   WAITING     probe not OK                                 -> WAITING: FLAG if the reason changed
@@ -330,13 +332,21 @@ class FeedHealth:
             return []
         self._schedule_retry(now)
         self._set_state(FeedState.WAITING)
-        return [Action(ActionKind.STOP, detail="still stalled")]
+        # probe again: what the first probe saw at the stall may predate the fault (an HLS
+        # playlist only looks stale some target durations after its encoder stopped)
+        return [Action(ActionKind.STOP, detail="still stalled"), *self._probe(now, "still stalled")]
 
     def _check_waiting(self, now: float) -> list[Action]:
         if self.next_retry_at is not None and now >= self.next_retry_at:
             if self._hold_retry(now):
                 # A storm member: the storm's prober watches the recorder and a staggered wave
                 # reopens us; retry on our own only after a whole backoff cap, in case it never comes.
+                self.next_retry_at = now + self.config.backoff_cap_s
+                return []
+            if self._probe_reason is Reason.STALLED:
+                # The probe found the HLS playlist stale: reopening would replay its old
+                # segments and look like a recovery. The return probe reopens at once when
+                # the playlist moves again; a plain retry only after a whole backoff cap.
                 self.next_retry_at = now + self.config.backoff_cap_s
                 return []
             return self._open(now, f"retry {self.attempts}")

@@ -162,7 +162,7 @@ class OutageRules:
         self._noted: set[tuple[str, str]] = set()  # (camera, source) contradictions noted
         self._watch_written: dict[tuple[str, str], float] = {}  # (camera, source) -> last Watch
         self._last_closed: dict[str, float] = {}  # camera -> end of its last outage
-        self._last_healthy: dict[tuple[str, str], float] = {}  # (camera, source) -> last healthy
+        self._last_healthy: dict[str, dict[str, float]] = {}  # camera -> source -> last healthy
 
     # --- state ------------------------------------------------------------------------------
     def set_coverage_gap(self, source: str, gap_s: float) -> None:
@@ -256,8 +256,8 @@ class OutageRules:
             self._note(obs, "the probe answers but the wall shows no new pictures", decisions)
             return
         self._noted.discard((camera, obs.source))
-        key = (camera, obs.source)
-        self._last_healthy[key] = max(obs.at, self._last_healthy.get(key, obs.at))
+        by_source = self._last_healthy.setdefault(camera, {})
+        by_source[obs.source] = max(obs.at, by_source.get(obs.source, obs.at))
         if camera not in self._open:
             self._recovery.pop(camera, None)
             return
@@ -294,8 +294,8 @@ class OutageRules:
             # source's own ``since`` is its best knowledge, and a probe's "ok" never moves the
             # start of what a tile saw (pictures win)
             others = (
-                t for (c, s), t in self._last_healthy.items()
-                if c == camera and s != obs.source and (s in PICTURE_SOURCES or obs.source not in PICTURE_SOURCES)
+                t for s, t in self._last_healthy.get(camera, {}).items()
+                if s != obs.source and (s in PICTURE_SOURCES or obs.source not in PICTURE_SOURCES)
             )  # fmt: skip
             seen_healthy = max(self._last_closed.get(camera, -math.inf), *others, -math.inf)
             started = min(max(since, seen_healthy), obs.at)

@@ -128,8 +128,7 @@ def test_opens_from_the_wall_menu_and_the_wall_keeps_running(qtbot, make_wall):
     assert evaluation.isVisible() and wall.isVisible()
     assert evaluation.parent() is wall
     assert Path(evaluation.services.journal.path) == wall.services.journal.path
-    evaluation.start_evaluation()
-    wait_for_result(qtbot, evaluation)
+    wait_for_result(qtbot, evaluation)  # opening evaluates the preset period by itself
     assert evaluation.evaluation.network.cameras == 1
     assert wall.show_evaluation() is evaluation  # raised again, not a second window
     evaluation.close()

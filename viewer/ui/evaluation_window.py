@@ -192,6 +192,11 @@ class EvaluationWindow(QWidget):
         self.status.setText(self.tr("Reading the journal and evaluating…"))
         return ticket
 
+    def evaluate_if_empty(self) -> None:
+        """On opening: evaluate the preset period unless a result is shown or one is coming."""
+        if self.evaluation is None and not any(p.kind == "evaluate" for p in self._pending.values()):
+            self.start_evaluation()
+
     def _start_write(self, kind: str, target: Path) -> None:
         evaluation, language = self.evaluation, current_language()
         ticket = self.jobs.submit(lambda: write_report(evaluation, target, kind, language))

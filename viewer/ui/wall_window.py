@@ -174,6 +174,7 @@ class WallWindow(QMainWindow):
         window.show()
         window.raise_()
         window.activateWindow()
+        window.evaluate_if_empty()  # the last 7 days at once, on a worker thread
         return window
 
     def _build_shortcuts(self) -> None:

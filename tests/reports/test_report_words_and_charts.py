@@ -53,3 +53,22 @@ def test_daily_chart_spans_the_period_even_when_most_days_are_unknown():
     axes = figure.axes[0]
     low, high = axes.get_xlim()
     assert high - low == 7 and len(axes.get_xticks()) <= 8
+
+
+def test_an_empty_or_unwatched_period_still_renders(local_tz):
+    """A brand-new journal (nothing watched, no outage) and a zero-length period: a page, no error."""
+    from tests.support.eval_scenario import CATALOG, at
+    from viewer.core.catalog import catalog_from_text
+    from viewer.core.evaluate import evaluate
+    from viewer.core.evaluation_model import EvaluationInput
+    from viewer.reports.charts import daily_chart_png
+    from viewer.reports.evaluation_html import render_html
+
+    catalog = catalog_from_text(CATALOG, "c.yaml")
+    for data in (EvaluationInput(at(2), at(4), at(5), (), ()), EvaluationInput(at(2), at(4), at(2), (), ())):
+        ev = evaluate(data, catalog)
+        assert ev.network.availability_pct is None and len(ev.network.unwatched) == 6
+        for language in ("en", "id"):
+            page = render_html(ev, language)
+            assert page.startswith("<!DOCTYPE html>") and page.count("<svg") >= 1
+        assert daily_chart_png(ev, Words("en")).startswith(b"\x89PNG")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.timezone import local_tz  # noqa: F401 - fixture: pin the local time zone (TZ + tzset)
+
 XVFB_SCREEN = "1920x1080x24"
 _xvfb: subprocess.Popen | None = None
 

@@ -5,6 +5,7 @@
 - ``viewer/ui`` never imports vlc; ``viewer/core`` never imports Qt, vlc or other viewer layers.
 - Only ``viewer/player`` imports the libVLC adapter module: everyone else gets its players
   through ``create_engine``, which wraps them so no blocking call runs on the Qt main thread.
+- matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
 - Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
 """
 
@@ -89,6 +90,34 @@ def test_engines_for_the_wall_are_guarded():
     source = (PACKAGE / "player" / "base.py").read_text(encoding="utf-8")
     assert "return GuardedEngine(VlcEngine(" in source
     assert not any(n.startswith(("PySide6", "vlc")) for n in _imports(PACKAGE / "player" / "guarded.py"))
+def test_matplotlib_only_in_reports_and_never_pyplot_or_a_gui_backend():
+    """Charts are drawn by viewer/reports with the SVG/Agg canvases: core stays stdlib + yaml,
+    and nothing selects a GUI backend (which would pull in Tk/Qt event loops)."""
+    offenders = {}
+    for path in _modules(PACKAGE):
+        names = _imports(path)
+        bad = sorted(n for n in names if n == "matplotlib.pyplot" or n.startswith("matplotlib.backends.backend_q")
+                     or n.startswith("matplotlib.backends.backend_tk"))
+        inside_reports = path.is_relative_to(PACKAGE / "reports")
+        if not inside_reports:
+            bad += sorted(n for n in names if n.split(".")[0] == "matplotlib")
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = bad
+    assert offenders == {}
+    assert "matplotlib.figure" in _imports(PACKAGE / "reports" / "charts.py")
+
+
+def test_reports_and_jobs_layers():
+    """viewer/reports renders without Qt; viewer/jobs never reaches up into the UI."""
+    qt = ("PySide6", "shiboken6", "viewer.ui", "viewer.app", "vlc", "viewer.player")
+    reports = {str(p.relative_to(ROOT)): sorted(n for n in _imports(p) if n.startswith(qt))
+               for p in _modules(PACKAGE / "reports")}
+    assert {k: v for k, v in reports.items() if v} == {}
+    jobs = {str(p.relative_to(ROOT)): sorted(n for n in _imports(p) if n.startswith(("viewer.ui", "viewer.app")))
+            for p in _modules(PACKAGE / "jobs")}
+    assert {k: v for k, v in jobs.items() if v} == {}
+
+
 def test_only_the_journal_rules_writer_opens_and_closes_outages():
     """Every source (wall, pre-roll, sweep, monitor) goes through viewer.core.outage_rules and
     its writer, so one camera has one outage whoever saw it: nobody else writes outages."""

@@ -406,6 +406,29 @@ def test_notice_names_the_lgpl_components_and_their_sources():
 # --- the real build (slow) -------------------------------------------------------------
 
 
+#: Folders of _internal/ that matplotlib brings (the evaluation report's charts).
+CHART_PACKAGES = ("matplotlib", "numpy", "numpy.libs", "PIL", "pillow.libs", "kiwisolver", "fontTools",
+                  "contourpy", "pyparsing", "cycler", "dateutil")
+
+
+def _frozen_evaluation_report(executable: Path, tmp_path: Path) -> str:
+    """``videowall evaluate --format html`` from the frozen app over the evaluation tests'
+    journal: the charts need matplotlib's data files inside the bundle."""
+    from tests.support.eval_journal import write_journal
+    from tests.support.eval_scenario import CATALOG, at, journal
+
+    data = journal()
+    catalog = tmp_path / "eval-catalog.yaml"
+    catalog.write_text(CATALOG, encoding="utf-8")
+    path = write_journal(tmp_path / "eval.sqlite3", data.outages, data.coverage, created_at=at(1))
+    page = tmp_path / "evaluation.html"
+    run = subprocess.run([str(executable), "evaluate", "--journal", str(path), "--catalog", str(catalog),
+                          "--since", "2026-11-02", "--until", "2026-11-03", "--format", "html", "--lang", "id",
+                          "-o", str(page)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-4000:]
+    return page.read_text(encoding="utf-8")
+
+
 def _tree_size_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
@@ -454,11 +477,15 @@ def test_frozen_app_passes_its_selftest(tmp_path, isolated_home, vlc_bundle, cap
         assert f"libvlccore loaded from {internal / 'vlc' / 'libvlccore.so'}" in log_text
         assert f"plugins loaded from {internal / 'vlc' / 'plugins'}\n" in log_text
         assert "selftest: PASS" in run.stdout
+        report_html = _frozen_evaluation_report(app / "videowall", tmp_path)
+        assert report_html.count("<svg") == 3 and "Evaluasi jaringan" in report_html  # matplotlib works frozen
         size_mib = _tree_size_bytes(app) / 2**20
         vlc_mib = _tree_size_bytes(internal / "vlc") / 2**20
+        charts_mib = sum(_tree_size_bytes(internal / name) for name in CHART_PACKAGES if (internal / name).is_dir())
         with capsys.disabled():
             print(f"\n[packaging] build {build_s:.1f} s, dist/videowall {size_mib:.0f} MiB "
-                  f"(vlc/ {vlc_mib:.0f} MiB), frozen --selftest {selftest_s:.1f} s")
+                  f"(vlc/ {vlc_mib:.0f} MiB, matplotlib and its libraries {charts_mib / 2**20:.0f} MiB), "
+                  f"frozen --selftest {selftest_s:.1f} s")
     finally:
         shutil.rmtree(dist, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)

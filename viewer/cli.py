@@ -23,6 +23,7 @@ MAX_PORT = 65535
 COMMAND_MODULES = (
     "viewer.cli_catalog",
     "viewer.cli_report",
+    "viewer.cli_evaluate",
     "viewer.cli_sweep",
     "viewer.cli_demo",
     "viewer.cli_run",
@@ -73,7 +74,7 @@ def wall_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(
         prog="videowall",
         description="Control-room video wall. Without COMMAND, opens the wall.",
-        epilog="Commands: check, import-csv, report, sweep, demo, run (videowall COMMAND --help).",
+        epilog="Commands: check, import-csv, report, evaluate, sweep, demo, run (videowall COMMAND --help).",
     )
     add_wall_options(parser)
     parser.add_argument("--version", action="version", version=f"videowall {__version__}")

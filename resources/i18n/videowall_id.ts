@@ -88,6 +88,181 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
     </message>
 </context>
 <context>
+    <name>EvaluationWindow</name>
+    <message>
+        <source>Network evaluation</source>
+        <translation>Evaluasi jaringan</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>7 hari terakhir</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>30 hari terakhir</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Bulan ini</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Bulan lalu</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Pilih sendiri</translation>
+    </message>
+    <message>
+        <source>All districts</source>
+        <translation>Semua kecamatan</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>Evaluasi</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periode</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Dari</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Sampai</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Districts</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Recorders</source>
+        <translation>Perekam</translation>
+    </message>
+    <message>
+        <source>Recorder incidents</source>
+        <translation>Insiden perekam</translation>
+    </message>
+    <message>
+        <source>Daily availability</source>
+        <translation>Ketersediaan harian</translation>
+    </message>
+    <message>
+        <source>Save HTML report…</source>
+        <translation>Simpan laporan HTML…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Ekspor CSV…</translation>
+    </message>
+    <message>
+        <source>Reading the journal and evaluating…</source>
+        <translation>Membaca jurnal dan mengevaluasi…</translation>
+    </message>
+    <message>
+        <source>Writing {path}…</source>
+        <translation>Menulis {path}…</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>Tersimpan di {path}</translation>
+    </message>
+    <message>
+        <source>Failed: {reason}</source>
+        <translation>Gagal: {reason}</translation>
+    </message>
+    <message>
+        <source>Availability {availability} over watched time · watched {covered} · {cameras} cameras · {outages} outages ({open} still open) · time to restore: mean {mttr_mean}, median {mttr_median} · {incidents} recorder incidents · {never} cameras never seen online</source>
+        <translation>Ketersediaan {availability} atas waktu terpantau · terpantau {covered} · {cameras} kamera · {outages} gangguan ({open} masih berlangsung) · waktu pemulihan: rata-rata {mttr_mean}, median {mttr_median} · {incidents} insiden perekam · {never} kamera tidak pernah aktif</translation>
+    </message>
+    <message>
+        <source>Recorder</source>
+        <translation>Perekam</translation>
+    </message>
+    <message>
+        <source>Evaluated {start} – {end}</source>
+        <translation>Dievaluasi {start} – {end}</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Availability %</source>
+        <translation>Ketersediaan %</translation>
+    </message>
+    <message>
+        <source>Watched %</source>
+        <translation>Terpantau %</translation>
+    </message>
+    <message>
+        <source>Outages</source>
+        <translation>Gangguan</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Berlangsung</translation>
+    </message>
+    <message>
+        <source>MTTR mean</source>
+        <translation>MTTR rata-rata</translation>
+    </message>
+    <message>
+        <source>MTTR median</source>
+        <translation>MTTR median</translation>
+    </message>
+    <message>
+        <source>Longest</source>
+        <translation>Terlama</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Ditanggapi</translation>
+    </message>
+    <message>
+        <source>Time to acknowledge (median)</source>
+        <translation>Waktu tanggap (median)</translation>
+    </message>
+    <message>
+        <source>Never online</source>
+        <translation>Tidak pernah aktif</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Mulai</translation>
+    </message>
+    <message>
+        <source>Half restored</source>
+        <translation>Separuh pulih</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Durasi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Penyebab</translation>
+    </message>
+    <message>
+        <source>Save HTML report</source>
+        <translation>Simpan laporan HTML</translation>
+    </message>
+    <message>
+        <source>HTML report (*.html)</source>
+        <translation>Laporan HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>Folder for the CSV tables</source>
+        <translation>Folder untuk tabel CSV</translation>
+    </message>
+</context>
+<context>
     <name>FeedState</name>
     <message>
         <source>idle</source>
@@ -539,6 +714,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
     <message>
         <source>Export outages (CSV)…</source>
         <translation>Ekspor gangguan (CSV)…</translation>
+    </message>
+    <message>
+        <source>Network evaluation…</source>
+        <translation>Evaluasi jaringan…</translation>
     </message>
     <message>
         <source>&amp;Saved views</source>

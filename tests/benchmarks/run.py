@@ -444,6 +444,20 @@ class Suite:
         self.add(Figure("fleet sweep ÷ reference prober", result["ratio_wall"], "×", "<= 1.5"))
 
 
+    def evaluate(self) -> None:
+        """``videowall evaluate`` over a year of journal for 4,470 cameras (~100,000 outages)."""
+        result = run_child("tests.benchmarks.bench_evaluate", "--runs", "1" if self.quick else "3", timeout_s=900)
+        self.raw["evaluate"] = result
+        self.add(Figure("evaluate, 4,470 cameras, a year, ~100,000 outages → HTML report (wall clock)",
+                        result["html_wall_s"], "s", "<= 3",
+                        f"{result['outages']:,} outages, {result['coverage_rows']:,} coverage rows; CPU "
+                        f"{result['html_cpu_s']:.2f} s; in-process: catalog {result['catalog_s']:.2f} s, journal "
+                        f"read {result['read_s']:.2f} s, evaluation {result['evaluate_s']:.2f} s, HTML "
+                        f"{result['html_s']:.2f} s; json {result['json_wall_s']:.2f} s; Chromium console "
+                        f"messages: {len(result.get('console', []))}",
+                        note="no streams: a generated journal (4,470 cameras on recorders of 16, 365 days) "
+                             "and its catalog; Chromium renders the report"))
+
     def pictures(self) -> None:
         """CPU of a 4×4 wall with the frozen/blank picture checks ÷ without (same run)."""
         window = "6" if self.quick else "30"
@@ -580,6 +594,7 @@ def write_docs(suite: Suite, info: dict, quick: bool, shared: bool = False) -> N
     lines += scaling_camera_table(raw.get("scaling_camera"))
     lines += scaling_table(raw.get("scaling"))
     lines += soak_table(raw.get("longsoak"))
+    lines += evaluate_table(raw.get("evaluate"))
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -618,6 +633,31 @@ def scaling_table(rows: list[dict] | None) -> list[str]:
     return lines
 
 
+def evaluate_table(result: dict | None) -> list[str]:
+    """``videowall evaluate`` at city scale: where the time goes (tests/benchmarks/bench_evaluate.py)."""
+    if not result:
+        return []
+    return [
+        "", "## Network evaluation at city scale", "",
+        f"`videowall evaluate` over {result['days']} days of a generated journal: {result['cameras']:,} cameras on "
+        f"recorders of 16, {result['outages']:,} outages (a tenth recorder-wide: {result['incidents']} recorder "
+        f"incidents found), {result['coverage_rows']:,} coverage intervals; journal "
+        f"{result['journal_bytes'] / 2**20:.0f} MiB, HTML report {result['report_bytes'] / 1024:.0f} KiB. Child "
+        "processes, spawn to exit; CPU = user + system of the child. In-process steps of one run below.", "",
+        "| Command / step | Wall s | CPU s |", "|---|---|---|",
+        f"| `evaluate --format html` (median of {len(result['html_runs_s'])}) | {result['html_wall_s']:.2f} | "
+        f"{result['html_cpu_s']:.2f} |",
+        f"| `evaluate --format json` | {result['json_wall_s']:.2f} | {result['json_cpu_s']:.2f} |",
+        f"| load the catalog | {result['catalog_s']:.2f} | |",
+        f"| read the journal (`read_evaluation_input`) | {result['read_s']:.2f} | |",
+        f"| evaluate | {result['evaluate_s']:.2f} | |",
+        f"| render the HTML (importing matplotlib, 3 charts) | {result['html_s']:.2f} | |",
+        f"| headless Chromium opens the report (screenshot + DOM) | {result.get('chromium_s', float('nan')):.2f} | |",
+        "", f"Chromium console messages: {len(result.get('console', []))}; inline SVG charts: "
+        f"{result.get('svg_charts', 0)}." + (f" {result['note']}" if result.get("note") else ""),
+    ]
+
+
 def soak_table(result: dict | None, every_min: int = 5) -> list[str]:
     """The long soak over time: one row every ``every_min`` minutes (and the last)."""
     if not result or not result.get("samples"):
@@ -641,7 +681,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "fleet", "tour", "soak", "recovery", "scaling",
-                                 "sweep", "pictures", "longsoak", "outages", "tour_camera"])
+                                 "sweep", "pictures", "longsoak", "outages", "tour_camera", "evaluate"])
     parser.add_argument("--shared", action="store_true",
                         help="mark this run's figures as measured while other work loaded the machine")
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
@@ -669,7 +709,7 @@ def main() -> int:
             suite.urls_64 = handle64.name
             suite.minutes = args.minutes
             for name in args.only or ["wall", "search", "faults", "outages", "lag", "fleet", "tour", "tour_camera",
-                                      "soak", "recovery", "scaling", "sweep", "pictures"]:
+                                      "soak", "recovery", "scaling", "sweep", "pictures", "evaluate"]:
                 print(f"[{name}]", flush=True)
                 started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()

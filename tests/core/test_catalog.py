@@ -728,3 +728,24 @@ def test_lenient_load_still_fails_when_nothing_is_usable(tmp_path):
     path.write_text("version: 1\ndistricts: [\n", encoding="utf-8")
     with pytest.raises(CatalogError):
         load_catalog(path, lenient=True)
+
+
+def test_recorder_field_and_default_recorder_address() -> None:
+    catalog = load("""\
+        - {id: c1, name: One, district: d1, url: "rtsp://10.0.0.5/ch1"}
+        - {id: c2, name: Two, district: d1, url: "rtsp://10.0.0.5:8554/ch2", recorder: "NVR-7.local:554"}
+        - {id: c3, name: Three, district: d1, url: "http://[fd00::5]/x"}
+        - {id: c4, name: Four, district: d1, url: "file:///tmp/x.mp4"}
+        - {id: c5, name: Five, district: d1, url: "rtsp://nat.example/x", recorder: "[fd00::9]:554"}
+        """)
+    addresses = [c.recorder_address for c in catalog.cameras]
+    assert addresses == ["10.0.0.5:554", "nvr-7.local:554", "[fd00::5]:80", "", "[fd00::9]:554"]
+
+
+def test_bad_recorder_is_an_error_with_file_and_line() -> None:
+    messages = errors("""\
+        - {id: c1, name: One, district: d1, url: "rtsp://10.0.0.5/x", recorder: "rtsp://10.0.0.9/x"}
+        - {id: c2, name: Two, district: d1, url: "rtsp://10.0.0.5/y", recorder: "nvr:70000"}
+        """)
+    assert messages[0].startswith("cat.yaml:8: camera 'c1': bad 'recorder'") and "HOST:PORT" in messages[0]
+    assert messages[1].startswith("cat.yaml:9: camera 'c2': bad 'recorder'") and "65535" in messages[1]

@@ -61,11 +61,13 @@ DISTRICT_KEYS = ("id", "name", "group", "notes")
 CAMERA_KEYS = (
     "id", "name", "district", "url", "substream", "username", "password",
     "group", "enabled", "low_fps", "stall_timeout_s", "notes",
-    "frozen_after_s", "blank_after_s", "picture_checks",
+    "frozen_after_s", "blank_after_s", "picture_checks", "recorder",
 )  # fmt: skip
 TOUR_KEYS = ("id", "name", "dwell_s", "steps")
 
 _VAR_RE = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")  # escape | reference | unterminated
+#: HOST, HOST:PORT or [IPv6]:PORT, without scheme, path or credentials.
+_RECORDER_RE = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:[0-9]+)?\Z")
 _VAR_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _GLOB_CHARS = frozenset("*?[")
 
@@ -144,6 +146,10 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: Public name for other bulk readers (the network evaluation pauses the GC the same way).
+gc_paused = _gc_paused
 
 
 def _read_bytes(path: str) -> bytes:
@@ -368,6 +374,7 @@ class _CatalogBuilder:
         stall_timeout_s = e.seconds("stall_timeout_s")
         frozen_after_s, blank_after_s = e.seconds("frozen_after_s"), e.seconds("blank_after_s")
         picture_checks = e.flag("picture_checks", True)
+        recorder = self._recorder(e)
         if stall_timeout_s is None and low_fps:
             stall_timeout_s = LOW_FPS_STALL_TIMEOUT_S
         if ident is None or name is None or district is None or main is None:
@@ -375,12 +382,28 @@ class _CatalogBuilder:
         camera = Camera(
             ident, name, district, main[0], sub[0] if sub else None, username, password,
             group, enabled, stall_timeout_s, notes, SourceRef(file, d.line), low_fps,
-            frozen_after_s, blank_after_s, picture_checks,
+            frozen_after_s, blank_after_s, picture_checks, recorder,
         )  # fmt: skip
         self.cameras.append(camera)
         owner = self._url_owner.setdefault(camera.url, camera)
         if owner is not camera:
             self.warn(file, e.line("url"), f"{e.what}: same url as camera {owner.id!r} ({owner.source})")
+
+    def _recorder(self, e: Entry) -> str | None:
+        """``recorder: HOST:PORT`` (or ``HOST``): the address the evaluation groups by."""
+        text = e.text("recorder")
+        if text is None:
+            return None
+        value = text.strip()
+        match = _RECORDER_RE.match(value)
+        if match is None:
+            e.error("recorder", f"bad 'recorder' {value[:60]!r}: expected HOST or HOST:PORT (e.g. 10.20.4.2:554)")
+            return None
+        port = (match.group(2) or ":1")[1:]
+        if not 1 <= int(port) <= 65535:
+            e.error("recorder", f"bad 'recorder' {value!r}: port must be a number from 1 to 65535")
+            return None
+        return value.lower()
 
     def _url(self, e: Entry, key: str, *, required: bool) -> tuple[str, str | None, str | None] | None:
         text = e.text(key, required=required)

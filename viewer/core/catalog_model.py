@@ -82,6 +82,9 @@ class Camera:
     frozen_after_s: float | None = None
     blank_after_s: float | None = None
     picture_checks: bool = True  # false: never flag frozen/blank pictures of this camera
+    #: The recorder (NVR) this camera is reached through, when its URL names another address
+    #: (a NAT, a proxy); None: the URL's ``host:port``. See :attr:`recorder_address`.
+    recorder: str | None = None
 
     @property
     def scheme(self) -> str:
@@ -97,6 +100,20 @@ class Camera:
         """Explicit port, else the scheme's default (rtsp 554, rtsps 322, http 80, https 443)."""
         parts = urlsplit(self.url)
         return parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+
+    @property
+    def recorder_address(self) -> str:
+        """The recorder for the network evaluation: the catalog's ``recorder`` field, else the
+        URL's ``host:port`` (default port filled in); ``""`` for file URLs."""
+        if self.recorder:
+            return self.recorder
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        if not host:
+            return ""
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+        shown = f"[{host}]" if ":" in host else host
+        return f"{shown}:{port}" if port else shown
 
     def grid_url(self) -> str:
         """The URL for small tiles: the substream when there is one."""

@@ -99,6 +99,11 @@ def install_translators(app: QCoreApplication, requested: str | None = None, sys
     return language
 
 
+def current_language() -> str:
+    """The language the app shows now: ``"id"`` while our Indonesian catalogue is installed."""
+    return INDONESIAN if _installed else ENGLISH
+
+
 def remove_translators(app: QCoreApplication) -> None:
     """Uninstall what :func:`install_translators` installed (back to the English sources)."""
     while _installed:

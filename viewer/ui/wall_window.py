@@ -146,6 +146,10 @@ class WallWindow(QMainWindow):
         self.menu_view.addAction(self.flag_dock.toggleViewAction())
         menu_file.insertAction(menu_file.actions()[1], QAction(self.tr("Export outages (CSV)…"), self,
                                                               triggered=self.flag_panel.export_dialog))
+        self.act_evaluation = QAction(self.tr("Network evaluation…"), self, triggered=self.show_evaluation,
+                                      shortcut=QKeySequence("Ctrl+Shift+E"))
+        self.addAction(self.act_evaluation)  # the shortcut works with the menu bar hidden (kiosk)
+        menu_file.insertAction(menu_file.actions()[2], self.act_evaluation)
         self.menu_views = self.menuBar().addMenu(self.tr("&Saved views"))
         self.menu_views.aboutToShow.connect(self._fill_views_menu)
         self.menu_districts = self.menuBar().addMenu(self.tr("&Districts"))
@@ -160,6 +164,19 @@ class WallWindow(QMainWindow):
         self.menu_tours.addAction(self.tr("Stop tour"), self.tour.stop)
         menu_help = self.menuBar().addMenu(self.tr("&Help"))
         menu_help.addAction(self.tr("About videowall"), self.services.show_about)
+
+    def show_evaluation(self):
+        """Open (or raise) the Network evaluation window over the wall; the wall keeps playing."""
+        from viewer.ui.evaluation_window import EvaluationWindow
+
+        window = getattr(self, "evaluation_window", None)
+        if window is None:
+            window = self.evaluation_window = EvaluationWindow(self.services, self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        window.evaluate_if_empty()  # the last 7 days at once, on a worker thread
+        return window
 
     def _build_shortcuts(self) -> None:
         keys = {

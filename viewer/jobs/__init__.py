@@ -1,0 +1,2 @@
+"""Background jobs: work that must not run on the Qt main thread (disk, network, heavy
+computation), each a QRunnable reporting through documented Qt signals."""

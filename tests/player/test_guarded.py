@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from tests.support.player_double import StallingEngine
+from tests.support.player_double import Events, StallingEngine
 from viewer.player import guarded
-from viewer.player.base import PlayerEvent, PlayerEventKind
+from viewer.player.base import PlayerEventKind
 
 DEADLINE_S = 0.5
 
@@ -31,20 +31,6 @@ def wait_until(condition, timeout_s: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         threading.Event().wait(0.01)
-
-
-class Events:
-    def __init__(self) -> None:
-        self.items: list[PlayerEvent] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, event: PlayerEvent) -> None:
-        with self.lock:
-            self.items.append(event)
-
-    def kinds(self, generation: int | None = None) -> list[PlayerEventKind]:
-        with self.lock:
-            return [e.kind for e in self.items if generation is None or e.generation == generation]
 
 
 def test_calls_return_at_once_while_the_inner_stop_hangs(engines):

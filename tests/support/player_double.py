@@ -1,4 +1,5 @@
-"""A FeedPlayer double for unit tests of player plumbing (not for rendering tests).
+"""A FeedPlayer double for unit tests of player plumbing (not for rendering tests), and
+``Events``, a listener that records player events from any thread.
 
 ``StallingEngine`` makes ``StallingPlayer``s that "play" at once (OPENING, PLAYING and VOUT
 events from the calling thread, pictures counted by the clock) and can hang in any call
@@ -16,6 +17,29 @@ from pathlib import Path
 from viewer.player.base import PlayerEvent, PlayerEventKind, PlayerStats
 
 HANG_LIMIT_S = 10.0
+
+
+class Events:
+    """A player listener that records events from any thread (libVLC's, a worker's)."""
+
+    def __init__(self) -> None:
+        self.items: list[PlayerEvent] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, event: PlayerEvent) -> None:
+        with self.lock:
+            self.items.append(event)
+
+    def kinds(self, generation: int | None = None) -> list[PlayerEventKind]:
+        with self.lock:
+            return [e.kind for e in self.items if generation is None or e.generation == generation]
+
+    def seen(self, kind: PlayerEventKind, generation: int | None = None) -> bool:
+        return kind in self.kinds(generation)
+
+    def wait_for(self, qtbot, kind: PlayerEventKind, generation: int | None = None, timeout_s: float = 20.0) -> None:
+        """Run the Qt event loop until ``kind`` (of ``generation``) arrived."""
+        qtbot.waitUntil(lambda: self.seen(kind, generation), timeout=int(timeout_s * 1000))
 
 
 class StallingPlayer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from viewer.core.constants import RESTART_QUIET_S, STUCK_PLAYERS_RESTART_LIMIT
 from viewer.core.journal import Journal
+from viewer.core.restart_policy import EXIT_RESTART_REQUESTED
 from viewer.ui.player_watch import PlayerWatch, process_threads
 
 
@@ -18,7 +19,9 @@ def test_stuck_players_are_logged_journalled_published_and_end_in_a_quiet_restar
     published: list[dict] = []
     now = [1000.0]
     engine = Engine()
-    watch = PlayerWatch(qapp, engine, journal, publish=published.append, supervised=True, clock=lambda: now[0])
+    exits: list[int] = []
+    watch = PlayerWatch(qapp, engine, journal, publish=published.append, supervised=True, clock=lambda: now[0],
+                        request_exit=exits.append)  # the shared test QApplication must not be told to exit
     try:
         watch.check()
         assert published[-1]["stuck_players"] == 0 and published[-1]["process_threads"] >= 1
@@ -39,7 +42,7 @@ def test_stuck_players_are_logged_journalled_published_and_end_in_a_quiet_restar
         assert not watch.restart_requested  # a key half-way through: the quiet period starts again
         now[0] += RESTART_QUIET_S
         watch.check()
-        assert watch.restart_requested
+        assert watch.restart_requested and exits == [EXIT_RESTART_REQUESTED]
         assert [k for k, _, _ in journal.events()][-1] == "restart-requested"
         assert published[-1]["stuck_players"] == STUCK_PLAYERS_RESTART_LIMIT
     finally:

@@ -61,6 +61,8 @@ class _Worker:
         self.busy_since: float | None = None  # monotonic s of the call in flight
         self.busy_with = ""
         self.quarantined = False
+        self.inner_lock = threading.Lock()  # a thumbnail (picture-check thread) vs the release
+        self.inner_released = False
         self.thread = threading.Thread(target=self._run, name=f"player-{next(_worker_numbers)}", daemon=True)
         self.thread.start()
 
@@ -159,11 +161,15 @@ class GuardedPlayer:
         return bool(call.result)
 
     def thumbnail(self) -> tuple[int, int, bytes] | None:
-        """On the picture-check thread, straight to the inner player (not while it is stuck)."""
+        """On the picture-check thread, straight to the inner player (not while it is stuck,
+        never after its release: ``inner_lock`` keeps the two apart)."""
         worker = self._worker
         if worker.quarantined or self._released or worker.stuck_for(time.monotonic()) > PLAYER_CALL_DEADLINE_S:
             return None
-        return worker.inner.thumbnail()
+        with worker.inner_lock:
+            if worker.inner_released:
+                return None
+            return worker.inner.thumbnail()
 
     def release(self) -> None:
         """Queue the inner player's release and end the worker; returns at once."""
@@ -253,7 +259,9 @@ class GuardedPlayer:
 
     def _release_inner(self, worker: _Worker) -> None:
         worker.inner.set_listener(None)
-        worker.inner.release()
+        with worker.inner_lock:  # waits for a thumbnail in progress; none starts after
+            worker.inner_released = True
+            worker.inner.release()
         self._engine.forget(self)
 
 

@@ -48,8 +48,10 @@ class PlayerWatch(QObject):
     """See the module docstring. ``publish(figures)`` receives a dict for the status export."""
 
     def __init__(self, app, engine, journal, publish: Callable[[dict], None] | None = None,
-                 supervised: bool | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 supervised: bool | None = None, clock: Callable[[], float] = time.monotonic,
+                 request_exit: Callable[[int], None] | None = None) -> None:
         super().__init__(app)
+        self._request_exit = request_exit or app.exit  # ends app.exec() with that code
         self._app = app
         self._engine = engine
         self._journal = journal
@@ -108,4 +110,4 @@ class PlayerWatch(QObject):
                 allow = getattr(window, "allow_exit", None)
                 if allow is not None:
                     allow()
-            self._app.exit(EXIT_RESTART_REQUESTED)
+            self._request_exit(EXIT_RESTART_REQUESTED)

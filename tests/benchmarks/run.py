@@ -312,7 +312,8 @@ class Suite:
         self.raw["fleet"] = result
         self.add(Figure("event-loop lag p99, sweeping 50,000 cameras", result["lag_p99_ms"], "ms", "<= 50",
                         f"max {result['lag_max_ms']:.0f} ms; {result['updates']} board updates, {result['results']} "
-                        f"results in the window; snapshot built on request in {result['snapshot_ms']:.0f} ms"))
+                        f"results in the window; snapshot built on request in {result['snapshot_ms']:.0f} ms",
+                        note=SIM_SUB + "; 50,000 catalog cameras swept against our simulated fleet (2 % refused)"))
 
     def tour(self) -> None:
         rows = {}

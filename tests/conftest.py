@@ -87,12 +87,15 @@ def isolated_home(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_leaked_threads():
-    """Fail a test that leaves our own worker threads running (probe pools, simulators)."""
+    """Fail a test that leaves our own worker threads running (probe pools, simulators, RTSP relay sessions)."""
     before = set(threading.enumerate())
     yield
     leaked = [
         t for t in threading.enumerate()
-        if t not in before and t.is_alive() and not t.daemon and t.name.startswith(("probe", "sim"))
+        if t not in before and t.is_alive() and (
+            (not t.daemon and t.name.startswith(("probe", "sim")))
+            or t.name.startswith("relay")  # RTSP relay sessions are daemons, joined on release
+        )
     ]
     assert not leaked, f"threads left running: {[t.name for t in leaked]}"
 
@@ -129,3 +132,6 @@ def clips(tmp_path_factory) -> dict[str, Path]:
         pytest.skip("ffmpeg is needed to make test clips")
     folder = tmp_path_factory.mktemp("clips")
     return {name: make_clip(folder, name) for name in CLIP_SOURCES}
+
+
+from tests.support.gst_rtsp import gst_rtsp  # noqa: E402,F401  (fixture for tests/player and tests/ui)

@@ -67,3 +67,22 @@ BLANK_STDDEV_MAX_LEVELS = 5.0
 #: ... ignoring the cells farthest from the typical one, this fraction of them, so that a
 #: burned-in clock or camera name on a black picture still counts as blank.
 BLANK_IGNORED_CELLS_FRACTION = 0.1
+
+# --- RTSP relay (viewer/player/rtsp_relay.py) --------------------------------------------
+#: The RTSP handshake (connect, OPTIONS, DESCRIBE, SETUP, PLAY, first packets) must finish
+#: within this long, else the session fails with "timeout" (FFmpeg's socket ``timeout``).
+RELAY_OPEN_TIMEOUT_S = 8.0
+#: No video packet for this long on an established session: it ends as "stalled". Also how
+#: long a stopped session may take to notice the stop while its server is silent.
+RELAY_READ_TIMEOUT_S = 5.0
+#: ``RtspRelay.release`` waits this long for its session threads before giving up on them.
+RELAY_JOIN_TIMEOUT_S = 10.0
+#: A subscriber whose libVLC input does not read (paused, hung) may fall this far behind;
+#: beyond it, its buffer is dropped and it restarts at the next keyframe.
+RELAY_OUTPUT_BUFFER_MAX_BYTES = 8 * 1024 * 1024
+#: Packets kept since the last keyframe, replayed to a subscriber that joins a running
+#: session (a second tile of the same camera shows a picture at once) ...
+RELAY_GOP_CACHE_MAX_PACKETS = 600
+#: libVLC's media-callback input buffers a fixed 300 ms (DEFAULT_PTS_DELAY of libVLC 3's
+#: imem access); the relay adds the rest of ``network_caching_ms`` as MPEG-TS mux delay.
+RELAY_LIBVLC_FIXED_CACHING_MS = 300

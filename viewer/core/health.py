@@ -37,12 +37,18 @@ with that reason; "probe" = PROBE unless one is outstanding)::
   WAITING     probe not OK                                 -> WAITING: FLAG if the reason changed
   CONNECTING/PLAYING/STALLED  probe result while flagged    -> same state: FLAG if reason changed
 
+  CONNECTING/PLAYING/STALLED  ERROR/ENDED with the session's reason
+                                                            -> WAITING: STOP, flag(reason), retry
+                                                              scheduled, return probes
+
 Reasons: libVLC's failure gives a preliminary reason (error, ended, timeout, stalled); the
-probe refines it. A probe that is not OK wins (refused, auth, not_found ...). A probe that
-is OK keeps libVLC's reason, except on an rtsp/rtsps feed with ``player_supports_rtsp`` off,
-where it becomes ``unsupported`` and retries back off to the cap. Return probes run only
-while the probe says the camera is down; a camera that answers but will not play is left to
-the backoff, so it cannot cause a retry storm.
+probe refines it. A failure that carries the session's own reason (the RTSP relay's status:
+auth, not_found, refused ...) is final at once, no diagnosis probe. A probe that is not OK
+wins (refused, auth, not_found ...). A probe that is OK keeps libVLC's reason, except on an
+rtsp/rtsps feed with ``player_supports_rtsp`` off, where it becomes ``unsupported`` and
+retries back off to the cap. Return probes run only while the probe (or the session) says
+the camera is down; a camera that answers but will not play is left to the backoff, so it
+cannot cause a retry storm.
 
 Retries use full-jitter exponential backoff (:mod:`viewer.core.backoff`) with a floor;
 ``attempts`` counts failures and resets after ``stable_play_reset_s`` of pictures or an
@@ -212,12 +218,21 @@ class FeedHealth:
         return actions + self._open(now, "operator reconnect")
 
     # --- observations --------------------------------------------------------------------
-    def on_event(self, event: PlayerEvent, now: float) -> list[Action]:
-        """A libVLC event, already handed over to the caller's thread."""
+    def on_event(self, event: PlayerEvent, now: float, reason: Reason | None = None,
+                 detail: str = "") -> list[Action]:
+        """A player event, already handed over to the caller's thread.
+
+        ``reason``: an ERROR/ENDED whose source said why (the RTSP session: auth, not_found,
+        refused ...). That verdict is the outage's reason at once, like a probe's answer:
+        no diagnosis probe is sent, and while it says the camera is down return probes
+        watch for it (see :meth:`_session_verdict`).
+        """
         if self.state not in _ACTIVE:
             return []  # late event of a player we stopped
         if event is PlayerEvent.VOUT:
             return self._pictures_shown(now)
+        if event in (PlayerEvent.ERROR, PlayerEvent.ENDED) and reason is not None:
+            return self._session_verdict(reason, detail, now)
         if event is PlayerEvent.ERROR:
             return self._fail(Reason.ERROR, "libVLC reported an error", now)
         if event is PlayerEvent.ENDED:
@@ -382,6 +397,19 @@ class FeedHealth:
         actions = [Action(ActionKind.STOP, reason=reason, detail=detail)]
         actions += self._sync_flag(now)
         actions += self._probe(now, "diagnose")  # an outstanding probe answers for this one
+        self._schedule_retry(now)
+        return actions
+
+    def _session_verdict(self, reason: Reason, detail: str, now: float) -> list[Action]:
+        """The stream's own session failed with ``reason``: it counts as the probe's answer
+        (the camera was asked, it said so), so the flag shows it at once; then WAITING with
+        a retry scheduled and, as for a probe that found the camera down, return probes."""
+        self._player_reason, self._player_detail = reason, detail
+        self._probe_reason, self._probe_detail = reason, detail
+        self._probe_sent_at = None
+        self._set_state(FeedState.WAITING)
+        actions = [Action(ActionKind.STOP, reason=reason, detail=detail)]
+        actions += self._sync_flag(now)
         self._schedule_retry(now)
         return actions
 

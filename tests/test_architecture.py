@@ -70,3 +70,13 @@ def test_core_and_sim_load_without_qt_or_vlc_in_a_fresh_interpreter():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_only_the_player_imports_pyav():
+    """FFmpeg (PyAV) is the RTSP relay's business: core and ui never touch it."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in _modules(PACKAGE)
+        if p.parent.name != "player" and any(n == "av" or n.startswith("av.") for n in _imports(p))
+    ]
+    assert offenders == []

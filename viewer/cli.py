@@ -54,7 +54,12 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("id", "en"),
                         help="language: id (Bahasa Indonesia) or en (default: the 'language' setting, else the system)")
     parser.add_argument("--network-caching-ms", type=int, metavar="MS", help="libVLC network caching")
-    parser.add_argument("--rtsp-tcp", action="store_true", default=None, help="RTSP over TCP (interleaved)")
+    parser.add_argument("--rtsp-tcp", action=argparse.BooleanOptionalAction, default=None,
+                        help="RTSP over TCP, interleaved (default: the 'rtsp_tcp' setting, true); "
+                             "--no-rtsp-tcp: RTP over UDP")
+    parser.add_argument("--rtsp-client", choices=("relay", "libvlc"),
+                        help="relay: FFmpeg's RTSP client feeding libVLC (default, every platform); "
+                             "libvlc: libVLC's own live555 client (not on Debian; not tested)")
     parser.add_argument("--status-port", type=int, metavar="PORT",
                         help="serve fleet state as JSON and Prometheus text on 127.0.0.1:PORT")
     parser.add_argument("--no-sweep", action="store_true", help="do not probe the whole fleet in the background")

@@ -55,6 +55,7 @@ class GstRtspServer:
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.events: Counter[str] = Counter()
+        self.transports: list[str] = []  # the Transport header of every SETUP
         self._cond = threading.Condition()
 
     def url(self, path: str, credentials: str = "") -> str:
@@ -89,6 +90,8 @@ class GstRtspServer:
             if message.get("method"):
                 key = f"{key}:{message['method']}"
             with self._cond:
+                if "transport" in message:
+                    self.transports.append(message["transport"])
                 self.events[key] += 1
                 self._cond.notify_all()
 

@@ -14,8 +14,10 @@ with ``--digest``); clients without (or with wrong) credentials get 401.
 
 stdout speaks JSON lines, one per event, flushed at once:
 ``{"ready": PORT}`` once the server listens, then ``{"event": "session", "path": ...}`` for
-every RTSP session created (a SETUP), ``{"event": "teardown"}``, ``{"event": "request",
+every RTSP session created (a SETUP), ``{"event": "setup", "transport": "RTP/AVP/TCP;..."}``
+for every SETUP request, ``{"event": "teardown"}``, ``{"event": "request",
 "method": "OPTIONS"|"GET_PARAMETER"}``, ``{"event": "client"}`` for every TCP connection.
+``--audio-mount PATH`` serves an audio-only stream (no video track).
 ``--session-timeout S`` announces a session timeout of S seconds (keep-alive tests).
 """
 
@@ -61,6 +63,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0, help="0: any free port (printed)")
     parser.add_argument("--mount", action="append", default=[], help="PATH=ARGB, open to anyone")
     parser.add_argument("--auth-mount", action="append", default=[], help="PATH=ARGB, needs --user")
+    parser.add_argument("--audio-mount", action="append", default=[], help="PATH: audio only (A-law tone)")
     parser.add_argument("--user", default="", help="USER:PASSWORD for the --auth-mount mounts")
     parser.add_argument("--digest", action="store_true", help="ask for Digest instead of Basic")
     parser.add_argument("--h265", action="store_true")
@@ -93,6 +96,11 @@ def main() -> int:
     for spec in args.mount:
         path, _, argb = spec.partition("=")
         mounts.add_factory(path, factory(argb, protected=False))
+    for path in args.audio_mount:
+        audio = factory("0", protected=False)
+        audio.set_launch("( audiotestsrc is-live=true ! audio/x-raw,rate=8000,channels=1 ! alawenc "
+                         "! rtppcmapay name=pay0 pt=8 )")
+        mounts.add_factory(path, audio)
     if args.auth_mount:
         user, _, password = args.user.partition(":")
         auth = GstRtspServer.RTSPAuth()
@@ -116,10 +124,15 @@ def main() -> int:
             session.set_timeout(args.session_timeout)
         emit(event="session")
 
+    def on_setup(_client, context) -> None:
+        transport = context.request.get_header(GstRtsp.RTSPHeaderField.TRANSPORT, 0)
+        emit(event="setup", transport=transport[1] if isinstance(transport, tuple) else str(transport))
+
     def on_client(_server, client) -> None:
         emit(event="client")
         client.connect("new-session", on_session)
         client.connect("teardown-request", lambda _c, _ctx: emit(event="teardown"))
+        client.connect("setup-request", on_setup)
         client.connect("options-request", lambda _c, _ctx: emit(event="request", method="OPTIONS"))
         client.connect("get-parameter-request", lambda _c, _ctx: emit(event="request", method="GET_PARAMETER"))
 

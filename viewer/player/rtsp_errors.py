@@ -35,14 +35,16 @@ def error_detail(exc: BaseException) -> str:
     return str(text)
 
 
-def reason_for_error(exc: BaseException, *, had_packets: bool) -> tuple[Reason, str]:
+def reason_for_error(exc: BaseException, *, had_packets: bool, timed_out: bool = False) -> tuple[Reason, str]:
     """Map a PyAV/FFmpeg exception from open or read to ``(reason, detail)``.
 
     ``had_packets``: the session already delivered video; a timeout then means "stalled"
-    (the stream stopped) rather than "timeout" (it never started).
+    (the stream stopped) rather than "timeout" (it never started). ``timed_out``: the call
+    ran into PyAV's own deadline; FFmpeg's RTSP demuxer then often reports the interrupted
+    handshake as "invalid data" instead of an exit.
     """
     detail = error_detail(exc)
-    if isinstance(exc, (av.error.ExitError, av.error.TimeoutError, TimeoutError)):
+    if timed_out or isinstance(exc, (av.error.ExitError, av.error.TimeoutError, TimeoutError)):
         # PyAV's own timeout interrupts the blocking call: ExitError ("Immediate exit requested")
         if had_packets:
             return Reason.STALLED, "no video packet in time"

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 RTSP_RELAY_SCHEMES = frozenset({"rtsp", "rtsps"})
 _session_numbers = itertools.count(1)
+#: A call that failed after this share of its deadline ran into the deadline.
+TIMED_OUT_FRACTION = 0.9
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class RtspSession:
         self._stop = threading.Event()
         self.ended = threading.Event()  # the thread finished (failure or stop)
         self.packets = 0
+        self._final: tuple[Reason, str] | None = None  # why it ended, once it did
         self.thread = threading.Thread(
             target=self._run, name=f"relay-{next(_session_numbers)}", daemon=True
         )
@@ -89,7 +92,11 @@ class RtspSession:
     def add(self, output: RelayOutput) -> None:
         """Subscribe ``output``; the session thread replays the current GOP into it first."""
         with self._lock:
-            self._outputs.append(output)
+            final = self._final
+            if final is None:
+                self._outputs.append(output)
+        if final is not None:  # it ended meanwhile: this subscriber hears why at once
+            output.finish(*final)
 
     def remove(self, output: RelayOutput) -> int:
         """Forget ``output``; returns how many subscribers remain."""
@@ -106,6 +113,7 @@ class RtspSession:
     def _run(self) -> None:
         label = mask_url(self.key.url)
         container = None
+        self._waiting_since = time.monotonic()  # start of the blocking call in progress
         try:
             container = self._open()
             video = container.streams.video[0] if container.streams.video else None
@@ -118,7 +126,11 @@ class RtspSession:
         except Exception as exc:  # every failure becomes a reason, never a crash
             if self._stop.is_set():
                 return
-            reason, detail = reason_for_error(exc, had_packets=self.packets > 0)
+            limit_s = self._options.read_timeout_s if container else self._options.open_timeout_s
+            timed_out = time.monotonic() - self._waiting_since >= TIMED_OUT_FRACTION * limit_s
+            reason, detail = reason_for_error(exc, had_packets=self.packets > 0, timed_out=timed_out)
+            if container is None and reason is Reason.PROTOCOL and self._offers_no_video():
+                reason, detail = Reason.NO_VIDEO, "the stream offers no video track"
             self._finish(reason, detail)
         finally:
             if container is not None:
@@ -138,12 +150,28 @@ class RtspSession:
         return av.open(url, options=options,
                        timeout=(self._options.open_timeout_s, self._options.read_timeout_s))
 
+    def _offers_no_video(self) -> bool:
+        """After a failed open: is the SDP without video? With only video set up, FFmpeg
+        sends PLAY without any SETUP for an audio-only camera and the server refuses it
+        (454/455/459), so ask once more for every track and look."""
+        url = insert_credentials(self.key.url, self.key.username, self.key.password)
+        options = {"rtsp_transport": "tcp" if self.key.tcp else "udp",
+                   "timeout": str(int(self._options.open_timeout_s * 1_000_000))}
+        try:
+            with av.open(url, options=options,
+                         timeout=(self._options.open_timeout_s, self._options.read_timeout_s)) as container:
+                return not container.streams.video
+        except Exception as exc:  # the first answer stands
+            log.debug("relay %s: no-video check failed: %s", self.thread.name, type(exc).__name__)
+            return False
+
     def _pump(self, container, video) -> None:
         for packet in container.demux(video):
             if self._stop.is_set():
                 return
             if packet.size == 0:
                 continue
+            self._waiting_since = time.monotonic()
             copied = VideoPacket(bytes(packet), packet.pts, packet.dts, packet.time_base, packet.is_keyframe)
             self.packets += 1
             with self._lock:
@@ -172,6 +200,7 @@ class RtspSession:
         log.info("relay %s: %s ended: %s (%s)", self.thread.name, mask_url(self.key.url), reason, detail)
         with self._lock:
             outputs, self._outputs = self._outputs, []
+            self._final = (reason, detail)
         for output in outputs:
             output.finish(reason, detail)
 
@@ -196,9 +225,10 @@ class RtspRelay:
                 self._sessions[key] = session
                 self._threads = [t for t in self._threads if t.is_alive()]
                 self._threads.append(session.thread)
-                session.thread.start()
-            session.add(output)
             output.session = session
+            session.add(output)
+            if not session.thread.is_alive() and not session.ended.is_set():
+                session.thread.start()  # after the first subscriber: a quick failure reaches it
         return output
 
     def close_output(self, output: RelayOutput) -> None:

@@ -133,7 +133,7 @@ def run_wall(args) -> int:
     if getattr(args, "selftest", False):
         from viewer.selftest import run_selftest
 
-        return run_selftest()
+        return run_selftest(getattr(args, "selftest_url", None), getattr(args, "selftest_user", None))
 
     from viewer.single_instance import SingleInstance
 

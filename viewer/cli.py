@@ -64,6 +64,10 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
                         help="serve fleet state as JSON and Prometheus text on 127.0.0.1:PORT")
     parser.add_argument("--no-sweep", action="store_true", help="do not probe the whole fleet in the background")
     parser.add_argument("--selftest", action="store_true", help="play a shipped clip, check pictures, exit 0/1")
+    parser.add_argument("--selftest-url", metavar="URL",
+                        help="with --selftest: also play this camera (e.g. rtsp://host/stream); "
+                             "password from the environment variable VIDEOWALL_SELFTEST_PASSWORD")
+    parser.add_argument("--selftest-user", metavar="NAME", help="with --selftest-url: the camera's user name")
     parser.add_argument("--debug", action="store_true", help="verbose log")
     parser.add_argument("--no-remember-catalog", action="store_true", help=argparse.SUPPRESS)
 

@@ -7,7 +7,7 @@ a venv does not see)::
         --mount /red=0xFFFF0000 --mount /green=0xFF00FF00 --auth-mount /secret=0xFF0000FF \
         --user viewer:s3cret
 
-Each ``--mount PATH=ARGB`` serves a live solid-colour H.264 stream (640x360@25, keyframe
+Each ``--mount PATH=ARGB`` serves a live solid-colour (``smpte``: colour bars) H.264 stream (640x360@25, keyframe
 every 2 s), shared between clients (``set_shared``: one pipeline per mount). ``--h265`` uses
 x265 instead. ``--auth-mount`` mounts need the ``--user`` credentials (Basic, or Digest
 with ``--digest``); clients without (or with wrong) credentials get 401.
@@ -45,10 +45,8 @@ def emit(**message) -> None:
 
 
 def launch_line(argb: str, h265: bool) -> str:
-    source = (
-        f"videotestsrc is-live=true pattern=solid-color foreground-color={argb} "
-        f"! video/x-raw,width={WIDTH},height={HEIGHT},framerate={FPS}/1"
-    )
+    pattern = "pattern=smpte" if argb == "smpte" else f"pattern=solid-color foreground-color={argb}"
+    source = f"videotestsrc is-live=true {pattern} ! video/x-raw,width={WIDTH},height={HEIGHT},framerate={FPS}/1"
     if h265:
         encode = (f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={KEYFRAME_INTERVAL_FRAMES} "
                   "! rtph265pay name=pay0 pt=96 config-interval=1")

@@ -515,3 +515,39 @@ def test_storm_members_hold_their_retries_and_retry_within_a_cap_after_the_storm
         if ActionKind.OPEN in [a.kind for a in h.tick(t)]:
             break
     assert t <= start + 8.0 + 0.25  # at most one backoff cap later it retries on its own
+
+
+def test_the_sessions_reason_is_the_flag_at_once_without_a_diagnosis_probe() -> None:
+    h = make(seed=3)
+    h.start(0.0)
+    actions = h.on_event(PlayerEvent.ERROR, 0.04, Reason.AUTH, "401 Unauthorized")
+    assert kinds(actions) == [STOP, FLAG]  # no PROBE: the session already asked the camera
+    assert (h.flag.reason, h.flag.detail, h.flag.since) == (Reason.AUTH, "401 Unauthorized", 0.04)
+    assert h.state is FeedState.WAITING and h.next_retry_at is not None
+    assert h.camera_found_down  # so return probes watch for the camera
+
+
+def test_after_a_session_verdict_a_return_probe_ok_reopens_at_once() -> None:
+    h = make(seed=4)
+    h.start(0.0)
+    play_until(h, 0.0, 3.0)
+    assert kinds(h.on_event(PlayerEvent.ENDED, 3.5, Reason.ENDED, "the camera ended the stream")) == [STOP, FLAG]
+    t, probed = 3.5, False
+    while not probed:
+        t += 0.25
+        actions = h.tick(t)
+        if kinds(actions) == [OPEN]:  # a backoff retry came first: it fails refused
+            refused = h.on_event(PlayerEvent.ERROR, t + 0.01, Reason.REFUSED, "Connection refused")
+            assert kinds(refused) in ([STOP, FLAG], [STOP])  # FLAG only when the reason changes
+            assert h.flag.reason is Reason.REFUSED
+        probed = kinds(actions) == [PROBE]
+    assert h.flag.reason in (Reason.ENDED, Reason.REFUSED)
+    assert kinds(h.on_probe(probe(Reason.OK), t + 0.02)) == [OPEN]  # the camera is back
+    assert h.on_event(PlayerEvent.VOUT, t + 1.0)[0].kind is UNFLAG
+
+
+def test_a_libvlc_error_without_a_reason_still_asks_the_probe() -> None:
+    h = make()
+    h.start(0.0)
+    assert kinds(h.on_event(PlayerEvent.ERROR, 0.1)) == [STOP, FLAG, PROBE]
+    assert h.flag.reason is Reason.ERROR

@@ -87,7 +87,8 @@ def test_spec_compiles_and_uses_the_helpers():
     text = SPEC.read_text(encoding="utf-8")
     compile(text, str(SPEC), "exec")
     for needle in ("console=False", "upx=False", "exclude_binaries=True", "pyi_rth_videowall.py",
-                   "vlc_bundle.bundle_datas", "is_duplicate_library", "windows_version_info"):
+                   "vlc_bundle.bundle_datas", "is_duplicate_library", "windows_version_info",
+                   'collect_submodules("av")', "PYAV_IMPORTS"):
         assert needle in text
 
 
@@ -412,7 +413,7 @@ def _tree_size_bytes(folder: Path) -> int:
 
 @pytest.mark.slow
 @pytest.mark.timeout(BUILD_TIMEOUT_S + 120)
-def test_frozen_app_passes_its_selftest(tmp_path, isolated_home, vlc_bundle, capsys):
+def test_frozen_app_passes_its_selftest(tmp_path, isolated_home, vlc_bundle, capsys, gst_rtsp):
     pytest.importorskip("PyInstaller")
     if shutil.which("objdump") is None:
         pytest.skip("PyInstaller needs objdump (Debian: apt install binutils)")
@@ -454,6 +455,16 @@ def test_frozen_app_passes_its_selftest(tmp_path, isolated_home, vlc_bundle, cap
         assert f"libvlccore loaded from {internal / 'vlc' / 'libvlccore.so'}" in log_text
         assert f"plugins loaded from {internal / 'vlc' / 'plugins'}\n" in log_text
         assert "selftest: PASS" in run.stdout
+
+        # the frozen app plays RTSP through its bundled PyAV (FFmpeg) and libVLC
+        server = gst_rtsp({}, {"/cam": "smpte"}, "viewer:frozen-Pw1")
+        run = subprocess.run([str(app / "videowall"), "--selftest", "--selftest-url", server.url("/cam"),
+                              "--selftest-user", "viewer"], capture_output=True, text=True,
+                             env={**os.environ, "VIDEOWALL_SELFTEST_PASSWORD": "frozen-Pw1"},
+                             timeout=FROZEN_SELFTEST_LIMIT_S + 45)
+        log_text = (isolated_home / "logs" / "videowall.log").read_text(encoding="utf-8")
+        assert run.returncode == 0, log_text[-4000:]
+        assert f"{server.url('/cam')}: " in run.stdout and "selftest: RTSP client: relay (FFmpeg" in log_text
         size_mib = _tree_size_bytes(app) / 2**20
         vlc_mib = _tree_size_bytes(internal / "vlc") / 2**20
         with capsys.disabled():

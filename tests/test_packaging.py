@@ -398,7 +398,8 @@ def test_icon_is_a_multi_size_ico():
 
 def test_notice_names_the_lgpl_components_and_their_sources():
     notice = (LICENSES / "NOTICE.txt").read_text(encoding="utf-8")
-    for needle in ("libVLC", "LGPL-2.1", "PySide6", "LGPL-3.0", "download.videolan.org", "download.qt.io"):
+    for needle in ("libVLC", "LGPL-2.1", "PySide6", "LGPL-3.0", "download.videolan.org", "download.qt.io",
+                   "PyAV", "FFmpeg", "ffmpeg.org"):
         assert needle in notice
     assert "Version 2.1" in (LICENSES / "LGPL-2.1.txt").read_text(encoding="utf-8")[:300]
     assert "Version 3" in (LICENSES / "LGPL-3.0.txt").read_text(encoding="utf-8")[:300]

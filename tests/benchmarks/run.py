@@ -239,6 +239,49 @@ class Suite:
         self.add(Figure("wall CPU with picture checks ÷ without, 16 tiles", median(ratios), "×", "<= 1.03",
                         f"{window} s windows; runs {[round(r, 3) for r in ratios]}", ratios))
 
+    def rtsp(self) -> None:
+        """16 RTSP tiles (GStreamer's RTSP server -> relay -> libVLC) against 16 HTTP-TS tiles
+        of the same H.264 bitstream (the clip, sent without re-encoding by both servers)."""
+        from tests.support.gst_rtsp import GstRtspServer
+
+        clip_h264 = annex_b_copy(Path(self.clip))
+        mounts = [a for i in range(16) for a in ("--clip-mount", f"/cam{i}={clip_h264}")]
+        server = GstRtspServer({}, None, "", *mounts).start()
+        try:
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+                handle.write(json.dumps([server.url(f"/cam{i}") for i in range(16)]))
+            runs = {"rtsp": [], "http": []}
+            for _ in range(self.runs):
+                for kind, urls in (("rtsp", handle.name), ("http", self.urls)):
+                    runs[kind].append(run_child("tests.benchmarks.wall_child", "play", "--urls", urls,
+                                                "--tiles", "16", "--layout", "4x4", "--window", self.window,
+                                                "--warmup", self.warmup))
+        finally:
+            server.kill()
+        self.raw["rtsp"] = runs
+        pairs = list(zip(runs["rtsp"], runs["http"], strict=True))
+        cpu = [r["cpu_percent"] / h["cpu_percent"] for r, h in pairs]
+        self.add(Figure("RTSP ÷ HTTP-TS wall CPU, 16 tiles", median(cpu), "×", "<= 1.10",
+                        f"{median([r['cpu_percent'] for r, _ in pairs]):.0f} % vs "
+                        f"{median([h['cpu_percent'] for _, h in pairs]):.0f} % of a core; same clip, "
+                        "GStreamer's RTSP server vs the simulator's HTTP", cpu))
+        rss = [(r["rss_mib"], h["rss_mib"]) for r, h in pairs]
+        self.add(Figure("RTSP wall RSS per tile, 16 tiles", median([r for r, _ in rss]) / 16, "MiB", "",
+                        f"HTTP-TS {median([h for _, h in rss]) / 16:.1f} MiB per tile (whole process ÷ 16)"))
+        first = [(median(r["tile_first_s"]), median(h["tile_first_s"])) for r, h in pairs]
+        self.add(Figure("RTSP time to first picture per tile (median)", median([r for r, _ in first]), "s", "",
+                        f"HTTP-TS {median([h for _, h in first]):.2f} s; keyframe every 1 s in both"))
+        result = run_child("tests.benchmarks.rtsp_child", "--clip-h264", str(clip_h264),
+                           "--repeat", "3" if self.quick else "10", timeout_s=900)
+        self.raw["rtsp_restart"] = result
+        returns = [r for r in result.get("return_s", []) if r is not None]
+        flags = [f for f in result.get("flag_s", []) if f is not None]
+        self.add(Figure("RTSP server killed → tile flagged (median)", median(flags), "s", "<= 3",
+                        f"worst {max(flags, default=float('nan')):.2f} s over {len(flags)} kills"))
+        self.add(Figure("RTSP server restarted → pictures (median)", median(returns), "s", "<= 3",
+                        f"worst {max(returns, default=float('nan')):.2f} s over {len(returns)} restarts "
+                        f"({len(result.get('return_s', [])) - len(returns)} never)"))
+
     def longsoak(self) -> None:
         """Not part of the default set: ``--only longsoak [--minutes N]`` (30 by default)."""
         result = run_child("tests.benchmarks.wall_child", "longsoak", "--urls", self.urls, "--clip", self.clip,
@@ -298,6 +341,8 @@ def write_docs(suite: Suite, info: dict, quick: bool) -> None:
         "a separate process. Ratios compare with a baseline measured in the same run; quick-mode",
         "figures are single runs, full-mode figures medians of 3 (or more) runs. The machine is",
         "shared: other work was running during some runs, so absolute CPU figures are noisy.",
+        "RTSP figures: the same clip looped by GStreamer's RTSP server (`--clip-mount`, no",
+        "re-encoding), received by the relay (FFmpeg via PyAV) and remuxed for libVLC.",
         "The scaling curve has been run on this 2-core machine only: no 16-core machine has been",
         "lent to this project's sessions yet (on one: `--only scaling`, and record it beside this).",
         "",
@@ -314,6 +359,15 @@ def write_docs(suite: Suite, info: dict, quick: bool) -> None:
     lines += scaling_table(raw.get("scaling"))
     lines += soak_table(raw.get("longsoak"))
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def annex_b_copy(clip: Path) -> Path:
+    """The clip's H.264 as an Annex B elementary stream (what GStreamer's RTSP mount loops)."""
+    target = clip.with_suffix(".h264")
+    if not target.exists():
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(clip), "-c", "copy",
+                        "-bsf:v", "h264_mp4toannexb", "-f", "h264", str(target)], check=True)
+    return target
 
 
 def scaling_table(rows: list[dict] | None) -> list[str]:
@@ -355,7 +409,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling", "sweep",
-                                 "pictures", "longsoak"])
+                                 "pictures", "rtsp", "longsoak"])
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
     args = parser.parse_args()
     # A SIGTERM unwinds like Ctrl-C, so the stream servers and Xvfb this run started go too.
@@ -376,7 +430,7 @@ def main() -> int:
             suite.urls_64 = handle64.name
             suite.minutes = args.minutes
             for name in args.only or ["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling",
-                                      "sweep", "pictures"]:
+                                      "sweep", "pictures", "rtsp"]:
                 print(f"[{name}]", flush=True)
                 started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()

@@ -1,4 +1,4 @@
-"""Child process: a one-tile wall on an RTSP camera (GStreamer's RTSP server, the clip sent
+"""Child process: a one-tile wall on an RTSP camera (GStreamer's RTSP server, a recording sent
 without re-encoding) whose server is killed and restarted: seconds from the kill to the
 tile's flag, and from the restart (server listening again) to pictures.
 
@@ -24,8 +24,8 @@ from tests.support.gst_rtsp import GstRtspServer
 SETTLE_S = 1.5
 
 
-def restart_cycles(app, clip_h264: str, repeat: int, tmp: Path) -> dict:
-    server = GstRtspServer({}, None, "", "--clip-mount", f"/cam={clip_h264}").start()
+def restart_cycles(app, recording: str, repeat: int, tmp: Path) -> dict:
+    server = GstRtspServer({}, None, "", "--clip-mount", f"/cam={recording}").start()
     window, services = build_wall([server.url("/cam")], tmp)
     try:
         window.controller.show_view(window.controller.district_view("d1", 0, "1x1"))
@@ -50,7 +50,7 @@ def restart_cycles(app, clip_h264: str, repeat: int, tmp: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--clip-h264", required=True, help="H.264 Annex B file (15 fps)")
+    parser.add_argument("--recording", required=True, help="H.264 MPEG-TS file GStreamer sends")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     from viewer.memory_tuning import tune_malloc
@@ -59,7 +59,7 @@ def main() -> None:
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VIDEOWALL_HOME"] = tmp
-        emit(mode="rtsp_restart", **restart_cycles(app, args.clip_h264, args.repeat, Path(tmp)))
+        emit(mode="rtsp_restart", **restart_cycles(app, args.recording, args.repeat, Path(tmp)))
     del app
 
 

@@ -244,8 +244,8 @@ class Suite:
         of the same H.264 bitstream (the clip, sent without re-encoding by both servers)."""
         from tests.support.gst_rtsp import GstRtspServer
 
-        clip_h264 = annex_b_copy(Path(self.clip))
-        mounts = [a for i in range(16) for a in ("--clip-mount", f"/cam{i}={clip_h264}")]
+        recording = long_copy(Path(self.clip))
+        mounts = [a for i in range(16) for a in ("--clip-mount", f"/cam{i}={recording}")]
         server = GstRtspServer({}, None, "", *mounts).start()
         try:
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -271,7 +271,7 @@ class Suite:
         first = [(median(r["tile_first_s"]), median(h["tile_first_s"])) for r, h in pairs]
         self.add(Figure("RTSP time to first picture per tile (median)", median([r for r, _ in first]), "s", "",
                         f"HTTP-TS {median([h for _, h in first]):.2f} s; keyframe every 1 s in both"))
-        result = run_child("tests.benchmarks.rtsp_child", "--clip-h264", str(clip_h264),
+        result = run_child("tests.benchmarks.rtsp_child", "--recording", str(recording),
                            "--repeat", "3" if self.quick else "10", timeout_s=900)
         self.raw["rtsp_restart"] = result
         returns = [r for r in result.get("return_s", []) if r is not None]
@@ -341,8 +341,8 @@ def write_docs(suite: Suite, info: dict, quick: bool) -> None:
         "a separate process. Ratios compare with a baseline measured in the same run; quick-mode",
         "figures are single runs, full-mode figures medians of 3 (or more) runs. The machine is",
         "shared: other work was running during some runs, so absolute CPU figures are noisy.",
-        "RTSP figures: the same clip looped by GStreamer's RTSP server (`--clip-mount`, no",
-        "re-encoding), received by the relay (FFmpeg via PyAV) and remuxed for libVLC.",
+        "RTSP figures: the same clip (repeated into one file) sent by GStreamer's RTSP server",
+        "(`--clip-mount`, no re-encoding), received by the relay (FFmpeg via PyAV), remuxed for libVLC.",
         "The scaling curve has been run on this 2-core machine only: no 16-core machine has been",
         "lent to this project's sessions yet (on one: `--only scaling`, and record it beside this).",
         "",
@@ -361,12 +361,13 @@ def write_docs(suite: Suite, info: dict, quick: bool) -> None:
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def annex_b_copy(clip: Path) -> Path:
-    """The clip's H.264 as an Annex B elementary stream (what GStreamer's RTSP mount loops)."""
-    target = clip.with_suffix(".h264")
+def long_copy(clip: Path, times: int = 20) -> Path:
+    """The clip repeated ``times`` times into one MPEG-TS file (GStreamer's RTSP mount sends
+    a file once; 30 s × 20 outlasts every RTSP run)."""
+    target = clip.with_name(f"{clip.stem}-x{times}.ts")
     if not target.exists():
-        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(clip), "-c", "copy",
-                        "-bsf:v", "h264_mp4toannexb", "-f", "h264", str(target)], check=True)
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-stream_loop", str(times - 1), "-i", str(clip),
+                        "-c", "copy", str(target)], check=True)
     return target
 
 

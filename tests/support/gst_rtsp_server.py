@@ -13,12 +13,13 @@ x265 instead. ``--auth-mount`` mounts need the ``--user`` credentials (Basic, or
 with ``--digest``); clients without (or with wrong) credentials get 401.
 
 stdout speaks JSON lines, one per event, flushed at once:
-``{"ready": PORT}`` once the server listens, then ``{"event": "session", "path": ...}`` for
+``{"ready": PORT}`` once the server listens, then ``{"event": "session"}`` for
 every RTSP session created (a SETUP), ``{"event": "setup", "transport": "RTP/AVP/TCP;..."}``
 for every SETUP request, ``{"event": "teardown"}``, ``{"event": "request",
 "method": "OPTIONS"|"GET_PARAMETER"}``, ``{"event": "client"}`` for every TCP connection.
-``--clip-mount PATH=FILE`` loops a pre-encoded H.264 file without re-encoding it (the
-benchmarks send the same video over RTSP and HTTP). ``--audio-mount PATH`` serves an audio-only stream (no video track).
+``--clip-mount PATH=FILE`` sends an H.264 MPEG-TS recording once, without re-encoding it
+(the benchmarks send the same video over RTSP and HTTP; make the file long enough).
+``--audio-mount PATH`` serves an audio-only stream (no video track).
 ``--session-timeout S`` announces a session timeout of S seconds (keep-alive tests).
 """
 
@@ -64,7 +65,7 @@ def main() -> int:
     parser.add_argument("--auth-mount", action="append", default=[], help="PATH=ARGB, needs --user")
     parser.add_argument("--audio-mount", action="append", default=[], help="PATH: audio only (A-law tone)")
     parser.add_argument("--clip-mount", action="append", default=[],
-                        help="PATH=FILE: an H.264 Annex B file (15 fps), looped, sent as it is (no encoder)")
+                        help="PATH=FILE: an H.264 MPEG-TS recording, sent as it is (no encoder), once")
     parser.add_argument("--user", default="", help="USER:PASSWORD for the --auth-mount mounts")
     parser.add_argument("--digest", action="store_true", help="ask for Digest instead of Basic")
     parser.add_argument("--h265", action="store_true")
@@ -99,11 +100,10 @@ def main() -> int:
         mounts.add_factory(path, factory(argb, protected=False))
     for spec in args.clip_mount:
         path, _, clip = spec.partition("=")
-        looped = factory("0", protected=False)
-        looped.set_launch(f"( multifilesrc location={clip} loop=true "
-                          "caps=video/x-h264,stream-format=byte-stream,framerate=15/1 "
-                          "! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )")
-        mounts.add_factory(path, looped)
+        recorded = factory("0", protected=False)
+        recorded.set_launch(f"( filesrc location={clip} ! tsdemux ! h264parse "
+                            "! rtph264pay name=pay0 pt=96 config-interval=1 )")
+        mounts.add_factory(path, recorded)
     for path in args.audio_mount:
         audio = factory("0", protected=False)
         audio.set_launch("( audiotestsrc is-live=true ! audio/x-raw,rate=8000,channels=1 ! alawenc "

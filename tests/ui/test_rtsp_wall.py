@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from tests.ui.conftest import close_to, grab_colour
+from tests.ui.conftest import catalog_yaml, close_to, grab_colour
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
 from viewer.core.health import FeedState
 from viewer.core.reasons import Reason
@@ -54,7 +54,7 @@ def test_colours_land_in_their_tiles_and_a_password_from_the_environment_plays(
 
 
 def test_missing_and_wrong_passwords_and_an_unknown_mount_are_flagged_by_the_session(
-        qtbot, make_wall, gst_rtsp):
+        qtbot, make_wall, gst_rtsp, caplog):
     server = gst_rtsp({"/red": RED}, {"/blue": BLUE}, f"{USER}:{PASSWORD}")
     window = make_wall(rtsp_catalog([
         ("ok", server.url("/red"), "", ""),
@@ -72,6 +72,7 @@ def test_missing_and_wrong_passwords_and_an_unknown_mount_are_flagged_by_the_ses
     assert "401" in feeds[1].flag.detail and "404" in feeds[3].flag.detail
     for outage in window.services.journal.query(open_only=True):
         assert "not-the-password" not in f"{outage}"
+    assert caplog.text and "not-the-password" not in caplog.text
 
 
 def test_killed_server_is_flagged_and_its_return_shows_pictures_quickly(qtbot, make_wall, gst_rtsp):
@@ -110,3 +111,26 @@ def test_a_camera_on_two_tiles_uses_one_rtsp_session(qtbot, make_wall, gst_rtsp)
     qtbot.waitUntil(lambda: server.events["teardown"] >= 1, timeout=10_000)
     assert server.events["teardown"] == 1  # green's session ended; red's is still shared by red-a
     wait_tile_colour(qtbot, window, 0, (255, 0, 0))
+
+
+def test_a_preroll_of_a_camera_still_on_screen_shares_its_session(qtbot, make_wall, gst_rtsp):
+    server = gst_rtsp({"/red": RED, "/green": GREEN, "/blue": BLUE})
+    red = server.url("/red")
+    text = catalog_yaml({"d1": [("a-red", red), ("a-green", server.url("/green"))],
+                         "d2": [("b-red", red), ("b-blue", server.url("/blue"))]})
+    window = make_wall(text)
+    controller = window.controller
+    controller.show_view(controller.district_view("d1", 0, "1x2"))
+    wait_tile_colour(qtbot, window, 0, (255, 0, 0))
+    wait_tile_colour(qtbot, window, 1, (0, 255, 0))
+    assert server.sessions == 2
+    view = controller.district_view("d2", 0, "1x2")
+    assert controller.preroll(view) == 2
+    spares = [controller.feeds[i] for i in controller._preroll[1]]
+    qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in spares), timeout=PICTURE_TIMEOUT_MS)
+    assert server.sessions == 3  # blue is new; the pre-rolled red joined the red on screen
+    controller.show_view(view)
+    wait_tile_colour(qtbot, window, 0, (255, 0, 0))
+    wait_tile_colour(qtbot, window, 1, (0, 0, 255))
+    assert server.wait_events("teardown", 1, 10)  # green's session ended with its tile
+    assert server.sessions == 3 and server.events["teardown"] == 1

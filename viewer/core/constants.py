@@ -86,3 +86,6 @@ RELAY_GOP_CACHE_MAX_PACKETS = 600
 #: libVLC's media-callback input buffers a fixed 300 ms (DEFAULT_PTS_DELAY of libVLC 3's
 #: imem access); the relay adds the rest of ``network_caching_ms`` as MPEG-TS mux delay.
 RELAY_LIBVLC_FIXED_CACHING_MS = 300
+#: This many packets in a row that the MPEG-TS muxer refuses (broken timestamps) end the
+#: subscriber with "protocol"; fewer are dropped one by one.
+RELAY_MAX_MUX_ERRORS = 50

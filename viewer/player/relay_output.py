@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import av
+import av.error
 
 from viewer.core import constants as C
 from viewer.core.reasons import Reason
@@ -65,6 +66,7 @@ class RelayOutput:
         self._muxer = None  # session thread only
         self._stream = None
         self.packets_in = 0  # video packets muxed (diagnostics, tests)
+        self.mux_errors = 0  # packets the muxer refused in a row
         self.needs_backlog = True  # session thread: replay the current GOP before the next packet
         self.session = None  # the RtspSession it belongs to (set by RtspRelay)
 
@@ -74,15 +76,27 @@ class RelayOutput:
         input's video stream (codec parameters for the muxer)."""
         if self.closed or self._ended:
             return
+        if packet.pts is None and packet.dts is None:
+            return  # nothing to time it by (FFmpeg before the first RTCP sender report, broken senders)
         if self._muxer is None:
             if not packet.keyframe:
                 return
             self._start_muxer(template)
         out = av.Packet(packet.data)
-        out.pts, out.dts, out.time_base = packet.pts, packet.dts, packet.time_base
+        out.pts = packet.pts
+        out.dts = packet.pts if packet.dts is None else packet.dts
+        out.time_base = packet.time_base
         out.is_keyframe = packet.keyframe
         out.stream = self._stream
-        self._muxer.mux(out)
+        try:
+            self._muxer.mux(out)
+        except (av.error.FFmpegError, ValueError) as exc:  # e.g. timestamps going backwards
+            self.mux_errors += 1
+            if self.mux_errors >= C.RELAY_MAX_MUX_ERRORS:
+                raise
+            log.debug("relay: packet dropped (%s)", type(exc).__name__)
+            return
+        self.mux_errors = 0
         self.packets_in += 1
         if self._buffered > C.RELAY_OUTPUT_BUFFER_MAX_BYTES:
             log.warning("relay subscriber not reading: %d bytes dropped, restarting at the next keyframe",

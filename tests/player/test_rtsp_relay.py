@@ -113,7 +113,7 @@ def test_session_status_becomes_the_reason(gst_rtsp, relay):
 
 def test_a_silent_server_is_a_timeout_and_a_frozen_one_a_stall(gst_rtsp, relay):
     server = gst_rtsp({"/red": RED})
-    made = relay(open_timeout_s=1.5, read_timeout_s=1.5)
+    made = relay(read_timeout_s=1.5)
     with socket.socket() as silent:  # accepts (backlog), never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(4)

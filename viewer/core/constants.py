@@ -69,11 +69,9 @@ BLANK_STDDEV_MAX_LEVELS = 5.0
 BLANK_IGNORED_CELLS_FRACTION = 0.1
 
 # --- RTSP relay (viewer/player/rtsp_relay.py) --------------------------------------------
-#: The RTSP handshake (connect, OPTIONS, DESCRIBE, SETUP, PLAY, first packets) must finish
-#: within this long, else the session fails with "timeout" (FFmpeg's socket ``timeout``).
-RELAY_OPEN_TIMEOUT_S = 8.0
-#: No video packet for this long on an established session: it ends as "stalled". Also how
-#: long a stopped session may take to notice the stop while its server is silent.
+#: FFmpeg's socket timeout for an RTSP session: no answer during the handshake ("timeout"),
+#: or no data on an established session ("stalled"), for this long ends it. Also how long
+#: a stopped session may take to notice the stop while its server is silent.
 RELAY_READ_TIMEOUT_S = 5.0
 #: ``RtspRelay.release`` waits this long for its session threads before giving up on them.
 RELAY_JOIN_TIMEOUT_S = 10.0

@@ -15,6 +15,7 @@ The failure callback runs on the session thread and must only hand the reason ov
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 from collections.abc import Callable
@@ -59,7 +60,7 @@ class RelayOutput:
         self._on_failure = on_failure
         self._mux_delay_ms = max(0, int(mux_delay_ms))
         self._cond = threading.Condition()
-        self._chunks: list[bytes] = []
+        self._chunks: collections.deque[bytes] = collections.deque()
         self._buffered = 0
         self._ended = False  # failed or closed: read returns b"" once the buffer is drained
         self.closed = False  # the player let go of it
@@ -138,12 +139,17 @@ class RelayOutput:
                 return b""
             if not self._chunks:
                 return b""
-            data = self._chunks[0]
-            if len(data) <= size:
-                self._chunks.pop(0)
-            else:
-                self._chunks[0] = data[size:]
-                data = data[:size]
+            taken, room = [], size  # as much as is there, up to size: fewer calls from libVLC
+            while self._chunks and room > 0:
+                data = self._chunks[0]
+                if len(data) <= room:
+                    self._chunks.popleft()
+                else:
+                    self._chunks[0] = data[room:]
+                    data = data[:room]
+                taken.append(data)
+                room -= len(data)
+            data = b"".join(taken)
             self._buffered -= len(data)
             return data
 

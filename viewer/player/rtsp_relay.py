@@ -19,8 +19,8 @@ Threads: one per session, named ``relay-<n>``, daemon (a hung FFmpeg call never 
 app's exit), joined by :meth:`RtspRelay.release` with a deadline. A session thread never
 calls libVLC; it only calls PyAV and the subscribers' ``feed``/``finish``. ``open_output``
 and ``close_output`` are called on the Qt main thread and never block on the network: a
-stopping session notices within one packet, or within ``RELAY_READ_TIMEOUT_S`` when its
-server is silent, and then closes (TEARDOWN) on its own thread.
+stopping session notices within one packet, or within ``RELAY_READ_TIMEOUT_S`` (FFmpeg's
+socket timeout) when its server is silent, and then closes (TEARDOWN) on its own thread.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class SessionKey:
 
 @dataclass(frozen=True)
 class RelayOptions:
-    open_timeout_s: float = C.RELAY_OPEN_TIMEOUT_S
+    #: FFmpeg's socket timeout: no answer (handshake) or no data (stream) for this long.
     read_timeout_s: float = C.RELAY_READ_TIMEOUT_S
     #: libVLC's caching wish (ms); the relay adds what libVLC's fixed part does not cover.
     network_caching_ms: int = C.RELAY_LIBVLC_FIXED_CACHING_MS
@@ -126,7 +126,7 @@ class RtspSession:
         except Exception as exc:  # every failure becomes a reason, never a crash
             if self._stop.is_set():
                 return
-            limit_s = self._options.read_timeout_s if container else self._options.open_timeout_s
+            limit_s = self._options.read_timeout_s
             timed_out = time.monotonic() - self._waiting_since >= TIMED_OUT_FRACTION * limit_s
             reason, detail = reason_for_error(exc, had_packets=self.packets > 0, timed_out=timed_out)
             if container is None and reason is Reason.PROTOCOL and self._offers_no_video():
@@ -140,30 +140,31 @@ class RtspSession:
                     log.debug("relay %s: close: %s", self.thread.name, type(exc).__name__)
             self.ended.set()
 
-    def _open(self):
+    def _options_for_ffmpeg(self, video_only: bool = True) -> dict[str, str]:
+        # No PyAV ``timeout=``: its interrupt callback takes the GIL on every FFmpeg I/O
+        # check (thousands a second for 16 cameras); FFmpeg's own socket timeout bounds
+        # every wait instead.
         options = {
             "rtsp_transport": "tcp" if self.key.tcp else "udp",
-            "timeout": str(int(self._options.open_timeout_s * 1_000_000)),  # socket, µs
-            "allowed_media_types": "video",  # audio is not set up, so not received
+            "timeout": str(int(self._options.read_timeout_s * 1_000_000)),  # socket I/O, µs
         }
+        if video_only:
+            options["allowed_media_types"] = "video"  # audio is not set up, so not received
+        return options
+
+    def _open(self):
         url = insert_credentials(self.key.url, self.key.username, self.key.password)
-        return av.open(url, options=options,
-                       timeout=(self._options.open_timeout_s, self._options.read_timeout_s))
+        return av.open(url, options=self._options_for_ffmpeg())
 
     def _offers_no_video(self) -> bool:
         """After a failed open: is the SDP without video? With only video set up, FFmpeg
         sends PLAY without any SETUP for an audio-only camera and the server refuses it
-        (454/455/459), so ask once more for every track and look."""
-        url = insert_credentials(self.key.url, self.key.username, self.key.password)
-        options = {"rtsp_transport": "tcp" if self.key.tcp else "udp",
-                   "timeout": str(int(self._options.open_timeout_s * 1_000_000))}
-        try:
-            with av.open(url, options=options,
-                         timeout=(self._options.open_timeout_s, self._options.read_timeout_s)) as container:
-                return not container.streams.video
-        except Exception as exc:  # the first answer stands
-            log.debug("relay %s: no-video check failed: %s", self.thread.name, type(exc).__name__)
-            return False
+        (454/455/459), so ask the camera's DESCRIBE once (the probe: no SETUP, no media)."""
+        from viewer.core.probe import probe_sync
+
+        result = probe_sync(self.key.url, self.key.username, self.key.password,
+                            timeout_s=self._options.read_timeout_s)
+        return result.reason is Reason.NO_VIDEO
 
     def _pump(self, container, video) -> None:
         for packet in container.demux(video):

@@ -177,3 +177,18 @@ def test_network_caching_sets_the_mux_delay_above_libvlcs_fixed_part():
     assert RelayOptions(network_caching_ms=0).mux_delay_ms == 0
     assert RelayOptions(network_caching_ms=300).mux_delay_ms == 0
     assert RelayOptions(network_caching_ms=1300).mux_delay_ms == 1000
+
+
+def test_packets_before_the_rtp_clock_get_timestamps_one_frame_apart():
+    from fractions import Fraction
+
+    from viewer.player.relay_output import VideoPacket
+    from viewer.player.rtsp_relay import _timed_before
+
+    tb = Fraction(1, 90000)
+    key = VideoPacket(b"k", None, None, tb, True)
+    other = VideoPacket(b"p", None, None, tb, False)
+    timed = VideoPacket(b"t", 90000, None, tb, False)
+    fixed = _timed_before([key, other], timed, 6000)
+    assert [(p.pts, p.dts, p.keyframe) for p in fixed] == [(78000, 78000, True), (84000, 84000, False)]
+    assert _timed_before([], timed, 6000) == []

@@ -30,7 +30,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import av
 
@@ -69,6 +69,24 @@ class RelayOptions:
     @property
     def mux_delay_ms(self) -> int:
         return max(0, self.network_caching_ms - C.RELAY_LIBVLC_FIXED_CACHING_MS)
+
+
+def _frame_ticks(video) -> int:
+    """One frame's duration in the stream's time base (25 fps when the rate is unknown)."""
+    rate = video.guessed_rate or video.average_rate or 25
+    ticks = int(1 / (rate * video.time_base)) if video.time_base else 0
+    return max(1, ticks)
+
+
+def _timed_before(untimed: list[VideoPacket], first_timed: VideoPacket, frame_ticks: int) -> list[VideoPacket]:
+    """Give the packets that came before the first timed one (FFmpeg reports no timestamp
+    until its RTP clock is set) timestamps one frame apart, ending one frame before it."""
+    if not untimed:
+        return []
+    anchor = first_timed.pts if first_timed.dts is None else first_timed.dts
+    count = len(untimed)
+    return [replace(p, pts=anchor - (count - i) * frame_ticks, dts=anchor - (count - i) * frame_ticks)
+            for i, p in enumerate(untimed)]
 
 
 class RtspSession:
@@ -147,6 +165,10 @@ class RtspSession:
         options = {
             "rtsp_transport": "tcp" if self.key.tcp else "udp",
             "timeout": str(int(self._options.read_timeout_s * 1_000_000)),  # socket I/O, µs
+            # The SDP names the codec; waiting for FFmpeg to analyse packets only delays
+            # the first picture (by ~1.2 s here). libVLC finds the rest in the stream.
+            "analyzeduration": "0",
+            "probesize": "32768",
         }
         if video_only:
             options["allowed_media_types"] = "video"  # audio is not set up, so not received
@@ -167,6 +189,8 @@ class RtspSession:
         return result.reason is Reason.NO_VIDEO
 
     def _pump(self, container, video) -> None:
+        frame_ticks = _frame_ticks(video)
+        untimed: list[VideoPacket] = []  # FFmpeg's first packets can come without timestamps
         for packet in container.demux(video):
             if self._stop.is_set():
                 return
@@ -175,27 +199,38 @@ class RtspSession:
             self._waiting_since = time.monotonic()
             copied = VideoPacket(bytes(packet), packet.pts, packet.dts, packet.time_base, packet.is_keyframe)
             self.packets += 1
-            with self._lock:
-                backlog = self._gop
-                if copied.keyframe:
-                    self._gop = [copied]
-                elif self._gop and len(self._gop) < C.RELAY_GOP_CACHE_MAX_PACKETS:
-                    self._gop = [*self._gop, copied]
-                outputs = list(self._outputs)
-            for output in outputs:
-                try:
-                    if output.needs_backlog:  # joined a running session: a picture at once
-                        output.needs_backlog = False
-                        if not copied.keyframe:
-                            for old in backlog:
-                                output.feed(old, video)
-                    output.feed(copied, video)
-                except Exception as exc:  # one bad subscriber never stops the others
-                    log.warning("relay %s: subscriber dropped: %s", self.thread.name, type(exc).__name__)
-                    output.finish(Reason.PROTOCOL, f"cannot remux the video: {type(exc).__name__}")
-                    self.remove(output)
+            if copied.pts is None and copied.dts is None:
+                if untimed or copied.keyframe:  # keep the opening keyframe: a picture one GOP sooner
+                    untimed = [*untimed, copied][-C.RELAY_GOP_CACHE_MAX_PACKETS:]
+                continue
+            for early in _timed_before(untimed, copied, frame_ticks):
+                self._dispatch(early, video)
+            untimed = []
+            self._dispatch(copied, video)
         if not self._stop.is_set():
             self._finish(Reason.ENDED, "the camera ended the stream")
+
+    def _dispatch(self, copied: VideoPacket, video) -> None:
+        """Hand one packet to every subscriber (and the GOP cache). Session thread."""
+        with self._lock:
+            backlog = self._gop
+            if copied.keyframe:
+                self._gop = [copied]
+            elif self._gop and len(self._gop) < C.RELAY_GOP_CACHE_MAX_PACKETS:
+                self._gop = [*self._gop, copied]
+            outputs = list(self._outputs)
+        for output in outputs:
+            try:
+                if output.needs_backlog:  # joined a running session: a picture at once
+                    output.needs_backlog = False
+                    if not copied.keyframe:
+                        for old in backlog:
+                            output.feed(old, video)
+                output.feed(copied, video)
+            except Exception as exc:  # one bad subscriber never stops the others
+                log.warning("relay %s: subscriber dropped: %s", self.thread.name, type(exc).__name__)
+                output.finish(Reason.PROTOCOL, f"cannot remux the video: {type(exc).__name__}")
+                self.remove(output)
 
     def _finish(self, reason: Reason, detail: str) -> None:
         log.info("relay %s: %s ended: %s (%s)", self.thread.name, mask_url(self.key.url), reason, detail)

@@ -287,7 +287,7 @@ def run_selftest(url: str | None = None, username: str | None = None) -> int:
         log_startup(engine.version)
         report(f"selftest: libVLC {engine.version}")
         report(f"selftest: RTSP (live555) available: {'yes' if engine.supports_scheme('rtsp') else 'no'}")
-        report(f"selftest: RTSP client: {rtsp_client_description(engine)}")
+        report(f"selftest: RTSP client: {getattr(engine, 'rtsp_description', 'unknown')}")
         snapshot_path = paths.cache_dir() / "selftest-snapshot.png"
         snapshot_path.unlink(missing_ok=True)
         playback = _Playback(engine, clip, snapshot_path)
@@ -303,14 +303,6 @@ def run_selftest(url: str | None = None, username: str | None = None) -> int:
         return _verdict(ok, reason, started)
     finally:
         watchdog.cancel()
-
-
-def rtsp_client_description(engine) -> str:
-    if getattr(engine, "relay", None) is not None:
-        import av
-
-        return f"relay (FFmpeg {av.ffmpeg_version_info} through PyAV {av.__version__})"
-    return "libVLC live555" if engine.supports_scheme("rtsp") else "none"
 
 
 def _check_stream(engine, url: str, username: str | None, clip_result: str) -> tuple[bool, str]:

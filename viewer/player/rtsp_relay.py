@@ -71,6 +71,11 @@ class RelayOptions:
         return max(0, self.network_caching_ms - C.RELAY_LIBVLC_FIXED_CACHING_MS)
 
 
+def ffmpeg_version() -> str:
+    """FFmpeg's version as PyAV's wheel bundles it (e.g. "8.1.2"), for logs."""
+    return f"{av.ffmpeg_version_info}, PyAV {av.__version__}"
+
+
 def _frame_ticks(video) -> int:
     """One frame's duration in the stream's time base (25 fps when the rate is unknown)."""
     rate = video.guessed_rate or video.average_rate or 25

@@ -201,10 +201,12 @@ class VlcEngine:
             if module is not None:
                 self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms))
         if self.relay is not None:
-            rtsp = "relayed (FFmpeg " + ("TCP" if options.rtsp_tcp else "UDP") + ")"
+            #: How RTSP is received, for the log and the self-test.
+            self.rtsp_description = (f"relay (FFmpeg {module.ffmpeg_version()}, "
+                                     f"{'TCP' if options.rtsp_tcp else 'UDP'})")
         else:
-            rtsp = "libVLC live555" if self._live555 else "NOT available"
-        log.info("libVLC %s ready (RTSP %s)", self.version, rtsp)
+            self.rtsp_description = "libVLC live555" if self._live555 else "NOT available"
+        log.info("libVLC %s ready (RTSP %s)", self.version, self.rtsp_description)
 
     def supports_scheme(self, scheme: str) -> bool:
         if scheme in _RELAY_SCHEMES:

@@ -244,8 +244,8 @@ class Feed(QObject):
         if event.kind in (PlayerEventKind.PLAYING, PlayerEventKind.VOUT, PlayerEventKind.ERROR, PlayerEventKind.ENDED):
             self._recorders.release(self)  # the recorder answered (or failed): free its slot
         if mapped is not None:
-            reason = getattr(event, "reason", None)  # the RTSP session's verdict, when it gave one
-            self._apply(self.health.on_event(mapped, self._clock(), reason, getattr(event, "detail", "")))
+            # event.reason: the RTSP session's own verdict (auth, not_found ...), when it gave one
+            self._apply(self.health.on_event(mapped, self._clock(), event.reason, event.detail))
 
     def _on_probe_finished(self, token, result) -> None:
         if token is not self.health or self.health is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -551,3 +552,31 @@ def test_a_libvlc_error_without_a_reason_still_asks_the_probe() -> None:
     h.start(0.0)
     assert kinds(h.on_event(PlayerEvent.ERROR, 0.1)) == [STOP, FLAG, PROBE]
     assert h.flag.reason is Reason.ERROR
+
+
+def test_a_camera_the_session_saw_go_away_is_probed_quickly_for_a_while() -> None:
+    cfg = HealthConfig(return_probe_interval_s=3.0, quick_return_probe_interval_s=0.5, quick_return_window_s=20.0,
+                       backoff_base_s=60.0, backoff_floor_s=30.0)  # retries far away: only probes matter
+    h = make(cfg, seed=7)
+    h.start(0.0)
+    h.on_event(PlayerEvent.ERROR, 0.1, Reason.REFUSED, "Connection refused")
+    probes, t = [], 0.1
+    while t < 40.0:
+        t += 0.05
+        if kinds(h.tick(t)) == [PROBE]:
+            probes.append(t)
+            h.on_probe(probe(Reason.REFUSED), t + 0.01)
+    early = [b - a for a, b in itertools.pairwise(probes) if b < 20.0]
+    late = [b - a for a, b in itertools.pairwise(probes) if a > 21.0]
+    assert early and all(0.5 * 0.7 - 0.06 <= gap <= 0.5 * 1.3 + 0.06 for gap in early), early
+    assert late and all(3.0 * 0.7 - 0.06 <= gap <= 3.0 * 1.3 + 0.06 for gap in late), late
+
+
+def test_an_auth_verdict_is_probed_at_the_normal_pace() -> None:
+    h = make(HealthConfig(return_probe_interval_s=3.0, backoff_base_s=60.0, backoff_floor_s=30.0), seed=8)
+    h.start(0.0)
+    h.on_event(PlayerEvent.ERROR, 0.1, Reason.AUTH, "401")
+    t = 0.1
+    while kinds(h.tick(t)) != [PROBE]:
+        t += 0.05
+    assert t >= 0.1 + 3.0 * 0.7

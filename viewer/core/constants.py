@@ -40,6 +40,13 @@ STABLE_PLAY_RESET_S = 10.0
 RETURN_PROBE_INTERVAL_S = 1.5
 #: ... jittered by this fraction either way (0.3 = ±30 %), so feeds do not probe in step.
 RETURN_PROBE_JITTER_FRACTION = 0.3
+#: After the stream's own session said the camera is gone (refused, unreachable, timeout,
+#: ended: a restart or reboot), probe this often instead for the first
+#: QUICK_RETURN_WINDOW_S of the outage: a camera or recorder that comes back shows
+#: pictures within ~2-3 s, not a whole interval later. A probe of a host that refuses is
+#: one TCP handshake; a storm still probes once per recorder.
+QUICK_RETURN_PROBE_INTERVAL_S = 0.5
+QUICK_RETURN_WINDOW_S = 60.0
 #: A requested probe that has not reported back after this long is forgotten (a lost
 #: result must not block further probes of the feed).
 PROBE_RESULT_TIMEOUT_S = 20.0

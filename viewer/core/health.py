@@ -39,7 +39,10 @@ with that reason; "probe" = PROBE unless one is outstanding)::
 
   CONNECTING/PLAYING/STALLED  ERROR/ENDED with the session's reason
                                                             -> WAITING: STOP, flag(reason), retry
-                                                              scheduled, return probes
+                                                              scheduled, return probes (every
+                                                              quick_return_probe_interval_s for
+                                                              quick_return_window_s when the
+                                                              camera went away)
 
 Reasons: libVLC's failure gives a preliminary reason (error, ended, timeout, stalled); the
 probe refines it. A failure that carries the session's own reason (the RTSP relay's status:
@@ -94,6 +97,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _ACTIVE = frozenset({FeedState.CONNECTING, FeedState.PLAYING, FeedState.STALLED})
+#: Session verdicts meaning "the camera went away" (restart, reboot, cable): quick return probes.
+_GONE_REASONS = frozenset({Reason.REFUSED, Reason.UNREACHABLE, Reason.TIMEOUT, Reason.ENDED})
 
 
 class FeedHealth:
@@ -135,6 +140,7 @@ class FeedHealth:
         self._player_reason = Reason.ERROR
         self._player_detail = ""
         self._probe_reason: Reason | None = None  # None: no probe answered in this outage
+        self._gone_since: float | None = None  # the session said the camera went away (outage)
         self._probe_detail = ""
         # probes
         self._probe_sent_at: float | None = None
@@ -407,6 +413,8 @@ class FeedHealth:
         self._player_reason, self._player_detail = reason, detail
         self._probe_reason, self._probe_detail = reason, detail
         self._probe_sent_at = None
+        if reason in _GONE_REASONS and self._gone_since is None:
+            self._gone_since = now  # quick return probes for a while (restart, reboot)
         self._set_state(FeedState.WAITING)
         actions = [Action(ActionKind.STOP, reason=reason, detail=detail)]
         actions += self._sync_flag(now)
@@ -429,9 +437,11 @@ class FeedHealth:
 
     def _schedule_return_probe(self, now: float) -> None:
         cfg = self.config
-        self._next_return_probe_at = now + jittered_s(
-            cfg.return_probe_interval_s, cfg.return_probe_jitter_fraction, self._rng
-        )
+        interval_s = cfg.return_probe_interval_s
+        since = self._gone_since
+        if since is not None and now - since < cfg.quick_return_window_s:
+            interval_s = min(interval_s, cfg.quick_return_probe_interval_s)
+        self._next_return_probe_at = now + jittered_s(interval_s, cfg.return_probe_jitter_fraction, self._rng)
 
     def _probe(self, now: float, purpose: str) -> list[Action]:
         if self._probe_sent_at is not None:
@@ -465,6 +475,7 @@ class FeedHealth:
         return [Action(ActionKind.FLAG, reason=reason, detail=detail)]
 
     def _forget_outage(self) -> None:
+        self._gone_since = None
         self._player_reason = Reason.ERROR
         self._player_detail = ""
         self._probe_reason = None

@@ -108,6 +108,9 @@ def main() -> int:
         audio = factory("0", protected=False)
         audio.set_launch("( audiotestsrc is-live=true ! audio/x-raw,rate=8000,channels=1 ! alawenc "
                          "! rtppcmapay name=pay0 pt=8 )")
+        # Not shared: a client that PLAYs without any SETUP (FFmpeg asking for video only)
+        # makes GStreamer tear the shared media down, and a DESCRIBE right after gets 503.
+        audio.set_shared(False)
         mounts.add_factory(path, audio)
     if args.auth_mount:
         user, _, password = args.user.partition(":")

@@ -191,6 +191,7 @@ class RtspSession:
 
         result = probe_sync(self.key.url, self.key.username, self.key.password,
                             timeout_s=self._options.read_timeout_s)
+        log.debug("relay %s: DESCRIBE says %s (%s)", self.thread.name, result.reason, result.detail)
         return result.reason is Reason.NO_VIDEO
 
     def _pump(self, container, video) -> None:

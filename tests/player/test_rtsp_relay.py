@@ -1,7 +1,7 @@
 """The RTSP relay alone (no libVLC) against GStreamer's RTSP server: what it hands to
 libVLC is MPEG-TS that starts at a keyframe (H.264 and H.265); what the RTSP session says
 becomes the reason (auth for a missing or wrong Basic/Digest password, not_found, refused,
-no_video, stalled, timeout); sessions are shared, kept alive, torn down, and never block a
+no_video, stalled, timeout, ended at BYE); sessions are shared, kept alive, torn down, and never block a
 stop; the transport setting reaches the server; passwords stay out of every detail."""
 
 from __future__ import annotations
@@ -192,3 +192,18 @@ def test_packets_before_the_rtp_clock_get_timestamps_one_frame_apart():
     fixed = _timed_before([key, other], timed, 6000)
     assert [(p.pts, p.dts, p.keyframe) for p in fixed] == [(78000, 78000, True), (84000, 84000, False)]
     assert _timed_before([], timed, 6000) == []
+
+
+def test_a_recording_that_ends_ends_the_session_as_ended(gst_rtsp, relay, tmp_path):
+    import subprocess
+
+    clip = tmp_path / "short.ts"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15",
+                    "-t", "2", "-c:v", "libx264", "-preset", "veryfast", "-g", "15", "-bf", "0",
+                    "-pix_fmt", "yuv420p", "-f", "mpegts", str(clip)], check=True)
+    server = gst_rtsp({}, None, "", "--clip-mount", f"/short={clip}")
+    verdict = Verdict()
+    output = relay().open_output(SessionKey(server.url("/short")), verdict)
+    assert read_bytes(output, 5_000)
+    assert verdict.done.wait(WAIT_S)  # GStreamer sends BYE at the end of the file
+    assert verdict.reason is Reason.ENDED, (verdict.reason, verdict.detail)

@@ -148,3 +148,6 @@ def clips(tmp_path_factory) -> dict[str, Path]:
         pytest.skip("ffmpeg is needed to make test clips")
     folder = tmp_path_factory.mktemp("clips")
     return {name: make_clip(folder, name) for name in CLIP_SOURCES}
+
+
+from tests.support.gst_rtsp import gst_rtsp  # noqa: E402,F401  (fixture for tests/player and tests/ui)

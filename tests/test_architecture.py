@@ -132,3 +132,13 @@ def test_only_the_journal_rules_writer_opens_and_closes_outages():
         if calls & writers:
             offenders.append(f"{path.relative_to(ROOT)}: {sorted(calls & writers)}")
     assert offenders == []
+
+
+def test_only_the_player_imports_pyav():
+    """FFmpeg (PyAV) is the RTSP relay's business: core and ui never touch it."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in _modules(PACKAGE)
+        if p.parent.name != "player" and any(n == "av" or n.startswith("av.") for n in _imports(p))
+    ]
+    assert offenders == []

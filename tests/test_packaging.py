@@ -87,7 +87,8 @@ def test_spec_compiles_and_uses_the_helpers():
     text = SPEC.read_text(encoding="utf-8")
     compile(text, str(SPEC), "exec")
     for needle in ("console=False", "upx=False", "exclude_binaries=True", "pyi_rth_videowall.py",
-                   "vlc_bundle.bundle_datas", "is_duplicate_library", "windows_version_info"):
+                   "vlc_bundle.bundle_datas", "is_duplicate_library", "windows_version_info",
+                   'collect_submodules("av")', "PYAV_IMPORTS"):
         assert needle in text
 
 
@@ -397,7 +398,8 @@ def test_icon_is_a_multi_size_ico():
 
 def test_notice_names_the_lgpl_components_and_their_sources():
     notice = (LICENSES / "NOTICE.txt").read_text(encoding="utf-8")
-    for needle in ("libVLC", "LGPL-2.1", "PySide6", "LGPL-3.0", "download.videolan.org", "download.qt.io"):
+    for needle in ("libVLC", "LGPL-2.1", "PySide6", "LGPL-3.0", "download.videolan.org", "download.qt.io",
+                   "PyAV", "FFmpeg", "ffmpeg.org"):
         assert needle in notice
     assert "Version 2.1" in (LICENSES / "LGPL-2.1.txt").read_text(encoding="utf-8")[:300]
     assert "Version 3" in (LICENSES / "LGPL-3.0.txt").read_text(encoding="utf-8")[:300]
@@ -435,7 +437,7 @@ def _tree_size_bytes(folder: Path) -> int:
 
 @pytest.mark.slow
 @pytest.mark.timeout(BUILD_TIMEOUT_S + 120)
-def test_frozen_app_passes_its_selftest(tmp_path, isolated_home, vlc_bundle, capsys):
+def test_frozen_app_passes_its_selftest(tmp_path, isolated_home, vlc_bundle, capsys, gst_rtsp):
     pytest.importorskip("PyInstaller")
     if shutil.which("objdump") is None:
         pytest.skip("PyInstaller needs objdump (Debian: apt install binutils)")
@@ -479,6 +481,16 @@ def test_frozen_app_passes_its_selftest(tmp_path, isolated_home, vlc_bundle, cap
         assert "selftest: PASS" in run.stdout
         report_html = _frozen_evaluation_report(app / "videowall", tmp_path)
         assert report_html.count("<svg") == 3 and "Evaluasi jaringan" in report_html  # matplotlib works frozen
+
+        # the frozen app plays RTSP through its bundled PyAV (FFmpeg) and libVLC
+        server = gst_rtsp({}, {"/cam": "smpte"}, "viewer:frozen-Pw1")
+        run = subprocess.run([str(app / "videowall"), "--selftest", "--selftest-url", server.url("/cam"),
+                              "--selftest-user", "viewer"], capture_output=True, text=True,
+                             env={**os.environ, "VIDEOWALL_SELFTEST_PASSWORD": "frozen-Pw1"},
+                             timeout=FROZEN_SELFTEST_LIMIT_S + 45)
+        log_text = (isolated_home / "logs" / "videowall.log").read_text(encoding="utf-8")
+        assert run.returncode == 0, log_text[-4000:]
+        assert f"{server.url('/cam')}: " in run.stdout and "selftest: RTSP client: relay (FFmpeg" in log_text
         size_mib = _tree_size_bytes(app) / 2**20
         vlc_mib = _tree_size_bytes(internal / "vlc") / 2**20
         charts_mib = sum(_tree_size_bytes(internal / name) for name in CHART_PACKAGES if (internal / name).is_dir())

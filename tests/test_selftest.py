@@ -21,12 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SELFTEST_LIMIT_S = selftest.SELFTEST_DEADLINE_S
 
 
-def _run_selftest(env_extra: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, float]:
+def _run_selftest(env_extra: dict[str, str] | None = None,
+                  args: list[str] | None = None) -> tuple[subprocess.CompletedProcess, float]:
     env = {**os.environ, **(env_extra or {})}
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "viewer", "--selftest"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=SELFTEST_LIMIT_S + 15,
+        [sys.executable, "-m", "viewer", "--selftest", *(args or [])],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=SELFTEST_LIMIT_S + selftest.SELFTEST_URL_EXTRA_S + 15,
     )
     return result, time.monotonic() - started
 
@@ -135,3 +137,24 @@ def test_clip_override_and_default(monkeypatch, tmp_path):
     assert selftest.selftest_clip().is_file()
     monkeypatch.setenv(selftest.CLIP_ENV, str(tmp_path / "x.ts"))
     assert selftest.selftest_clip() == tmp_path / "x.ts"
+
+
+def test_selftest_url_plays_an_rtsp_camera_with_a_password_from_the_environment(isolated_home, gst_rtsp):
+    password = "Selftest-Pw-9"
+    server = gst_rtsp({}, {"/cam": "smpte"}, f"viewer:{password}")
+    url = server.url("/cam")
+    args = ["--selftest-url", url, "--selftest-user", "viewer"]
+    result, took_s = _run_selftest({selftest.PASSWORD_ENV: password}, args)
+    log_text = (isolated_home / "logs" / "videowall.log").read_text(encoding="utf-8")
+    assert result.returncode == 0, log_text
+    assert took_s < SELFTEST_LIMIT_S + selftest.SELFTEST_URL_EXTRA_S
+    verdict = _verdict(log_text)
+    assert "selftest: PASS:" in verdict and f"{url}: " in verdict and "pictures displayed" in verdict
+    assert "selftest: RTSP client: relay (FFmpeg" in log_text
+    assert password not in log_text + result.stdout + result.stderr
+
+    result, _took_s = _run_selftest({selftest.PASSWORD_ENV: "wrong-" + password}, args)
+    log_text = (isolated_home / "logs" / "videowall.log").read_text(encoding="utf-8")
+    assert result.returncode == 1
+    assert "selftest: FAIL: " in log_text and "failed: auth (" in log_text
+    assert password not in log_text

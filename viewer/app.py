@@ -102,6 +102,22 @@ def _health_config(engine) -> HealthConfig:
     return HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp"))
 
 
+def engine_options(settings: Settings, args):
+    """The player options: a command-line flag, when given, overrides the setting
+    (``--network-caching-ms 0`` included: 0 is a value, not "unset")."""
+    from viewer.player.base import EngineOptions
+
+    caching = getattr(args, "network_caching_ms", None)
+    rtsp_tcp = getattr(args, "rtsp_tcp", None)
+    return EngineOptions(
+        network_caching_ms=max(0, settings.network_caching_ms if caching is None else caching),
+        rtsp_tcp=settings.rtsp_tcp if rtsp_tcp is None else bool(rtsp_tcp),
+        rtsp_client=getattr(args, "rtsp_client", None) or settings.rtsp_client,
+        software_output=settings.software_video_output,
+        tile_decoder_threads=max(0, settings.tile_decoder_threads),
+    )
+
+
 def resolve_catalog_path(args, settings: Settings) -> Path | None:
     for candidate in (getattr(args, "catalog", None), settings.catalog_path, str(paths.default_catalog_path())):
         if candidate and Path(candidate).expanduser().is_file():
@@ -122,7 +138,7 @@ def run_wall(args) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from viewer.player.base import EngineOptions, PlayerUnavailable, create_engine
+    from viewer.player.base import PlayerUnavailable, create_engine
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from viewer.ui.i18n import install_translators
@@ -143,7 +159,7 @@ def run_wall(args) -> int:
     if getattr(args, "selftest", False):
         from viewer.selftest import run_selftest
 
-        return run_selftest()
+        return run_selftest(getattr(args, "selftest_url", None), getattr(args, "selftest_user", None))
 
     from viewer.single_instance import SingleInstance
 
@@ -163,12 +179,7 @@ def run_wall(args) -> int:
             log.error("--screens: %s; opening one window", exc)
             screens = ()
 
-    options = EngineOptions(
-        network_caching_ms=args.network_caching_ms or settings.network_caching_ms,
-        rtsp_tcp=settings.rtsp_tcp if args.rtsp_tcp is None else True,
-        software_output=settings.software_video_output,
-        tile_decoder_threads=max(0, settings.tile_decoder_threads),
-    )
+    options = engine_options(settings, args)
     try:
         engine = create_engine(options)
     except PlayerUnavailable as exc:
@@ -258,7 +269,8 @@ def run_wall(args) -> int:
     player_watch = PlayerWatch(app, engine, journal,  # noqa: F841 - lives as long as the app (Qt parent)
                                publish=services.fleet.set_process_figures if services.fleet is not None else None)
     if not engine.supports_scheme("rtsp") and any(c.scheme in ("rtsp", "rtsps") for c in catalog.cameras):
-        log.warning("this libVLC has no RTSP client (live555): rtsp:// cameras will be flagged 'unsupported'")
+        log.warning("no RTSP client (PyAV missing and no live555 in libVLC): rtsp:// cameras will be "
+                    "flagged 'unsupported'")
 
     def open_window(key: str) -> WallWindow:
         window = WallWindow(services, key)

@@ -100,11 +100,20 @@ def add_wall_options(parser: argparse.ArgumentParser) -> None:
                         help="language: id (Bahasa Indonesia) or en (default: the 'language' setting, else the system)")
     parser.add_argument("--network-caching-ms", type=bounded_int(0, 60_000), metavar="MS",
                         help="libVLC network caching")
-    parser.add_argument("--rtsp-tcp", action="store_true", default=None, help="RTSP over TCP (interleaved)")
+    parser.add_argument("--rtsp-tcp", action=argparse.BooleanOptionalAction, default=None,
+                        help="RTSP over TCP, interleaved (default: the 'rtsp_tcp' setting, true); "
+                             "--no-rtsp-tcp: RTP over UDP")
+    parser.add_argument("--rtsp-client", choices=("relay", "libvlc"),
+                        help="relay: FFmpeg's RTSP client feeding libVLC (default, every platform); "
+                             "libvlc: libVLC's own live555 client (not on Debian; not tested)")
     parser.add_argument("--status-port", type=port_number, metavar="PORT",
                         help="serve fleet state as JSON and Prometheus text on 127.0.0.1:PORT")
     parser.add_argument("--no-sweep", action="store_true", help="do not probe the whole fleet in the background")
     parser.add_argument("--selftest", action="store_true", help="play a shipped clip, check pictures, exit 0/1")
+    parser.add_argument("--selftest-url", metavar="URL",
+                        help="with --selftest: also play this camera (e.g. rtsp://host/stream); "
+                             "password from the environment variable VIDEOWALL_SELFTEST_PASSWORD")
+    parser.add_argument("--selftest-user", metavar="NAME", help="with --selftest-url: the camera's user name")
     parser.add_argument("--debug", action="store_true", help="verbose log")
     parser.add_argument("--no-remember-catalog", action="store_true", help=argparse.SUPPRESS)
 

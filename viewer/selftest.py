@@ -5,7 +5,13 @@ For the installer's CI and for IT after a deployment. Opens a window, plays
 the project's player adapter into a :class:`~viewer.ui.video_surface.VideoSurface`, and
 passes when libVLC displayed at least ``MIN_DISPLAYED_PICTURES`` pictures and a snapshot
 PNG of the picture could be written and is not uniform. It also logs the libVLC version,
-which libvlccore and plugin folder were really loaded, and whether RTSP (live555) exists.
+which libvlccore and plugin folder were really loaded, and how RTSP is received.
+
+``--selftest-url URL`` then also plays that stream (an RTSP camera, through the same relay
+as the wall) and passes only when it shows pictures too, so IT can check a real camera from
+the installed app. A password never goes on the command line: ``--selftest-user NAME`` and
+the environment variable ``VIDEOWALL_SELFTEST_PASSWORD``. A failing camera is reported with
+the reason its RTSP session gave (auth, not_found, refused ...).
 
 The verdict is one log line starting ``selftest: PASS`` or ``selftest: FAIL`` (windowed
 apps have no stdout, so the log file is the record; it is also printed when there is a
@@ -31,6 +37,7 @@ from viewer import __version__, paths
 log = logging.getLogger(__name__)
 
 CLIP_ENV = "VIDEOWALL_SELFTEST_CLIP"
+PASSWORD_ENV = "VIDEOWALL_SELFTEST_PASSWORD"
 DEFAULT_CLIP = ("clips", "traffic.ts")
 #: 1 s of the 15 fps clip: enough to prove decode and display, well inside its 8 s.
 MIN_DISPLAYED_PICTURES = 15
@@ -42,6 +49,8 @@ POLL_INTERVAL_MS = 200
 PLAY_TIMEOUT_S = 20.0
 #: Hard limit for the whole self-test: the watchdog thread exits the process with 1.
 SELFTEST_DEADLINE_S = 30.0
+#: ... plus this much when a camera URL is checked as well.
+SELFTEST_URL_EXTRA_S = 30.0
 WINDOW_SIZE_PX = (640, 360)
 LIBVLC_ENV = ("PYTHON_VLC_LIB_PATH", "PYTHON_VLC_MODULE_PATH", "VLC_PLUGIN_PATH", "VIDEOWALL_BUNDLED_VLC")
 
@@ -156,13 +165,16 @@ class _Watchdog:
 class _Playback:
     """Plays the clip into a window and polls until pass, fail or timeout. Main thread."""
 
-    def __init__(self, engine, clip: Path, snapshot_path: Path) -> None:
+    def __init__(self, engine, clip: Path | str, snapshot_path: Path,
+                 username: str | None = None, password: str | None = None) -> None:
         from PySide6.QtCore import QEventLoop, QTimer
         from PySide6.QtWidgets import QVBoxLayout, QWidget
 
         from viewer.ui.video_surface import VideoSurface
 
-        self.clip, self.snapshot_path = clip, snapshot_path
+        self.clip, self.snapshot_path = clip, snapshot_path  # clip: a file, or a stream URL
+        self._credentials = (username, password)
+        self.failure_reason = ""  # what the stream's own session said (RTSP), if it failed
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.kinds_seen: list[str] = []
         self.loaded: list[str] = []
@@ -199,8 +211,14 @@ class _Playback:
         self.player.set_listener(self.events.put)  # libVLC thread: only queues the event
         self.player.set_window(self.surface.window_handle())
         self.started = time.monotonic()
-        self.player.play(self.clip.resolve().as_uri())
+        source = self.clip.resolve().as_uri() if isinstance(self.clip, Path) else self.clip
+        self.player.play(source, *self._credentials)
         self.poll.start()
+
+    def _label(self) -> str:
+        from viewer.core.secrets import mask_url
+
+        return str(self.clip) if isinstance(self.clip, Path) else mask_url(self.clip)
 
     def _finish(self, ok: bool, reason: str) -> None:
         if self.verdict is None:
@@ -213,6 +231,8 @@ class _Playback:
 
         while not self.events.empty():
             event = self.events.get_nowait()
+            if getattr(event, "reason", None) is not None and not self.failure_reason:
+                self.failure_reason = f"{event.reason.value} ({event.detail})"
             if event.kind.value not in self.kinds_seen:
                 self.kinds_seen.append(event.kind.value)
                 log.info("selftest: %s after %.2f s", event.kind.value, time.monotonic() - self.started)
@@ -228,24 +248,27 @@ class _Playback:
                 width, height = self.player.video_size()
                 self._finish(True, f"{stats.displayed_pictures} pictures displayed in {elapsed:.1f} s, "
                                    f"video {width}x{height}, snapshot {self.snapshot_path}")
+        elif self.failure_reason:
+            self._finish(False, f"{self._label()} failed: {self.failure_reason}")
         elif PlayerEventKind.ERROR.value in self.kinds_seen:
-            self._finish(False, f"libVLC could not play {self.clip} (error event); "
+            self._finish(False, f"libVLC could not play {self._label()} (error event); "
                                 f"{stats.displayed_pictures} pictures displayed")
         elif PlayerEventKind.ENDED.value in self.kinds_seen:
-            self._finish(False, f"playback of {self.clip} ended after only {stats.displayed_pictures} "
+            self._finish(False, f"playback of {self._label()} ended after only {stats.displayed_pictures} "
                                 f"pictures displayed ({stats.decoded_video} decoded)")
         elif elapsed > PLAY_TIMEOUT_S:
             self._finish(False, f"only {stats.displayed_pictures} pictures displayed in {PLAY_TIMEOUT_S:.0f} s "
                                 f"({stats.decoded_video} decoded, {stats.read_bytes} bytes read)")
 
 
-def run_selftest() -> int:
-    """Play the self-test clip and return 0 (pass) or 1 (fail). Needs a QApplication."""
+def run_selftest(url: str | None = None, username: str | None = None) -> int:
+    """Play the self-test clip (then ``url``, when given) and return 0 (pass) or 1 (fail).
+    Needs a QApplication. The camera's password comes from ``VIDEOWALL_SELFTEST_PASSWORD``."""
     from viewer.log import log_startup
     from viewer.player.base import EngineOptions, PlayerUnavailable, create_engine
 
     started = time.monotonic()
-    watchdog = _Watchdog(SELFTEST_DEADLINE_S)
+    watchdog = _Watchdog(SELFTEST_DEADLINE_S + (SELFTEST_URL_EXTRA_S if url else 0.0))
     watchdog.start()
     try:
         report(f"selftest: videowall {__version__}, {'frozen' if paths.is_frozen() else 'source'} "
@@ -264,6 +287,7 @@ def run_selftest() -> int:
         log_startup(engine.version)
         report(f"selftest: libVLC {engine.version}")
         report(f"selftest: RTSP (live555) available: {'yes' if engine.supports_scheme('rtsp') else 'no'}")
+        report(f"selftest: RTSP client: {getattr(engine, 'rtsp_description', 'unknown')}")
         snapshot_path = paths.cache_dir() / "selftest-snapshot.png"
         snapshot_path.unlink(missing_ok=True)
         playback = _Playback(engine, clip, snapshot_path)
@@ -271,12 +295,37 @@ def run_selftest() -> int:
             ok, reason = playback.run()
             for line in describe_loaded(playback.loaded or loaded_vlc_files()):
                 report(line)
+            if ok and url:
+                ok, reason = _check_stream(engine, url, username, reason)
         finally:
             playback.close()
             engine.release()
         return _verdict(ok, reason, started)
     finally:
         watchdog.cancel()
+
+
+def _check_stream(engine, url: str, username: str | None, clip_result: str) -> tuple[bool, str]:
+    """Play ``url`` after the clip passed: (ok, verdict text)."""
+    from viewer.core.catalog_model import parse_camera_url
+    from viewer.core.secrets import mask_url
+
+    try:
+        url, inline_user, inline_password = parse_camera_url(url)
+    except ValueError as exc:
+        return False, f"--selftest-url: {exc}"
+    password = os.environ.get(PASSWORD_ENV) or inline_password
+    snapshot_path = paths.cache_dir() / "selftest-stream.png"
+    snapshot_path.unlink(missing_ok=True)
+    report(f"selftest: playing {mask_url(url)}")
+    stream = _Playback(engine, url, snapshot_path, username or inline_user, password)
+    try:
+        ok, reason = stream.run()
+    finally:
+        stream.close()
+    if not ok:
+        return False, reason
+    return True, f"{clip_result}; {mask_url(url)}: {reason}"
 
 
 def _verdict(ok: bool, reason: str, started: float) -> int:

@@ -31,6 +31,8 @@ DOCS = ROOT / "docs"
 #: What each figure was measured on (stream · server · fault model), by figure name; figures
 #: measured before these labels existed get theirs from here too.
 SIM_SUB = "640×360 15 fps GOP 1 s testsrc2 · our simulator, HTTP-TS, each client starts at a keyframe"
+GST_RTSP = ("640×360 15 fps GOP 1 s testsrc2 · GStreamer's RTSP server (no re-encoding) → our relay (FFmpeg via PyAV), "
+            "vs the same clip over HTTP-TS from our simulator")
 CAMERA_SUB = "640×360 25 fps GOP {gop} s, noisy pattern · our simulator, HTTP-TS, clients join live mid-GOP"
 LEGACY_CONDITIONS = {
     "fault → flag, dead server: simulator closes connections (median)": SIM_SUB + " · connections closed (FIN/RST)",
@@ -475,6 +477,52 @@ class Suite:
         self.add(Figure("wall CPU with picture checks ÷ without, 16 tiles", median(ratios), "×", "<= 1.03",
                         f"{window} s windows; runs {[round(r, 3) for r in ratios]}", ratios))
 
+    def rtsp(self) -> None:
+        """16 RTSP tiles (GStreamer's RTSP server -> relay -> libVLC) against 16 HTTP-TS tiles
+        of the same H.264 bitstream (the clip, sent without re-encoding by both servers)."""
+        from tests.support.gst_rtsp import GstRtspServer
+
+        recording = long_copy(Path(self.clip))
+        mounts = [a for i in range(16) for a in ("--clip-mount", f"/cam{i}={recording}")]
+        server = GstRtspServer({}, None, "", *mounts).start()
+        try:
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+                handle.write(json.dumps([server.url(f"/cam{i}") for i in range(16)]))
+            runs = {"rtsp": [], "http": []}
+            for _ in range(self.runs):
+                for kind, urls in (("rtsp", handle.name), ("http", self.urls)):
+                    runs[kind].append(run_child("tests.benchmarks.wall_child", "play", "--urls", urls,
+                                                "--tiles", "16", "--layout", "4x4", "--window", self.window,
+                                                "--warmup", self.warmup))
+        finally:
+            server.kill()
+        self.raw["rtsp"] = runs
+        pairs = list(zip(runs["rtsp"], runs["http"], strict=True))
+        cpu = [r["cpu_percent"] / h["cpu_percent"] for r, h in pairs]
+        self.add(Figure("RTSP ÷ HTTP-TS wall CPU, 16 tiles", median(cpu), "×", "<= 1.10",
+                        f"{median([r['cpu_percent'] for r, _ in pairs]):.0f} % vs "
+                        f"{median([h['cpu_percent'] for _, h in pairs]):.0f} % of a core; same clip, "
+                        "GStreamer's RTSP server vs the simulator's HTTP", cpu, note=GST_RTSP))
+        rss = [(r["rss_mib"], h["rss_mib"]) for r, h in pairs]
+        self.add(Figure("RTSP wall RSS per tile, 16 tiles", median([r for r, _ in rss]) / 16, "MiB", "",
+                        f"HTTP-TS {median([h for _, h in rss]) / 16:.1f} MiB per tile (whole process ÷ 16)",
+                        note=GST_RTSP))
+        first = [(median(r["tile_first_s"]), median(h["tile_first_s"])) for r, h in pairs]
+        self.add(Figure("RTSP time to first picture per tile (median)", median([r for r, _ in first]), "s", "",
+                        f"HTTP-TS {median([h for _, h in first]):.2f} s; keyframe every 1 s in both", note=GST_RTSP))
+        result = run_child("tests.benchmarks.rtsp_child", "--recording", str(recording),
+                           "--repeat", "3" if self.quick else "10", timeout_s=900)
+        self.raw["rtsp_restart"] = result
+        returns = [r for r in result.get("return_s", []) if r is not None]
+        flags = [f for f in result.get("flag_s", []) if f is not None]
+        self.add(Figure("RTSP server killed → tile flagged (median)", median(flags), "s", "<= 3",
+                        f"worst {max(flags, default=float('nan')):.2f} s over {len(flags)} kills",
+                        note=GST_RTSP.split(", vs")[0] + " · server process killed (connections refused)"))
+        self.add(Figure("RTSP server restarted → pictures (median)", median(returns), "s", "<= 3",
+                        f"worst {max(returns, default=float('nan')):.2f} s over {len(returns)} restarts "
+                        f"({len(result.get('return_s', [])) - len(returns)} never)",
+                        note=GST_RTSP.split(", vs")[0] + " · server killed, then restarted on the same port"))
+
     def longsoak(self) -> None:
         """Not part of the default set: ``--only longsoak [--minutes N]`` (30 by default)."""
         result = run_child("tests.benchmarks.wall_child", "longsoak", "--urls", self.urls, "--clip", self.clip,
@@ -565,6 +613,8 @@ def write_docs(suite: Suite, info: dict, quick: bool, shared: bool = False) -> N
         "full-mode figures medians of 3 (or more) runs. *Measured* says when, and whether the machine",
         "was shared with other work (then absolute figures and even ratios are noisy: read them as",
         "\"the benchmark works and roughly where it lands\", not as clean figures).",
+        "RTSP figures: the same clip (repeated into one file) sent by GStreamer's RTSP server",
+        "(`--clip-mount`, no re-encoding), received by the relay (FFmpeg via PyAV), remuxed for libVLC.",
         "The scaling curve has been run on this 2-core machine only: no 16-core machine has been",
         "lent to this project's sessions yet (on one: `--only scaling`, and record it beside this).",
         "",
@@ -597,6 +647,16 @@ def write_docs(suite: Suite, info: dict, quick: bool, shared: bool = False) -> N
     lines += soak_table(raw.get("longsoak"))
     lines += evaluate_table(raw.get("evaluate"))
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def long_copy(clip: Path, times: int = 20) -> Path:
+    """The clip repeated ``times`` times into one MPEG-TS file (GStreamer's RTSP mount sends
+    a file once; 30 s × 20 outlasts every RTSP run)."""
+    target = clip.with_name(f"{clip.stem}-x{times}.ts")
+    if not target.exists():
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-stream_loop", str(times - 1), "-i", str(clip),
+                        "-c", "copy", str(target)], check=True)
+    return target
 
 
 def scaling_camera_table(rows: list[dict] | None) -> list[str]:
@@ -682,7 +742,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "fleet", "tour", "soak", "recovery", "scaling",
-                                 "sweep", "pictures", "longsoak", "outages", "tour_camera", "evaluate"])
+                                 "sweep", "pictures", "rtsp", "longsoak", "outages", "tour_camera", "evaluate"])
     parser.add_argument("--shared", action="store_true",
                         help="mark this run's figures as measured while other work loaded the machine")
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
@@ -710,7 +770,7 @@ def main() -> int:
             suite.urls_64 = handle64.name
             suite.minutes = args.minutes
             for name in args.only or ["wall", "search", "faults", "outages", "lag", "fleet", "tour", "tour_camera",
-                                      "soak", "recovery", "scaling", "sweep", "pictures", "evaluate"]:
+                                      "soak", "recovery", "scaling", "sweep", "pictures", "rtsp", "evaluate"]:
                 print(f"[{name}]", flush=True)
                 started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -536,3 +537,67 @@ def test_a_stale_hls_playlist_is_not_reopened_until_the_probe_sees_it_move() -> 
     while not (actions := h.tick(t)):
         t += 0.25
     assert kinds(h.on_probe(probe(Reason.OK), t + 0.1)) == [OPEN]  # the playlist moves again
+
+
+def test_the_sessions_reason_is_the_flag_at_once_without_a_diagnosis_probe() -> None:
+    h = make(seed=3)
+    h.start(0.0)
+    actions = h.on_event(PlayerEvent.ERROR, 0.04, Reason.AUTH, "401 Unauthorized")
+    assert kinds(actions) == [STOP, FLAG]  # no PROBE: the session already asked the camera
+    assert (h.flag.reason, h.flag.detail, h.flag.since) == (Reason.AUTH, "401 Unauthorized", 0.04)
+    assert h.state is FeedState.WAITING and h.next_retry_at is not None
+    assert h.camera_found_down  # so return probes watch for the camera
+
+
+def test_after_a_session_verdict_a_return_probe_ok_reopens_at_once() -> None:
+    h = make(seed=4)
+    h.start(0.0)
+    play_until(h, 0.0, 3.0)
+    assert kinds(h.on_event(PlayerEvent.ENDED, 3.5, Reason.ENDED, "the camera ended the stream")) == [STOP, FLAG]
+    t, probed = 3.5, False
+    while not probed:
+        t += 0.25
+        actions = h.tick(t)
+        if kinds(actions) == [OPEN]:  # a backoff retry came first: it fails refused
+            refused = h.on_event(PlayerEvent.ERROR, t + 0.01, Reason.REFUSED, "Connection refused")
+            assert kinds(refused) in ([STOP, FLAG], [STOP])  # FLAG only when the reason changes
+            assert h.flag.reason is Reason.REFUSED
+        probed = kinds(actions) == [PROBE]
+    assert h.flag.reason in (Reason.ENDED, Reason.REFUSED)
+    assert kinds(h.on_probe(probe(Reason.OK), t + 0.02)) == [OPEN]  # the camera is back
+    assert h.on_event(PlayerEvent.VOUT, t + 1.0)[0].kind is UNFLAG
+
+
+def test_a_libvlc_error_without_a_reason_still_asks_the_probe() -> None:
+    h = make()
+    h.start(0.0)
+    assert kinds(h.on_event(PlayerEvent.ERROR, 0.1)) == [STOP, FLAG, PROBE]
+    assert h.flag.reason is Reason.ERROR
+
+
+def test_a_camera_the_session_saw_go_away_is_probed_quickly_for_a_while() -> None:
+    cfg = HealthConfig(return_probe_interval_s=3.0, quick_return_probe_interval_s=0.5, quick_return_window_s=20.0,
+                       backoff_base_s=60.0, backoff_floor_s=30.0)  # retries far away: only probes matter
+    h = make(cfg, seed=7)
+    h.start(0.0)
+    h.on_event(PlayerEvent.ERROR, 0.1, Reason.REFUSED, "Connection refused")
+    probes, t = [], 0.1
+    while t < 40.0:
+        t += 0.05
+        if kinds(h.tick(t)) == [PROBE]:
+            probes.append(t)
+            h.on_probe(probe(Reason.REFUSED), t + 0.01)
+    early = [b - a for a, b in itertools.pairwise(probes) if b < 20.0]
+    late = [b - a for a, b in itertools.pairwise(probes) if a > 21.0]
+    assert early and all(0.5 * 0.7 - 0.06 <= gap <= 0.5 * 1.3 + 0.06 for gap in early), early
+    assert late and all(3.0 * 0.7 - 0.06 <= gap <= 3.0 * 1.3 + 0.06 for gap in late), late
+
+
+def test_an_auth_verdict_is_probed_at_the_normal_pace() -> None:
+    h = make(HealthConfig(return_probe_interval_s=3.0, backoff_base_s=60.0, backoff_floor_s=30.0), seed=8)
+    h.start(0.0)
+    h.on_event(PlayerEvent.ERROR, 0.1, Reason.AUTH, "401")
+    t = 0.1
+    while kinds(h.tick(t)) != [PROBE]:
+        t += 0.05
+    assert t >= 0.1 + 3.0 * 0.7

@@ -23,7 +23,6 @@ FAST = HealthConfig(
     backoff_base_s=0.5,
     backoff_cap_s=2.0,
     return_probe_interval_s=0.7,
-    player_supports_rtsp=False,  # Debian's libVLC: no live555
 )
 
 
@@ -67,8 +66,6 @@ CASES = {
     "http-404": (lambda sim, clips: sim.add_http(SimCamera("/nope", Behaviour.NOT_FOUND)), Reason.NOT_FOUND),
     "rtsp-401": (lambda sim, clips: sim.add_rtsp(SimCamera("/Streaming/101", Behaviour.AUTH_DIGEST)), Reason.AUTH),
     "rtsp-404": (lambda sim, clips: sim.add_rtsp(SimCamera("/Streaming/404", Behaviour.NOT_FOUND)), Reason.NOT_FOUND),
-    "rtsp-ok-unsupported": (lambda sim, clips: sim.add_rtsp(SimCamera("/Streaming/ok", Behaviour.HEALTHY)),
-                            Reason.UNSUPPORTED),
     "audio-only": (lambda sim, clips: sim.add_http(SimCamera("/radio", Behaviour.AUDIO_ONLY)), Reason.NO_VIDEO),
     "garbage": (lambda sim, clips: sim.add_http(SimCamera("/junk", Behaviour.GARBAGE)), Reason.PROTOCOL),
 }

@@ -40,6 +40,13 @@ STABLE_PLAY_RESET_S = 10.0
 RETURN_PROBE_INTERVAL_S = 1.5
 #: ... jittered by this fraction either way (0.3 = ±30 %), so feeds do not probe in step.
 RETURN_PROBE_JITTER_FRACTION = 0.3
+#: After the stream's own session said the camera is gone (refused, unreachable, timeout,
+#: ended: a restart or reboot), probe this often instead for the first
+#: QUICK_RETURN_WINDOW_S of the outage: a camera or recorder that comes back shows
+#: pictures within ~2-3 s, not a whole interval later. A probe of a host that refuses is
+#: one TCP handshake; a storm still probes once per recorder.
+QUICK_RETURN_PROBE_INTERVAL_S = 0.5
+QUICK_RETURN_WINDOW_S = 60.0
 #: A requested probe that has not reported back after this long is forgotten (a lost
 #: result must not block further probes of the feed).
 PROBE_RESULT_TIMEOUT_S = 20.0
@@ -119,3 +126,22 @@ JOURNAL_POLL_INTERVAL_S = 1.0
 #: An HLS media playlist whose media sequence has not advanced for this many target
 #: durations is a stalled camera (the encoder stopped; the server keeps the old playlist).
 HLS_STALL_TARGET_DURATIONS = 2.0
+# --- RTSP relay (viewer/player/rtsp_relay.py) --------------------------------------------
+#: FFmpeg's socket timeout for an RTSP session: no answer during the handshake ("timeout"),
+#: or no data on an established session ("stalled"), for this long ends it. Also how long
+#: a stopped session may take to notice the stop while its server is silent.
+RELAY_READ_TIMEOUT_S = 5.0
+#: ``RtspRelay.release`` waits this long for its session threads before giving up on them.
+RELAY_JOIN_TIMEOUT_S = 10.0
+#: A subscriber whose libVLC input does not read (paused, hung) may fall this far behind;
+#: beyond it, its buffer is dropped and it restarts at the next keyframe.
+RELAY_OUTPUT_BUFFER_MAX_BYTES = 8 * 1024 * 1024
+#: Packets kept since the last keyframe, replayed to a subscriber that joins a running
+#: session (a second tile of the same camera shows a picture at once) ...
+RELAY_GOP_CACHE_MAX_PACKETS = 600
+#: libVLC's media-callback input buffers a fixed 300 ms (DEFAULT_PTS_DELAY of libVLC 3's
+#: imem access); the relay adds the rest of ``network_caching_ms`` as MPEG-TS mux delay.
+RELAY_LIBVLC_FIXED_CACHING_MS = 300
+#: This many packets in a row that the MPEG-TS muxer refuses (broken timestamps) end the
+#: subscriber with "protocol"; fewer are dropped one by one.
+RELAY_MAX_MUX_ERRORS = 50

@@ -39,12 +39,21 @@ with that reason; "probe" = PROBE unless one is outstanding)::
   WAITING     probe not OK                                 -> WAITING: FLAG if the reason changed
   CONNECTING/PLAYING/STALLED  probe result while flagged    -> same state: FLAG if reason changed
 
+  CONNECTING/PLAYING/STALLED  ERROR/ENDED with the session's reason
+                                                            -> WAITING: STOP, flag(reason), retry
+                                                              scheduled, return probes (every
+                                                              quick_return_probe_interval_s for
+                                                              quick_return_window_s when the
+                                                              camera went away)
+
 Reasons: libVLC's failure gives a preliminary reason (error, ended, timeout, stalled); the
-probe refines it. A probe that is not OK wins (refused, auth, not_found ...). A probe that
-is OK keeps libVLC's reason, except on an rtsp/rtsps feed with ``player_supports_rtsp`` off,
-where it becomes ``unsupported`` and retries back off to the cap. Return probes run only
-while the probe says the camera is down; a camera that answers but will not play is left to
-the backoff, so it cannot cause a retry storm.
+probe refines it. A failure that carries the session's own reason (the RTSP relay's status:
+auth, not_found, refused ...) is final at once, no diagnosis probe. A probe that is not OK
+wins (refused, auth, not_found ...). A probe that is OK keeps libVLC's reason, except on an
+rtsp/rtsps feed with ``player_supports_rtsp`` off, where it becomes ``unsupported`` and
+retries back off to the cap. Return probes run only while the probe (or the session) says
+the camera is down; a camera that answers but will not play is left to the backoff, so it
+cannot cause a retry storm.
 
 Retries use full-jitter exponential backoff (:mod:`viewer.core.backoff`) with a floor;
 ``attempts`` counts failures and resets after ``stable_play_reset_s`` of pictures or an
@@ -90,6 +99,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _ACTIVE = frozenset({FeedState.CONNECTING, FeedState.PLAYING, FeedState.STALLED})
+#: Session verdicts meaning "the camera went away" (restart, reboot, cable): quick return probes.
+_GONE_REASONS = frozenset({Reason.REFUSED, Reason.UNREACHABLE, Reason.TIMEOUT, Reason.ENDED})
 
 
 class FeedHealth:
@@ -131,6 +142,7 @@ class FeedHealth:
         self._player_reason = Reason.ERROR
         self._player_detail = ""
         self._probe_reason: Reason | None = None  # None: no probe answered in this outage
+        self._gone_since: float | None = None  # the session said the camera went away (outage)
         self._probe_detail = ""
         # probes
         self._probe_sent_at: float | None = None
@@ -214,12 +226,21 @@ class FeedHealth:
         return actions + self._open(now, "operator reconnect")
 
     # --- observations --------------------------------------------------------------------
-    def on_event(self, event: PlayerEvent, now: float) -> list[Action]:
-        """A libVLC event, already handed over to the caller's thread."""
+    def on_event(self, event: PlayerEvent, now: float, reason: Reason | None = None,
+                 detail: str = "") -> list[Action]:
+        """A player event, already handed over to the caller's thread.
+
+        ``reason``: an ERROR/ENDED whose source said why (the RTSP session: auth, not_found,
+        refused ...). That verdict is the outage's reason at once, like a probe's answer:
+        no diagnosis probe is sent, and while it says the camera is down return probes
+        watch for it (see :meth:`_session_verdict`).
+        """
         if self.state not in _ACTIVE:
             return []  # late event of a player we stopped
         if event is PlayerEvent.VOUT:
             return self._pictures_shown(now)
+        if event in (PlayerEvent.ERROR, PlayerEvent.ENDED) and reason is not None:
+            return self._session_verdict(reason, detail, now)
         if event is PlayerEvent.ERROR:
             return self._fail(Reason.ERROR, "libVLC reported an error", now)
         if event is PlayerEvent.ENDED:
@@ -397,6 +418,21 @@ class FeedHealth:
         self._schedule_retry(now)
         return actions
 
+    def _session_verdict(self, reason: Reason, detail: str, now: float) -> list[Action]:
+        """The stream's own session failed with ``reason``: it counts as the probe's answer
+        (the camera was asked, it said so), so the flag shows it at once; then WAITING with
+        a retry scheduled and, as for a probe that found the camera down, return probes."""
+        self._player_reason, self._player_detail = reason, detail
+        self._probe_reason, self._probe_detail = reason, detail
+        self._probe_sent_at = None
+        if reason in _GONE_REASONS and self._gone_since is None:
+            self._gone_since = now  # quick return probes for a while (restart, reboot)
+        self._set_state(FeedState.WAITING)
+        actions = [Action(ActionKind.STOP, reason=reason, detail=detail)]
+        actions += self._sync_flag(now)
+        self._schedule_retry(now)
+        return actions
+
     def _schedule_retry(self, now: float) -> None:
         cfg = self.config
         if self.flag is not None and self.flag.reason is Reason.UNSUPPORTED:
@@ -413,9 +449,11 @@ class FeedHealth:
 
     def _schedule_return_probe(self, now: float) -> None:
         cfg = self.config
-        self._next_return_probe_at = now + jittered_s(
-            cfg.return_probe_interval_s, cfg.return_probe_jitter_fraction, self._rng
-        )
+        interval_s = cfg.return_probe_interval_s
+        since = self._gone_since
+        if since is not None and now - since < cfg.quick_return_window_s:
+            interval_s = min(interval_s, cfg.quick_return_probe_interval_s)
+        self._next_return_probe_at = now + jittered_s(interval_s, cfg.return_probe_jitter_fraction, self._rng)
 
     def _probe(self, now: float, purpose: str) -> list[Action]:
         if self._probe_sent_at is not None:
@@ -449,6 +487,7 @@ class FeedHealth:
         return [Action(ActionKind.FLAG, reason=reason, detail=detail)]
 
     def _forget_outage(self) -> None:
+        self._gone_since = None
         self._player_reason = Reason.ERROR
         self._player_detail = ""
         self._probe_reason = None

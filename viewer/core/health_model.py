@@ -90,6 +90,8 @@ class HealthConfig:
     stable_play_reset_s: float = C.STABLE_PLAY_RESET_S
     return_probe_interval_s: float = C.RETURN_PROBE_INTERVAL_S
     return_probe_jitter_fraction: float = C.RETURN_PROBE_JITTER_FRACTION
+    quick_return_probe_interval_s: float = C.QUICK_RETURN_PROBE_INTERVAL_S
+    quick_return_window_s: float = C.QUICK_RETURN_WINDOW_S
     probe_result_timeout_s: float = C.PROBE_RESULT_TIMEOUT_S
     player_supports_rtsp: bool = True
     scheme: str = "http"

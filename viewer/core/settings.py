@@ -24,7 +24,8 @@ SETTINGS_SCHEMA_VERSION = 1
 class Settings:
     catalog_path: str = ""
     network_caching_ms: int = 300
-    rtsp_tcp: bool = True
+    rtsp_tcp: bool = True  # RTSP over TCP (interleaved); false: RTP over UDP
+    rtsp_client: str = "relay"  # "relay": FFmpeg's RTSP client, every platform; "libvlc": live555 (untested)
     software_video_output: bool = True  # Linux without GPU: xcb_x11 instead of OpenGL
     tile_decoder_threads: int = 1  # per grid tile; a maximised main stream gets libVLC's choice; 0 = always
     language: str = ""  # "" = follow the system locale; "id" or "en"

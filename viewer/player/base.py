@@ -5,8 +5,9 @@ Threading contract:
   thread (never from a player callback) — for the players of ``create_engine`` the
   blocking work then happens on the player's worker thread (``viewer.player.guarded``).
 - The ``listener`` given to :meth:`FeedPlayer.set_listener` is called on a **libVLC
-  thread**. It must only translate and hand the event over (see ``viewer.ui.bridge``);
-  it must never call back into the player or touch a widget.
+  thread** (or, for a relayed RTSP camera, on its ``relay-<n>`` session thread). It must
+  only translate and hand the event over (see ``viewer.ui.bridge``); it must never call
+  back into the player or touch a widget.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
+
+from viewer.core.reasons import Reason
 
 DEFAULT_NETWORK_CACHING_MS = 300
 #: Size of the thumbnails taken for the picture checks (pixels; 16:9, 4x4 pixels per cell
@@ -41,7 +44,10 @@ class PlayerEventKind(str, Enum):
 class PlayerEvent:
     kind: PlayerEventKind
     generation: int  # which play() call this belongs to: stale events are ignored
-    detail: str = ""
+    #: ERROR/ENDED only: why, when the source itself said so (the RTSP session's status:
+    #: auth, not_found, refused ...); None for libVLC's own events, which carry no reason.
+    reason: Reason | None = None
+    detail: str = ""  # the source's words for it (an RTSP status line); never a password
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,16 @@ class PlayerStats:
     read_bytes: int = 0
 
 
+#: ``EngineOptions.rtsp_client`` values: FFmpeg's RTSP client relayed to libVLC (every
+#: platform, tested), or libVLC's own live555 client (only where libVLC has it; not tested).
+RTSP_CLIENTS = ("relay", "libvlc")
+
+
 @dataclass(frozen=True)
 class EngineOptions:
     network_caching_ms: int = DEFAULT_NETWORK_CACHING_MS
-    rtsp_tcp: bool = True
+    rtsp_tcp: bool = True  # RTSP over TCP (interleaved); False: RTP over UDP
+    rtsp_client: str = "relay"  # one of RTSP_CLIENTS
     #: Linux without a GPU: bypass OpenGL (llvmpipe) for the xcb_x11 output, ~4x cheaper.
     software_output: bool = True
     audio: bool = False

@@ -207,7 +207,7 @@ class GuardedPlayer:
             fresh.submit(_Call("set_window", lambda: fresh.inner.set_window(window)))
         listener = self._listener
         if listener is not None:
-            listener(PlayerEvent(PlayerEventKind.STUCK, stuck_generation, f"player stuck ({what})"))
+            listener(PlayerEvent(PlayerEventKind.STUCK, stuck_generation, detail=f"player stuck ({what})"))
         return True
 
     # --- internals -----------------------------------------------------------------------------
@@ -239,7 +239,7 @@ class GuardedPlayer:
         outer = self._outer_of.get((id(worker), event.generation))
         listener = self._listener
         if outer is not None and listener is not None:
-            listener(PlayerEvent(event.kind, outer))
+            listener(PlayerEvent(event.kind, outer, event.reason, event.detail))
 
     def _request_refresh(self) -> None:
         if self._refresh_pending or self._released:

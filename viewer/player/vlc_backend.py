@@ -11,12 +11,20 @@ the input and video output it snapshots); only ``release`` waits, so the player 
 freed under a snapshot.
 libVLC event callbacks run on libVLC threads and only call the listener with a
 :class:`PlayerEvent`; they never call libVLC.
+
+RTSP (``rtsp_client`` "relay", the default) never reaches libVLC as a URL: the camera is
+received by :mod:`viewer.player.rtsp_relay` and libVLC reads MPEG-TS through its media
+callbacks (``libvlc_media_new_callbacks``, the same on every platform). The read callback
+runs on libVLC's input thread and blocks on the relay output; ``stop``/``play`` close the
+output first, so the read returns at once and libVLC's stop never waits on the network.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import glob
+import itertools
 import logging
 import os
 import shutil
@@ -28,7 +36,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from viewer.core.png import PngError, decode_png
+from viewer.core.reasons import Reason
 from viewer.player.base import (
+    RTSP_CLIENTS,
     THUMBNAIL_HEIGHT_PX,
     THUMBNAIL_WIDTH_PX,
     EngineOptions,
@@ -57,6 +67,49 @@ _EVENTS: dict[str, PlayerEventKind] = {
     "MediaPlayerEndReached": PlayerEventKind.ENDED,
     "MediaPlayerStopped": PlayerEventKind.STOPPED,
 }
+
+
+# --- media callbacks: libVLC reads a relay output (libVLC input threads) -----------------
+_RELAY_SCHEMES = ("rtsp", "rtsps")
+_UNKNOWN_SIZE = 2**64 - 1
+_outputs: dict[int, object] = {}  # opaque token -> RelayOutput; dict ops are atomic
+_tokens = itertools.count(1)
+
+
+def _media_open(opaque, datap, sizep):
+    datap[0] = opaque
+    sizep[0] = _UNKNOWN_SIZE
+    return 0
+
+
+def _media_read(opaque, buf, size):
+    output = _outputs.get(opaque or 0)
+    if output is None:
+        return 0  # closed: end of stream
+    data = output.read(size)
+    if data:
+        ctypes.memmove(buf, data, len(data))
+    return len(data)
+
+
+def _media_close(opaque):
+    _outputs.pop(opaque or 0, None)
+
+
+if vlc is not None:  # ctypes thunks, kept alive for the process
+    _MEDIA_OPEN = vlc.CallbackDecorators.MediaOpenCb(_media_open)
+    _MEDIA_READ = vlc.CallbackDecorators.MediaReadCb(_media_read)
+    _MEDIA_CLOSE = vlc.CallbackDecorators.MediaCloseCb(_media_close)
+
+
+def _relay_module():
+    """The relay, or None when PyAV is missing (RTSP then cannot play)."""
+    try:
+        from viewer.player import rtsp_relay
+    except ImportError as exc:
+        log.warning("RTSP relay unavailable (PyAV missing?): %s", exc)
+        return None
+    return rtsp_relay
 
 
 def libvlc_version() -> str:
@@ -154,12 +207,25 @@ class VlcEngine:
         if self._instance is None:
             raise PlayerUnavailable(f"libVLC refused its options: {' '.join(args)}")
         self.version = libvlc_version()
-        self._rtsp = rtsp_supported()
-        log.info("libVLC %s ready (RTSP %s)", self.version, "available" if self._rtsp else "NOT available")
+        if options.rtsp_client not in RTSP_CLIENTS:
+            log.warning("rtsp_client %r unknown; using 'relay'", options.rtsp_client)
+        self._live555 = rtsp_supported()
+        self.relay = None  # RtspRelay: RTSP through FFmpeg (PyAV), remuxed for libVLC
+        if options.rtsp_client != "libvlc":
+            module = _relay_module()
+            if module is not None:
+                self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms))
+        if self.relay is not None:
+            #: How RTSP is received, for the log and the self-test.
+            self.rtsp_description = (f"relay (FFmpeg {module.ffmpeg_version()}, "
+                                     f"{'TCP' if options.rtsp_tcp else 'UDP'})")
+        else:
+            self.rtsp_description = "libVLC live555" if self._live555 else "NOT available"
+        log.info("libVLC %s ready (RTSP %s)", self.version, self.rtsp_description)
 
     def supports_scheme(self, scheme: str) -> bool:
-        if scheme in ("rtsp", "rtsps"):
-            return self._rtsp
+        if scheme in _RELAY_SCHEMES:
+            return self.relay is not None or self._live555
         return scheme in ("http", "https", "file", "udp", "rtp")
 
     def new_player(self) -> VlcFeedPlayer:
@@ -169,6 +235,8 @@ class VlcEngine:
         return media_options(self.options, full_decoder)
 
     def release(self) -> None:
+        if self.relay is not None:
+            self.relay.release()
         if self._instance is not None:
             self._instance.release()
             self._instance = None
@@ -198,6 +266,7 @@ class VlcFeedPlayer:
         self._listener: Callable[[PlayerEvent], None] | None = None
         self._lock = threading.RLock()  # thumbnail() (picture-check thread) vs release()
         self._thumb_dir: str | None = None  # made on the first thumbnail, removed on release
+        self._relay_output = None  # RelayOutput libVLC reads from, while an RTSP camera plays
         self.generation = 0
         manager = self._player.event_manager()
         for name, kind in _EVENTS.items():
@@ -223,7 +292,18 @@ class VlcFeedPlayer:
     def play(self, url: str, username: str | None = None, password: str | None = None,
              full_decoder: bool = False) -> int:
         self.generation += 1
-        media = self._engine._instance.media_new(url_with_credentials(url, username, password))
+        self._close_relay_output()  # before libVLC stops the old input: its read returns now
+        scheme = urlsplit(url).scheme.lower()
+        if scheme in _RELAY_SCHEMES and self._engine.relay is not None:
+            media = self._relay_media(url, username, password)
+        elif scheme in _RELAY_SCHEMES and not self._engine._live555:
+            # Never hand rtsp:// to a libVLC without live555 (its Real-RTSP fallback can
+            # hang the input thread for good): report it instead.
+            self._report(self.generation, Reason.UNSUPPORTED, "this libVLC has no RTSP client")
+            self._player.stop()
+            return self.generation
+        else:
+            media = self._engine._instance.media_new(url_with_credentials(url, username, password))
         for option in self._engine.media_options(full_decoder):
             media.add_option(option)
         self._player.set_media(media)
@@ -235,7 +315,38 @@ class VlcFeedPlayer:
 
     def stop(self) -> None:
         self.generation += 1  # events of the old media are stale from now on
+        self._close_relay_output()
         self._player.stop()
+
+    def _relay_media(self, url: str, username: str | None, password: str | None):
+        """A libVLC media reading this camera's relay session (shared with other tiles)."""
+        from viewer.player.rtsp_relay import SessionKey
+
+        generation = self.generation
+        key = SessionKey(url, username, password, tcp=self._engine.options.rtsp_tcp)
+        output = self._engine.relay.open_output(
+            key, lambda reason, detail: self._report(generation, reason, detail)
+        )
+        token = next(_tokens)
+        _outputs[token] = output
+        self._relay_output = output
+        media = self._engine._instance.media_new_callbacks(
+            _MEDIA_OPEN, _MEDIA_READ, None, _MEDIA_CLOSE, ctypes.c_void_p(token)
+        )
+        media.add_option(":demux=ts")  # no probing: it is MPEG-TS
+        return media
+
+    def _close_relay_output(self) -> None:
+        output, self._relay_output = self._relay_output, None
+        if output is not None:
+            self._engine.relay.close_output(output)
+
+    # Runs on a relay session thread (or the main thread): hand over, nothing else.
+    def _report(self, generation: int, reason: Reason, detail: str) -> None:
+        listener = self._listener
+        if listener is not None:
+            kind = PlayerEventKind.ENDED if reason is Reason.ENDED else PlayerEventKind.ERROR
+            listener(PlayerEvent(kind, generation, reason, detail))
 
     def stats(self) -> PlayerStats:
         if self._media is None:
@@ -297,6 +408,7 @@ class VlcFeedPlayer:
         manager = self._player.event_manager()
         for name in _EVENTS:
             manager.event_detach(getattr(vlc.EventType, name))
+        self._close_relay_output()
         self._player.stop()
         self._player.release()
         if self._media is not None:

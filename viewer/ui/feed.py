@@ -260,7 +260,8 @@ class Feed(QObject):
         if event.kind in (PlayerEventKind.PLAYING, PlayerEventKind.VOUT, PlayerEventKind.ERROR, PlayerEventKind.ENDED):
             self._recorders.release(self)  # the recorder answered (or failed): free its slot
         if mapped is not None:
-            self._apply(self.health.on_event(mapped, self._clock()))
+            # event.reason: the RTSP session's own verdict (auth, not_found ...), when it gave one
+            self._apply(self.health.on_event(mapped, self._clock(), event.reason, event.detail))
 
     def _on_player_stuck(self, event) -> None:
         """The player hung in a call (the tile already has a fresh one): say so, flag the

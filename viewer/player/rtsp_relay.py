@@ -1,0 +1,308 @@
+"""RTSP through FFmpeg's client (PyAV), remuxed to MPEG-TS for libVLC: the one RTSP path.
+
+Debian's libVLC has no RTSP client (no live555), and Windows' live555 client was never
+tested here, so every platform receives RTSP the same way: an :class:`RtspSession` opens
+the camera with FFmpeg's RTSP demuxer (``rtsp_transport`` tcp = interleaved, or udp; Basic
+and Digest authentication; only the video track is set up, audio is not received), reads
+the compressed video packets and hands them, without decoding, to its subscribers
+(:class:`~viewer.player.relay_output.RelayOutput`), each of which muxes MPEG-TS for one
+libVLC input. libVLC decodes and renders as for any other tile.
+
+One session per camera stream: tiles (or wall windows, or a pre-roll) showing the same URL
+with the same credentials and transport share one session (recorders cap sessions per
+channel). The session ends with its last subscriber; FFmpeg then sends TEARDOWN. While
+read, FFmpeg's demuxer sends a keep-alive (GET_PARAMETER or OPTIONS) every half session
+timeout. What the session says is the feed's health: its failure reason (auth, not_found,
+refused, timeout, protocol, no_video, stalled, ended) goes to every subscriber's callback.
+
+Threads: one per session, named ``relay-<n>``, daemon (a hung FFmpeg call never blocks the
+app's exit), joined by :meth:`RtspRelay.release` with a deadline. A session thread never
+calls libVLC; it only calls PyAV and the subscribers' ``feed``/``finish``. ``open_output``
+and ``close_output`` are called on the Qt main thread and never block on the network: a
+stopping session notices within one packet, or within ``RELAY_READ_TIMEOUT_S`` (FFmpeg's
+socket timeout) when its server is silent, and then closes (TEARDOWN) on its own thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import av
+
+from viewer.core import constants as C
+from viewer.core.catalog_model import insert_credentials
+from viewer.core.reasons import Reason
+from viewer.core.secrets import mask_url
+from viewer.player.relay_output import RelayOutput, VideoPacket
+from viewer.player.rtsp_errors import reason_for_error
+
+log = logging.getLogger(__name__)
+
+RTSP_RELAY_SCHEMES = frozenset({"rtsp", "rtsps"})
+_session_numbers = itertools.count(1)
+#: A call that failed after this share of its deadline ran into the deadline.
+TIMED_OUT_FRACTION = 0.9
+
+
+@dataclass(frozen=True)
+class SessionKey:
+    """What makes two tiles share a session. The password never shows in ``repr``."""
+
+    url: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    tcp: bool = True
+
+
+@dataclass(frozen=True)
+class RelayOptions:
+    #: FFmpeg's socket timeout: no answer (handshake) or no data (stream) for this long.
+    read_timeout_s: float = C.RELAY_READ_TIMEOUT_S
+    #: libVLC's caching wish (ms); the relay adds what libVLC's fixed part does not cover.
+    network_caching_ms: int = C.RELAY_LIBVLC_FIXED_CACHING_MS
+
+    @property
+    def mux_delay_ms(self) -> int:
+        return max(0, self.network_caching_ms - C.RELAY_LIBVLC_FIXED_CACHING_MS)
+
+
+def ffmpeg_version() -> str:
+    """FFmpeg's version as PyAV's wheel bundles it (e.g. "8.1.2"), for logs."""
+    return f"{av.ffmpeg_version_info}, PyAV {av.__version__}"
+
+
+def _frame_ticks(video) -> int:
+    """One frame's duration in the stream's time base (25 fps when the rate is unknown)."""
+    rate = video.guessed_rate or video.average_rate or 25
+    ticks = int(1 / (rate * video.time_base)) if video.time_base else 0
+    return max(1, ticks)
+
+
+def _timed_before(untimed: list[VideoPacket], first_timed: VideoPacket, frame_ticks: int) -> list[VideoPacket]:
+    """Give the packets that came before the first timed one (FFmpeg reports no timestamp
+    until its RTP clock is set) timestamps one frame apart, ending one frame before it."""
+    if not untimed:
+        return []
+    anchor = first_timed.pts if first_timed.dts is None else first_timed.dts
+    count = len(untimed)
+    return [replace(p, pts=anchor - (count - i) * frame_ticks, dts=anchor - (count - i) * frame_ticks)
+            for i, p in enumerate(untimed)]
+
+
+class RtspSession:
+    """One RTSP session (one thread) fanned out to its subscribers. See the module docstring."""
+
+    def __init__(self, key: SessionKey, options: RelayOptions) -> None:
+        self.key = key
+        self._options = options
+        self._lock = threading.Lock()
+        self._outputs: list[RelayOutput] = []
+        self._gop: list[VideoPacket] = []  # since the last keyframe, for late subscribers
+        self._stop = threading.Event()
+        self.ended = threading.Event()  # the thread finished (failure or stop)
+        self.packets = 0
+        self._final: tuple[Reason, str] | None = None  # why it ended, once it did
+        self.thread = threading.Thread(
+            target=self._run, name=f"relay-{next(_session_numbers)}", daemon=True
+        )
+
+    # --- any thread ----------------------------------------------------------------------
+    def add(self, output: RelayOutput) -> None:
+        """Subscribe ``output``; the session thread replays the current GOP into it first."""
+        with self._lock:
+            final = self._final
+            if final is None:
+                self._outputs.append(output)
+        if final is not None:  # it ended meanwhile: this subscriber hears why at once
+            output.finish(*final)
+
+    def remove(self, output: RelayOutput) -> int:
+        """Forget ``output``; returns how many subscribers remain."""
+        with self._lock:
+            if output in self._outputs:
+                self._outputs.remove(output)
+            return len(self._outputs)
+
+    def stop(self) -> None:
+        """Ask the thread to end (TEARDOWN). Returns at once."""
+        self._stop.set()
+
+    # --- session thread ------------------------------------------------------------------
+    def _run(self) -> None:
+        label = mask_url(self.key.url)
+        container = None
+        self._waiting_since = time.monotonic()  # start of the blocking call in progress
+        try:
+            container = self._open()
+            video = container.streams.video[0] if container.streams.video else None
+            if video is None:
+                self._finish(Reason.NO_VIDEO, "the stream offers no video track")
+                return
+            log.info("relay %s: %s %s, %s", self.thread.name, label, video.codec_context.name,
+                     "tcp" if self.key.tcp else "udp")
+            self._pump(container, video)
+        except Exception as exc:  # every failure becomes a reason, never a crash
+            if self._stop.is_set():
+                return
+            limit_s = self._options.read_timeout_s
+            timed_out = time.monotonic() - self._waiting_since >= TIMED_OUT_FRACTION * limit_s
+            reason, detail = reason_for_error(exc, had_packets=self.packets > 0, timed_out=timed_out)
+            if container is None and reason is Reason.PROTOCOL and self._offers_no_video():
+                reason, detail = Reason.NO_VIDEO, "the stream offers no video track"
+            self._finish(reason, detail)
+        finally:
+            if container is not None:
+                try:
+                    container.close()  # TEARDOWN
+                except Exception as exc:
+                    log.debug("relay %s: close: %s", self.thread.name, type(exc).__name__)
+            self.ended.set()
+
+    def _options_for_ffmpeg(self, video_only: bool = True) -> dict[str, str]:
+        # No PyAV ``timeout=``: its interrupt callback takes the GIL on every FFmpeg I/O
+        # check (thousands a second for 16 cameras); FFmpeg's own socket timeout bounds
+        # every wait instead.
+        options = {
+            "rtsp_transport": "tcp" if self.key.tcp else "udp",
+            "timeout": str(int(self._options.read_timeout_s * 1_000_000)),  # socket I/O, µs
+            # The SDP names the codec; waiting for FFmpeg to analyse packets only delays
+            # the first picture (by ~1.2 s here). libVLC finds the rest in the stream.
+            "analyzeduration": "0",
+            "probesize": "32768",
+        }
+        if video_only:
+            options["allowed_media_types"] = "video"  # audio is not set up, so not received
+        return options
+
+    def _open(self):
+        url = insert_credentials(self.key.url, self.key.username, self.key.password)
+        return av.open(url, options=self._options_for_ffmpeg())
+
+    def _offers_no_video(self) -> bool:
+        """After a failed open: is the SDP without video? With only video set up, FFmpeg
+        sends PLAY without any SETUP for an audio-only camera and the server refuses it
+        (454/455/459), so ask the camera's DESCRIBE once (the probe: no SETUP, no media)."""
+        from viewer.core.probe import probe_sync
+
+        result = probe_sync(self.key.url, self.key.username, self.key.password,
+                            timeout_s=self._options.read_timeout_s)
+        log.debug("relay %s: DESCRIBE says %s (%s)", self.thread.name, result.reason, result.detail)
+        return result.reason is Reason.NO_VIDEO
+
+    def _pump(self, container, video) -> None:
+        frame_ticks = _frame_ticks(video)
+        untimed: list[VideoPacket] = []  # FFmpeg's first packets can come without timestamps
+        for packet in container.demux(video):
+            if self._stop.is_set():
+                return
+            if packet.size == 0:
+                continue
+            self._waiting_since = time.monotonic()
+            copied = VideoPacket(bytes(packet), packet.pts, packet.dts, packet.time_base, packet.is_keyframe)
+            self.packets += 1
+            if copied.pts is None and copied.dts is None:
+                if untimed or copied.keyframe:  # keep the opening keyframe: a picture one GOP sooner
+                    untimed = [*untimed, copied][-C.RELAY_GOP_CACHE_MAX_PACKETS:]
+                continue
+            for early in _timed_before(untimed, copied, frame_ticks):
+                self._dispatch(early, video)
+            untimed = []
+            self._dispatch(copied, video)
+        if not self._stop.is_set():
+            self._finish(Reason.ENDED, "the camera ended the stream")
+
+    def _dispatch(self, copied: VideoPacket, video) -> None:
+        """Hand one packet to every subscriber (and the GOP cache). Session thread."""
+        with self._lock:
+            backlog = self._gop
+            if copied.keyframe:
+                self._gop = [copied]
+            elif self._gop and len(self._gop) < C.RELAY_GOP_CACHE_MAX_PACKETS:
+                self._gop = [*self._gop, copied]
+            outputs = list(self._outputs)
+        for output in outputs:
+            try:
+                if output.needs_backlog:  # joined a running session: a picture at once
+                    output.needs_backlog = False
+                    if not copied.keyframe:
+                        for old in backlog:
+                            output.feed(old, video)
+                output.feed(copied, video)
+            except Exception as exc:  # one bad subscriber never stops the others
+                log.warning("relay %s: subscriber dropped: %s", self.thread.name, type(exc).__name__)
+                output.finish(Reason.PROTOCOL, f"cannot remux the video: {type(exc).__name__}")
+                self.remove(output)
+
+    def _finish(self, reason: Reason, detail: str) -> None:
+        log.info("relay %s: %s ended: %s (%s)", self.thread.name, mask_url(self.key.url), reason, detail)
+        with self._lock:
+            outputs, self._outputs = self._outputs, []
+            self._final = (reason, detail)
+        for output in outputs:
+            output.finish(reason, detail)
+
+
+class RtspRelay:
+    """The registry of running sessions: one per :class:`SessionKey`. Main thread API."""
+
+    def __init__(self, options: RelayOptions | None = None) -> None:
+        self.options = options or RelayOptions()
+        self._lock = threading.Lock()
+        self._sessions: dict[SessionKey, RtspSession] = {}
+        self._threads: list[threading.Thread] = []  # every session started, for release()
+
+    def open_output(self, key: SessionKey, on_failure: Callable[[Reason, str], None] | None) -> RelayOutput:
+        """A new subscriber of ``key``'s session (started if none runs). ``on_failure`` is
+        called on the session thread with the reason when the session ends by itself."""
+        output = RelayOutput(on_failure, self.options.mux_delay_ms)
+        with self._lock:
+            session = self._sessions.get(key)
+            if session is None or session.ended.is_set():
+                session = RtspSession(key, self.options)
+                self._sessions[key] = session
+                self._threads = [t for t in self._threads if t.is_alive()]
+                self._threads.append(session.thread)
+            output.session = session
+            session.add(output)
+            if not session.thread.is_alive() and not session.ended.is_set():
+                session.thread.start()  # after the first subscriber: a quick failure reaches it
+        return output
+
+    def close_output(self, output: RelayOutput) -> None:
+        """The player let go of ``output``: wake its reader; end the session if it was the
+        last subscriber. Never blocks on the network."""
+        output.close()
+        session: RtspSession | None = getattr(output, "session", None)
+        if session is None:
+            return
+        with self._lock:
+            if session.remove(output) == 0:
+                session.stop()
+                if self._sessions.get(session.key) is session:
+                    del self._sessions[session.key]
+
+    def session_count(self) -> int:
+        with self._lock:
+            return sum(1 for s in self._sessions.values() if not s.ended.is_set())
+
+    def release(self, timeout_s: float = C.RELAY_JOIN_TIMEOUT_S) -> bool:
+        """Stop every session and join their threads within ``timeout_s`` in total. True
+        when all ended (a thread stuck in FFmpeg is left behind, logged, daemon)."""
+        with self._lock:
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+            threads = list(self._threads)
+        for session in sessions:
+            session.stop()
+        deadline = time.monotonic() + timeout_s
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        stuck = [t.name for t in threads if t.is_alive()]
+        if stuck:
+            log.warning("relay threads still running after %.0f s: %s", timeout_s, stuck)
+        return not stuck

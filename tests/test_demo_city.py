@@ -1,5 +1,6 @@
-"""The demo city: its data, the served cameras (real sockets, real probes), the fault clock
-and the training catalog. Conditions are polled with a deadline; nothing sleeps to assert."""
+"""The demo city: its data, the served cameras (real sockets, real probes; served over HTTP
+here, the RTSP city is in test_demo_city_rtsp.py), the fault clock and the training catalog.
+Conditions are polled with a deadline; nothing sleeps to assert."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ class StreamClient:
 
 @pytest.fixture
 def city(tmp_path):
-    demo = DemoCity(tmp_path / "demo")
+    demo = DemoCity(tmp_path / "demo", protocol="http")
     started = time.perf_counter()
     demo.start()
     demo.start_s = time.perf_counter() - started
@@ -211,7 +212,8 @@ def test_a_healthy_camera_streams_mpegts(city):
 
 def test_the_freezing_camera_stops_and_comes_back(tmp_path):
     # The freeze starts after the client has had FREEZE_NEW_CLIENT_VIDEO_S of video.
-    with DemoCity(tmp_path, freeze_after_s=FREEZE_NEW_CLIENT_VIDEO_S + 0.5, freeze_for_s=2.0) as city:
+    freeze_after_s = FREEZE_NEW_CLIENT_VIDEO_S + 0.5
+    with DemoCity(tmp_path, protocol="http", freeze_after_s=freeze_after_s, freeze_for_s=2.0) as city:
         cam = next(c for c in city.cameras if c.behaviour == FREEZES)
         client = StreamClient(city.urls[cam.id])
         try:
@@ -227,7 +229,7 @@ def test_the_freezing_camera_stops_and_comes_back(tmp_path):
 
 
 def test_the_dropping_camera_drops_and_reconnects(tmp_path):
-    with DemoCity(tmp_path, drop_after_s=0.5, drop_for_s=1.5, drop_every_s=30.0) as city:
+    with DemoCity(tmp_path, protocol="http", drop_after_s=0.5, drop_for_s=1.5, drop_every_s=30.0) as city:
         cam = next(c for c in city.cameras if c.behaviour == DROPS)
         url = city.urls[cam.id]
         client = StreamClient(url)

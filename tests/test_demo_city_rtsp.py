@@ -1,4 +1,4 @@
-"""The demo city served like the real one, over RTSP (``DemoCity(protocol="rtsp")``): Hikvision
+"""The demo city served like the real one, over RTSP (the default of ``DemoCity``): Hikvision
 paths with main and sub-streams, the market cameras still HTTP, the planned failures probed as
 planned, streams played by FFmpeg's client (PyAV), the freeze and the drop on the clock."""
 
@@ -23,7 +23,7 @@ from viewer.demo_training import write_training_catalog
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
-    with DemoCity(tmp_path_factory.mktemp("rtsp-demo"), protocol="rtsp") as demo:
+    with DemoCity(tmp_path_factory.mktemp("rtsp-demo")) as demo:  # RTSP is the default
         yield demo
 
 

@@ -33,7 +33,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--protocol", choices=["rtsp", "http"], default=None,
         help="serve the simulated cameras over RTSP (like the city: main and sub-streams; the market "
-        "cameras stay HTTP) or all over HTTP MPEG-TS (default: http)",
+        "cameras stay HTTP) or all over HTTP MPEG-TS (default: rtsp)",
     )  # fmt: skip
     parser.add_argument("--fullscreen", action="store_true")
     parser.add_argument("--screen", type=int, metavar="N")

@@ -80,7 +80,7 @@ GROUP_CLIPS: dict[str, tuple[str, ...]] = {
     "Pompa Air": ("pump", "river"),
     "Kota Lama": ("oldtown",),
 }
-DEMO_PROTOCOL = "http"  # how `videowall demo` serves the city unless told otherwise
+DEMO_PROTOCOL = "rtsp"  # how `videowall demo` serves the city unless told otherwise
 _NOTES = {
     REFUSED: "demo: refuses connections (nothing listens on its port)",
     AUTH: "demo: needs a password the catalog does not give ({scheme} 401)",

@@ -97,6 +97,8 @@ cameras:
     district: semarang-utara
     url: {oldtown}
     group: Kota Lama
+    recorder: nvr-kota-lama:554   # optional: the recorder (NVR) behind a NAT or proxy address;
+                                  # `videowall evaluate` groups cameras per recorder (default: URL host:port)
 
   - id: smg-utr-0005
     name: Pompa Air Kali Semarang

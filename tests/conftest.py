@@ -112,6 +112,34 @@ def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None 
     return path
 
 
+def make_late_clip(folder: Path, name: str, gop_s: float, fps: int = 25, join_s: float = 0.6,
+                   size: str = "640x360") -> Path:
+    """A clip that starts ``join_s`` into a ``gop_s`` keyframe interval, as a real camera's
+    stream does when a client joins it: the first picture can only come at the next keyframe,
+    ``gop_s - join_s`` seconds of stream later. Solid colour ``name``, ``size`` at ``fps``.
+
+    Encoded with a fixed GOP, then cut with stream copy keeping the leading non-key frames
+    (``-copyinkf``); the loop repeats the cut, so every client waits the same time."""
+    path = folder / f"{name}-{size}-late-{gop_s:g}s.ts"
+    if path.exists():
+        return path
+    full = folder / f"{name}-{size}-gop-{gop_s:g}s.ts"
+    source = CLIP_SOURCES[name].replace("size=320x180:rate=15", f"size={size}:rate={fps}")
+    gop = str(round(gop_s * fps))
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source, "-t", str(2 * gop_s + join_s),
+         "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", gop, "-keyint_min", gop,
+         "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-f", "mpegts", str(full)],
+        check=True,
+    )
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "quiet", "-y", "-i", str(full), "-ss", str(join_s), "-c", "copy", "-copyinkf",
+         "-f", "mpegts", str(path)],
+        check=True,
+    )
+    return path
+
+
 @pytest.fixture
 def simulator():
     """A camera simulator on 127.0.0.1 (its own thread), stopped after the test."""
@@ -129,3 +157,17 @@ def clips(tmp_path_factory) -> dict[str, Path]:
         pytest.skip("ffmpeg is needed to make test clips")
     folder = tmp_path_factory.mktemp("clips")
     return {name: make_clip(folder, name) for name in CLIP_SOURCES}
+
+
+@pytest.fixture(scope="session")
+def late_clips(tmp_path_factory):
+    """(colour, keyframe interval s) -> a clip whose first picture comes ~``gop_s - 0.6`` s after
+    a client joins (see :func:`make_late_clip`)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is needed to make test clips")
+    folder = tmp_path_factory.mktemp("late-clips")
+
+    def get(name: str, gop_s: float = 4.0, size: str = "640x360") -> Path:
+        return make_late_clip(folder, name, gop_s, size=size)
+
+    return get

@@ -1,5 +1,6 @@
-"""Maximising a camera that has a sub-stream plays its main stream, decoded with libVLC's own
-thread count; grid tiles decode with one thread each (EngineOptions.tile_decoder_threads).
+"""Maximising a camera that has a sub-stream plays its main stream in a second player, decoded
+with libVLC's own thread count; grid tiles decode with one thread each
+(EngineOptions.tile_decoder_threads).
 Real libVLC under Xvfb: which stream is on screen is read from its colour, the decoder
 threads from the process's thread list (Linux)."""
 
@@ -42,13 +43,18 @@ def test_maximise_plays_the_main_stream_with_libvlcs_decoder_threads(qtbot, make
     grid_threads = _threads()
 
     controller.toggle_maximise(0)
-    assert feed.main_stream
-    qtbot.waitUntil(lambda: close_to(grab_colour(tile), COLOURS_RGB["green"]), timeout=15_000)  # the main stream
+    main = controller.feeds[controller.maximiser.current.main_index]
+    assert main.main_stream and not feed.main_stream  # a second player, hidden until its first picture
+    qtbot.waitUntil(lambda: controller.feed_at(0) is main, timeout=15_000)
+    main_tile = controller.grid.maximised
+    assert main_tile is not tile
+    qtbot.waitUntil(lambda: close_to(grab_colour(main_tile), COLOURS_RGB["green"]), timeout=15_000)  # the main stream
     cores = os.cpu_count() or 1
     libvlc_threads = min(16, cores + 1) if cores > 1 else 1  # libVLC 3's avcodec default
     qtbot.waitUntil(lambda: _threads() >= grid_threads + libvlc_threads - 1, timeout=10_000)
 
-    controller.toggle_maximise(0)  # back to the grid: the sub-stream, one decoder thread again
-    assert not feed.main_stream
+    controller.toggle_maximise(0)  # back to the grid: the sub-stream kept playing; the main stream stops
+    assert controller.feed_at(0) is feed and feed.state is FeedState.PLAYING
     qtbot.waitUntil(lambda: close_to(grab_colour(tile), COLOURS_RGB["red"]), timeout=15_000)
+    qtbot.waitUntil(lambda: main.camera is None, timeout=5_000)
     qtbot.waitUntil(lambda: _threads() <= grid_threads, timeout=10_000)

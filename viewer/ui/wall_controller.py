@@ -25,6 +25,7 @@ from viewer.core.views import WallView, district_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
 from viewer.ui.captions import tile_text
 from viewer.ui.feed import Feed
+from viewer.ui.maximise import Maximiser
 from viewer.ui.probe_runner import ProbeRunner
 from viewer.ui.wall_grid import WallGrid
 
@@ -82,6 +83,7 @@ class WallController(QObject):
         self.slots: list[int] = []
         self.view = WallView()
         self._preroll: tuple[WallView, list[int]] | None = None
+        self.maximiser = Maximiser(self)
         self._stop_queue: list[int] = []
         self._start_queue: list[tuple[int, Camera]] = []  # pre-roll starts still to come
         self._start_timer = QTimer(self)
@@ -108,12 +110,13 @@ class WallController(QObject):
         layout = view.layout
         cameras = view.padded()
         preroll, self._preroll = self._preroll, None
+        self.maximiser.end()  # the grid is re-arranged below; a main stream player stops later
         self._cancel_starts()  # pre-roll players not started yet start below, with the page
         if preroll is not None and preroll[0].padded() == cameras and preroll[0].layout_spec == view.layout_spec:
             old = self.slots
             self.slots = preroll[1]
             self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
-            self._stop_later([i for i in old if i not in self.slots])
+            self.stop_later([i for i in old if i not in self.slots])
             for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
                 self.feeds[self.slots[position]].show(self._camera(camera_id))
         else:
@@ -132,7 +135,7 @@ class WallController(QObject):
         self.refresh_captions()
         self.view_changed.emit(view)
 
-    def _stop_later(self, indices: list[int]) -> None:
+    def stop_later(self, indices: list[int]) -> None:
         """Stop the hidden old page's players one per event-loop turn: a libVLC stop blocks
         for ~20 ms, and 16 in a row would freeze the wall for a third of a second."""
         self._stop_queue.extend(indices)
@@ -142,7 +145,7 @@ class WallController(QObject):
     def _stop_next(self) -> None:
         while self._stop_queue:
             index = self._stop_queue.pop(0)
-            if index not in self.slots and (self._preroll is None or index not in self._preroll[1]):
+            if not self._in_use(index):
                 self.feeds[index].show(None)
                 return  # one per turn
         self._stop_timer.stop()
@@ -160,7 +163,7 @@ class WallController(QObject):
             for i in self._preroll[1]:
                 if i not in self.slots:
                     self.feeds[i].show(None)
-        spares = [i for i in range(len(self.feeds)) if i not in self.slots]
+        spares = [i for i in range(len(self.feeds)) if not self._in_use(i)]
         needed = view.layout.size
         while len(spares) < needed:
             spares.append(self._new_pair())
@@ -168,7 +171,7 @@ class WallController(QObject):
         started = 0
         for position, camera_id in enumerate(view.padded()):
             tile = self.grid.tiles[spares[position]]
-            tile.setGeometry(self.grid.tiles[self.slots[position]].geometry())
+            self.grid.place_hidden(tile, self.grid.tiles[self.slots[position]].geometry())
             camera = self._camera(camera_id)
             if camera is not None and self._known_flag(camera.id) is None:
                 self._start_queue.append((spares[position], camera))
@@ -228,23 +231,22 @@ class WallController(QObject):
         self.show_view(with_camera(self.view, position, None))
 
     def position_of(self, tile_index: int) -> int | None:
-        return self.slots.index(tile_index) if tile_index in self.slots else None
+        if tile_index in self.slots:
+            return self.slots.index(tile_index)
+        return self.maximiser.position_of(tile_index)
 
     def toggle_maximise(self, position: int) -> None:
+        """Maximise ``position`` (see :mod:`viewer.ui.maximise`), or restore the grid."""
         self.operator_acted.emit()
-        current = self.grid.maximised
-        if current is None:
-            tile = self.grid.tiles[self.slots[position]]
-            self.grid.set_maximised(tile)
-            self._set_main_stream(tile.index, True)
+        if self.maximiser.current is None:
+            self.maximiser.maximise(position)
         else:
-            self.grid.set_maximised(None)
-            self._set_main_stream(current.index, False)
+            self.maximiser.restore()
         self.refresh_captions()
 
     def maximised_position(self) -> int | None:
-        tile = self.grid.maximised
-        return None if tile is None else self.position_of(tile.index)
+        current = self.maximiser.current
+        return None if current is None else current.position
 
     def restore(self) -> bool:
         position = self.maximised_position()
@@ -253,13 +255,12 @@ class WallController(QObject):
         self.toggle_maximise(position)
         return True
 
-    def _set_main_stream(self, tile_index: int, main: bool) -> None:
-        feed = self.feeds[tile_index]
-        if feed.camera is not None and feed.camera.substream:
-            feed.show(feed.camera, main_stream=main)
-
     # --- per-position actions -------------------------------------------------------
     def feed_at(self, position: int) -> Feed:
+        """The feed on screen at ``position`` (a maximised main stream once it shows)."""
+        current = self.maximiser.current
+        if current is not None and current.position == position:
+            return self.feeds[current.shown_index()]
         return self.feeds[self.slots[position]]
 
     def reconnect(self, position: int | None = None) -> None:
@@ -299,8 +300,24 @@ class WallController(QObject):
         self.feeds.clear()
         self.slots = []
         self._preroll = None
+        self.maximiser.current = None
+
+    def spare_index(self, exclude: set[int] | frozenset[int] = frozenset()) -> int:
+        """A pool pair nothing shows or pre-rolls (a new one if none is free)."""
+        for i in range(len(self.feeds)):
+            if i not in exclude and not self._in_use(i):
+                return i
+        return self._new_pair()
+
+    def camera(self, camera_id: str | None) -> Camera | None:
+        return self._camera(camera_id)
 
     # --- internals ------------------------------------------------------------------
+    def _in_use(self, index: int) -> bool:
+        """On screen, pre-rolled, or part of a maximised tile."""
+        return (index in self.slots or (self._preroll is not None and index in self._preroll[1])
+                or index in self.maximiser.in_use())
+
     def _camera(self, camera_id: str | None) -> Camera | None:
         if camera_id is None:
             return None
@@ -331,6 +348,7 @@ class WallController(QObject):
 
     def _feed_changed(self, index: int) -> None:
         self._update_caption(index, self.clock())
+        self.maximiser.feed_changed(index)
         self.feeds_changed.emit()
 
     def refresh_captions(self) -> None:

@@ -210,7 +210,9 @@ class WallController(QObject):
         return max(1, -(-n // self.view.layout.size))
 
     def step_page(self, delta: int) -> None:
+        """The operator pages (PgUp/PgDn): a running tour pauses."""
         if self.view.district is not None:
+            self.operator_acted.emit()
             self.show_district(self.view.district, self.view.page_index + delta)
 
     def set_layout(self, spec: str) -> None:

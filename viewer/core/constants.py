@@ -67,3 +67,8 @@ BLANK_STDDEV_MAX_LEVELS = 5.0
 #: ... ignoring the cells farthest from the typical one, this fraction of them, so that a
 #: burned-in clock or camera name on a black picture still counts as blank.
 BLANK_IGNORED_CELLS_FRACTION = 0.1
+#: Paging a district pre-rolls the next, then the previous page while their tiles number at
+#: most this many hidden players (setting ``neighbour_preroll_tiles``): a 2x2 page pre-rolls
+#: both neighbours (8), a 3x3 page the next one (9), 4x4 and larger none. Cost measured on
+#: 2 cores in docs/benchmarks.md ("Operators' moments").
+NEIGHBOUR_PREROLL_TILES = 9

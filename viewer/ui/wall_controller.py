@@ -26,6 +26,7 @@ from viewer.player.base import PlayerEngine
 from viewer.ui.captions import tile_text
 from viewer.ui.feed import Feed
 from viewer.ui.maximise import Maximiser
+from viewer.ui.page_preroll import NeighbourPages, same_page
 from viewer.ui.probe_runner import ProbeRunner
 from viewer.ui.wall_grid import WallGrid
 
@@ -84,6 +85,7 @@ class WallController(QObject):
         self.view = WallView()
         self._preroll: tuple[WallView, list[int]] | None = None
         self.maximiser = Maximiser(self)
+        self.neighbours = NeighbourPages(self)
         self._stop_queue: list[int] = []
         self._start_queue: list[tuple[int, Camera]] = []  # pre-roll starts still to come
         self._start_timer = QTimer(self)
@@ -106,31 +108,28 @@ class WallController(QObject):
 
     # --- views ----------------------------------------------------------------------
     def show_view(self, view: WallView) -> None:
-        """Show ``view``; if it is the pre-rolled page, just swap the visible tiles."""
+        """Show ``view``; if it is a pre-rolled page (the tour's next, a neighbour page), just
+        swap the visible tiles. Players no longer needed stop one per event-loop turn."""
         layout = view.layout
         cameras = view.padded()
-        preroll, self._preroll = self._preroll, None
         self.maximiser.end()  # the grid is re-arranged below; a main stream player stops later
         self._cancel_starts()  # pre-roll players not started yet start below, with the page
-        if preroll is not None and preroll[0].padded() == cameras and preroll[0].layout_spec == view.layout_spec:
-            old = self.slots
-            self.slots = preroll[1]
-            self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
-            self.stop_later([i for i in old if i not in self.slots])
-            for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
-                self.feeds[self.slots[position]].show(self._camera(camera_id))
+        hidden = ([self._preroll] if self._preroll is not None else []) + self.neighbours.release_all()
+        self._preroll = None
+        match = next((g for g in hidden if same_page(g[0], view)), None)
+        old_view, old = self.view, self.slots
+        if match is not None:
+            hidden.remove(match)
+            self.slots = match[1]
+            hidden.append((old_view, old))  # may become the previous page, still playing
         else:
-            if preroll is not None:
-                for i in preroll[1]:
-                    if i not in self.slots:
-                        self.feeds[i].show(None)
             self._fill_slots(layout.size)
-            self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
-            for position, camera_id in enumerate(cameras):
-                self.feeds[self.slots[position]].show(self._camera(camera_id))
-            for i, feed in enumerate(self.feeds):
-                if i not in self.slots:
-                    feed.show(None)
+            hidden.append((old_view, [i for i in old if i not in self.slots]))
+        self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
+        for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
+            self.feeds[self.slots[position]].show(self._camera(camera_id))
+        self.neighbours.park([g for g in hidden if not set(g[1]) & set(self.slots)])
+        self.stop_later([i for i, f in enumerate(self.feeds) if i not in self.slots and f.camera is not None])
         self.view = view
         self.refresh_captions()
         self.view_changed.emit(view)
@@ -138,7 +137,7 @@ class WallController(QObject):
     def stop_later(self, indices: list[int]) -> None:
         """Stop the hidden old page's players one per event-loop turn: a libVLC stop blocks
         for ~20 ms, and 16 in a row would freeze the wall for a third of a second."""
-        self._stop_queue.extend(indices)
+        self._stop_queue.extend(i for i in indices if i not in self._stop_queue)
         if not self._stop_timer.isActive():
             self._stop_timer.start()
 
@@ -192,6 +191,27 @@ class WallController(QObject):
         if self._start_queue and not self._start_timer.isActive():
             self._start_timer.start()
 
+    def queue_starts(self, view: WallView, indices: list[int]) -> int:
+        """Queue staggered starts so that hidden pairs ``indices`` play ``view`` (known-down
+        cameras are not pre-rolled); pairs already playing their camera are left alone."""
+        queued = 0
+        for position, camera_id in enumerate(view.padded()):
+            index = indices[position]
+            camera = self._camera(camera_id)
+            if camera is None or self._known_flag(camera.id) is not None:
+                camera = None
+            feed = self.feeds[index]
+            if feed.camera != camera or feed.main_stream:
+                self._start_queue.append((index, camera))
+                queued += camera is not None
+        if self._start_queue and not self._start_timer.isActive():
+            self._start_next()
+        return queued
+
+    def refresh_neighbours(self) -> int:
+        """Pre-roll the shown district page's neighbours (operator paging; see page_preroll)."""
+        return self.neighbours.refresh()
+
     def _cancel_starts(self) -> None:
         self._start_queue.clear()
         self._start_timer.stop()
@@ -210,16 +230,19 @@ class WallController(QObject):
         return max(1, -(-n // self.view.layout.size))
 
     def step_page(self, delta: int) -> None:
-        """The operator pages (PgUp/PgDn): a running tour pauses."""
+        """The operator pages (PgUp/PgDn): a running tour pauses; the new page's neighbours
+        pre-roll (a pre-rolled page shows at once)."""
         if self.view.district is not None:
             self.operator_acted.emit()
             self.show_district(self.view.district, self.view.page_index + delta)
+            self.refresh_neighbours()
 
     def set_layout(self, spec: str) -> None:
         district_ids = None
         if self.view.district is not None:
             district_ids = [c.id for c in self.catalog.cameras_in(self.view.district)]
         self.show_view(with_layout(self.view, spec, district_ids))
+        self.refresh_neighbours()
 
     def put_camera(self, position: int, camera_id: str) -> None:
         if self._camera(camera_id) is None:
@@ -303,6 +326,7 @@ class WallController(QObject):
         self.slots = []
         self._preroll = None
         self.maximiser.current = None
+        self.neighbours.release_all()
 
     def spare_index(self, exclude: set[int] | frozenset[int] = frozenset()) -> int:
         """A pool pair nothing shows or pre-rolls (a new one if none is free)."""
@@ -318,7 +342,7 @@ class WallController(QObject):
     def _in_use(self, index: int) -> bool:
         """On screen, pre-rolled, or part of a maximised tile."""
         return (index in self.slots or (self._preroll is not None and index in self._preroll[1])
-                or index in self.maximiser.in_use())
+                or index in self.maximiser.in_use() or index in self.neighbours.indices())
 
     def _camera(self, camera_id: str | None) -> Camera | None:
         if camera_id is None:

@@ -92,3 +92,4 @@ class WallGrid(QWidget):
                 visible.add(tile.index)
         for tile in self.tiles:
             tile.setVisible(tile.index in visible)
+        self._grid.activate()  # geometry now, not at the next layout pass: players size from it

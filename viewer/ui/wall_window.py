@@ -60,6 +60,8 @@ class WallWindow(QMainWindow):
             pictures=services.pictures,
             parent=self,
         )
+        self.controller.maximiser.keep_substream = services.settings.keep_substream_when_maximised
+        self.controller.neighbours.max_tiles = services.settings.neighbour_preroll_tiles
         self.tour = TourController(
             self.controller, services.views, idle_resume_s=services.settings.tour_idle_resume_s,
             window_key=window_key, parent=self,
@@ -228,6 +230,7 @@ class WallWindow(QMainWindow):
         """The operator picked a district: it replaces the wall (and pauses a running tour)."""
         self.controller.operator_acted.emit()
         self.controller.show_district(district_id, 0)
+        self.controller.refresh_neighbours()
 
     def start_tour(self, tour_id: str) -> bool:
         return self.tour.start(tour_id)

@@ -46,11 +46,15 @@ def inner_rect(widget, window, margin: float = 0.04):
     return QRect(top_left.x() + dx, top_left.y() + dy, w - 2 * dx, h - 2 * dy)
 
 
-def sample(window, rect, colours: dict[str, tuple[int, int, int]], t_s: float = 0.0) -> Sample:
-    """One screenshot of ``window``; the share of ``rect``'s grid points in each colour."""
+def grab(window):
+    """A screenshot of ``window`` as a QImage (libVLC's pictures included)."""
     from PySide6.QtGui import QGuiApplication
 
-    image = QGuiApplication.primaryScreen().grabWindow(int(window.winId())).toImage()
+    return QGuiApplication.primaryScreen().grabWindow(int(window.winId())).toImage()
+
+
+def read(image, window, rect, colours: dict[str, tuple[int, int, int]], t_s: float = 0.0) -> Sample:
+    """The share of ``rect``'s grid points (window coordinates) in each colour of ``image``."""
     scale = image.width() / max(1, window.width())
     counts = dict.fromkeys(colours, 0)
     black = total = 0
@@ -70,6 +74,11 @@ def sample(window, rect, colours: dict[str, tuple[int, int, int]], t_s: float = 
                     break
     shares = {k: v / total for k, v in counts.items()}
     return Sample(t_s, sum(shares.values()), black / total, shares)
+
+
+def sample(window, rect, colours: dict[str, tuple[int, int, int]], t_s: float = 0.0) -> Sample:
+    """One screenshot of ``window``; the share of ``rect``'s grid points in each colour."""
+    return read(grab(window), window, rect, colours, t_s)
 
 
 def watch(qtbot, window, rect_of, colours: dict[str, tuple[int, int, int]], seconds: float,

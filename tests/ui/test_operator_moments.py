@@ -9,20 +9,25 @@ Real libVLC, real X windows (Xvfb); ``QScreen.grabWindow`` sees libVLC's output.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import time
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from tests.conftest import COLOURS_RGB
-from tests.support.screen_samples import describe, inner_rect, longest_run, sample, watch
+from tests.support.screen_samples import describe, grab, inner_rect, longest_run, read, sample, watch
+from tests.ui.conftest import catalog_yaml
 from viewer.core.health import FeedState
 from viewer.sim.cameras import Behaviour, SimCamera
+from viewer.ui.tile import CAMERA_MIME
 
 FILLS = 0.9  # share of sampled points that must show the stream's colour
 PICTURE_TIMEOUT_MS = 20_000
 
 
-def _late_stream(simulator, late_clips, colour: str, gop_s: float = 4.0, size: str = "640x360") -> str:
+def _late_stream(simulator, late_clips, colour: str, gop_s: float = 4.0, size: str = "640x360", name: str = "") -> str:
     clip = late_clips(colour, gop_s, size)
-    return simulator.add_http(SimCamera(f"/{colour}-{size}-late", Behaviour.HEALTHY, clip=clip))
+    return simulator.add_http(SimCamera(f"/{name or colour}-{size}-late", Behaviour.HEALTHY, clip=clip))
 
 
 def _colours(*names: str) -> dict:
@@ -82,3 +87,107 @@ def test_maximise_and_restore_never_show_black_or_a_small_picture(qtbot, make_wa
     # the main stream's player stops once the grid is back
     qtbot.waitUntil(lambda: sum(1 for f in controller.running_feeds() if f.main_stream) == 0, timeout=5_000)
     assert controller.feed_at(0).state is FeedState.PLAYING
+
+
+# --- pages, layouts, drops: every shown position is checked in each sample ---------------------------------
+def _watch_positions(qtbot, window, expected: dict[int, str], seconds: float, interval_ms: int = 100):
+    """Sample each layout position's tile every ``interval_ms``: (sample, message), where the
+    message is what the tile paints while its feed has no picture (empty when playing)."""
+    controller = window.controller
+    rows: list[dict[int, tuple]] = []
+    start = time.monotonic()
+    while True:
+        t = time.monotonic() - start
+        image = grab(window)
+        row = {}
+        for position, colour in expected.items():
+            tile = controller.grid.tiles[controller.slots[position]]
+            playing = controller.feed_at(position).state is FeedState.PLAYING
+            row[position] = (read(image, window, inner_rect(tile.surface, window), _colours(colour), t),
+                             "" if playing else tile.surface.message())
+        rows.append(row)
+        done = all(s.fills(FILLS) for s, _ in row.values())
+        if t >= seconds or (done and len(rows) > 3 and all(
+                all(s.fills(FILLS) for s, _ in r.values()) for r in rows[-3:])):
+            return rows
+        qtbot.wait(interval_ms)
+
+
+def _assert_truthful(rows, names: dict[int, str], instant: set[int]) -> None:
+    """Positions in ``instant`` fill at once (at most one sample off, for the swap); the others
+    either fill or say "connecting…" with their camera's name — never an unexplained black,
+    and never a part-filled (wrong-sized) picture for more than one sample."""
+    for position, name in names.items():
+        samples = [r[position] for r in rows]
+        report = f"position {position} ({name}):\n" + "\n".join(f"{s} {m!r}" for s, m in samples)
+        if position in instant:
+            assert longest_run(samples, lambda sm: not sm[0].fills(FILLS)) <= 1, report
+            continue
+        explained = [s.fills(FILLS) or (name in m and "connecting" in m) for s, m in samples]
+        assert longest_run(explained, lambda ok: not ok) <= 1, report
+        assert longest_run(samples, lambda sm: 0.05 < sm[0].picture < FILLS) <= 1, "part-filled\n" + report
+        assert samples[-1][0].fills(FILLS), report
+
+
+def _district(simulator, late_clips, colours: list[str], gop_s: float = 4.0) -> list[tuple[str, str]]:
+    return [(f"c{i}", _late_stream(simulator, late_clips, c, gop_s, name=f"c{i}-{c}")) for i, c in enumerate(colours)]
+
+
+PAGE_1 = ["red", "green", "blue", "yellow"]
+PAGE_2 = ["magenta", "cyan", "white", "green"]
+
+
+def test_page_down_and_up_show_prerolled_neighbour_pages_at_once(qtbot, make_wall, simulator, late_clips):
+    window = make_wall(catalog_yaml({"d1": _district(simulator, late_clips, PAGE_1 + PAGE_2)}))
+    controller = window.controller
+    controller.show_district("d1", 0, "2x2")
+    assert controller.refresh_neighbours() == 4  # two pages: the next is also the previous
+    hidden = [controller.feeds[i] for i in controller.neighbours.indices()]
+    qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in controller.active_feeds() + hidden),
+                    timeout=PICTURE_TIMEOUT_MS)
+
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert "page 2/2" in window.page_label.text()
+    rows = _watch_positions(qtbot, window, dict(enumerate(PAGE_2)), seconds=2)
+    _assert_truthful(rows, {p: f"Camera c{p + 4}" for p in range(4)}, instant=set(range(4)))
+
+    qtbot.keyClick(window, Qt.Key.Key_PageUp)  # the page just left kept playing, hidden
+    assert "page 1/2" in window.page_label.text()
+    rows = _watch_positions(qtbot, window, dict(enumerate(PAGE_1)), seconds=2)
+    _assert_truthful(rows, {p: f"Camera c{p}" for p in range(4)}, instant=set(range(4)))
+
+
+def test_layout_change_keeps_playing_cameras_and_names_the_new_ones(qtbot, make_wall, simulator, late_clips):
+    colours = ["red", "green", "blue", "yellow", "magenta", "cyan"]
+    window = make_wall(catalog_yaml({"d1": _district(simulator, late_clips, colours)}))
+    controller = window.controller
+    controller.show_district("d1", 0, "2x2")
+    qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in controller.active_feeds()),
+                    timeout=PICTURE_TIMEOUT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_3)  # 3x3: the four playing cameras grow smaller, two new ones come
+    assert window.layout_box.currentText() == "3x3"
+    rows = _watch_positions(qtbot, window, dict(enumerate(colours)), seconds=10)
+    _assert_truthful(rows, {p: f"Camera c{p}" for p in range(6)}, instant={0, 1, 2, 3})
+
+    qtbot.keyClick(window, Qt.Key.Key_1)  # 1x1: the first camera, larger, at once
+    rows = _watch_positions(qtbot, window, {0: "red"}, seconds=1.5)
+    _assert_truthful(rows, {0: "Camera c0"}, instant={0})
+
+
+def test_dropped_camera_says_connecting_with_its_name_then_fills(qtbot, make_wall, simulator, late_clips):
+    cams = _district(simulator, late_clips, ["red", "green"])
+    extra = [("gate", _late_stream(simulator, late_clips, "blue", name="gate"))]
+    window = make_wall(catalog_yaml({"d1": cams, "d2": extra}))
+    controller = window.controller
+    controller.show_district("d1", 0, "2x2")
+    qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in controller.active_feeds()),
+                    timeout=PICTURE_TIMEOUT_MS)
+    tile = controller.grid.tiles[controller.slots[3]]
+    mime = QMimeData()
+    mime.setData(CAMERA_MIME, b"gate")
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    tile.dragEnterEvent(QDragEnterEvent(QPoint(10, 10), *args))
+    tile.dropEvent(QDropEvent(QPointF(10, 10), *args))
+    assert "Camera gate" in tile.surface.message() and "connecting" in tile.surface.message()
+    rows = _watch_positions(qtbot, window, {0: "red", 1: "green", 3: "blue"}, seconds=10)
+    _assert_truthful(rows, {0: "Camera c0", 1: "Camera c1", 3: "Camera gate"}, instant={0, 1})

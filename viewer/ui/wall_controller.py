@@ -123,7 +123,7 @@ class WallController(QObject):
             self.slots = match[1]
             hidden.append((old_view, old))  # may become the previous page, still playing
         else:
-            self._fill_slots(layout.size)
+            self._fill_slots(cameras)
             hidden.append((old_view, [i for i in old if i not in self.slots]))
         self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
         for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
@@ -365,12 +365,30 @@ class WallController(QObject):
         self.tile_created.emit(tile)
         return tile.index
 
-    def _fill_slots(self, count: int) -> None:
-        slots = self.slots[:count]
-        free = [i for i in range(len(self.feeds)) if i not in slots]
-        while len(slots) < count:
-            slots.append(free.pop(0) if free else self._new_pair())
-        self.slots = slots
+    def _fill_slots(self, cameras: tuple[str | None, ...]) -> None:
+        """Pick a pool pair per position: one that already plays the camera (its sub-stream,
+        visible or hidden) keeps playing it — no restart, no black; else the position's old
+        pair; else a free one."""
+        playing: dict[str, int] = {}
+        for i in self.slots + [i for i in range(len(self.feeds)) if i not in self.slots]:
+            feed = self.feeds[i]
+            if feed.camera is not None and not feed.main_stream and feed.flag is None:
+                playing.setdefault(feed.camera.id, i)
+        slots: list[int | None] = [None] * len(cameras)
+        for position, camera_id in enumerate(cameras):
+            index = playing.pop(camera_id, None) if camera_id is not None else None
+            slots[position] = index
+        claimed = {i for i in slots if i is not None}
+        for position in range(len(cameras)):
+            old = self.slots[position] if position < len(self.slots) else None
+            if slots[position] is None and old is not None and old not in claimed:
+                slots[position] = old
+                claimed.add(old)
+        free = [i for i in range(len(self.feeds)) if i not in claimed]
+        for position in range(len(cameras)):
+            if slots[position] is None:
+                slots[position] = free.pop(0) if free else self._new_pair()
+        self.slots = [i for i in slots if i is not None]
 
     def _feed_changed(self, index: int) -> None:
         self._update_caption(index, self.clock())

@@ -106,3 +106,36 @@ def longest_run(samples: list[Sample], bad) -> int:
 
 def describe(samples: list[Sample]) -> str:
     return "\n".join(str(s) for s in samples)
+
+
+def x_window_size(win_id: int) -> tuple[int, int]:
+    """Width and height of an X window as the X server has it (``xwininfo``, x11-utils)."""
+    out = _xwininfo("-id", str(int(win_id)))
+    return _field(out, "Width:"), _field(out, "Height:")
+
+
+def x_children(win_id: int) -> list[int]:
+    """Ids of an X window's child windows (libVLC draws into a child of the surface)."""
+    out = _xwininfo("-children", "-id", str(int(win_id)))
+    ids = []
+    for line in out.splitlines():
+        parts = line.strip().split()
+        if parts and parts[0].startswith("0x") and "children" not in line and "window id" not in line.lower():
+            ids.append(int(parts[0], 16))
+    return ids
+
+
+def _xwininfo(*args: str) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("xwininfo") is None:  # x11-utils, listed in .ci/setup: fail, never skip
+        raise RuntimeError("xwininfo (Debian package x11-utils) is needed: run .ci/setup")
+    return subprocess.run(["xwininfo", *args], capture_output=True, text=True, check=True, timeout=10).stdout
+
+
+def _field(text: str, name: str) -> int:
+    for line in text.splitlines():
+        if line.strip().startswith(name):
+            return int(line.split(":", 1)[1])
+    raise ValueError(f"{name} not in xwininfo output")

@@ -15,7 +15,17 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from tests.conftest import COLOURS_RGB
-from tests.support.screen_samples import describe, grab, inner_rect, longest_run, read, sample, watch
+from tests.support.screen_samples import (
+    describe,
+    grab,
+    inner_rect,
+    longest_run,
+    read,
+    sample,
+    watch,
+    x_children,
+    x_window_size,
+)
 from tests.ui.conftest import catalog_yaml
 from viewer.core.health import FeedState
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -39,6 +49,12 @@ def _wait_filled(qtbot, window, widget, colour: str) -> None:
                     timeout=PICTURE_TIMEOUT_MS)
 
 
+def _fits(size: tuple[int, int], area: tuple[int, int]) -> bool:
+    """A picture fitted into ``area`` at its aspect ratio: one side spans it, neither exceeds it."""
+    (w, h), (aw, ah) = size, area
+    return w <= aw and h <= ah and (w >= aw - 2 or h >= ah - 2)
+
+
 def _maximise_catalog(main_url: str, sub_url: str, other_url: str) -> str:
     return f"""version: 1
 districts:
@@ -60,6 +76,14 @@ def test_maximise_and_restore_never_show_black_or_a_small_picture(qtbot, make_wa
     _wait_filled(qtbot, window, grid_tile.surface, "red")
 
     qtbot.mouseDClick(grid_tile.surface, Qt.MouseButton.LeftButton)
+    # Before its first picture, the main stream's hidden surface already has the maximised size
+    # on the X server: libVLC's xcb output takes its picture size from there.
+    main_index = controller.maximiser.current.main_index
+    main_surface = controller.grid.tiles[main_index].surface
+    full = controller.grid.maximised.surface.size()
+    assert full.width() > 0.95 * controller.grid.width()
+    qtbot.waitUntil(lambda: x_window_size(main_surface.winId()) == (full.width(), full.height()), timeout=2_000)
+    assert controller.feeds[main_index].state is not FeedState.PLAYING
 
     def maximised_surface():
         tile = controller.grid.maximised
@@ -75,6 +99,10 @@ def test_maximise_and_restore_never_show_black_or_a_small_picture(qtbot, make_wa
     assert samples[-1].colours["green"] >= FILLS, "the main stream never filled the tile:\n" + report
     assert controller.feed_at(0).camera.id == "cam"
     qtbot.waitUntil(lambda: "main stream" in controller.grid.maximised.caption_text())
+    assert controller.grid.maximised.surface is main_surface
+    # libVLC's own window inside the surface: the picture as large as the 16:9 stream fits
+    sizes = [x_window_size(c) for c in x_children(main_surface.winId())]
+    assert sizes and all(_fits(size, (full.width(), full.height())) for size in sizes), (sizes, full)
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert controller.grid.maximised is None

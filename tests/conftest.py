@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.late_clips import make_late_clip
+
 XVFB_SCREEN = "1920x1080x24"
 _xvfb: subprocess.Popen | None = None
 
@@ -107,34 +109,6 @@ def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None 
         ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", lavfi, "-t", str(seconds),
          "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "15",
          "-pix_fmt", "yuv420p", "-f", "mpegts", str(path)],
-        check=True,
-    )
-    return path
-
-
-def make_late_clip(folder: Path, name: str, gop_s: float, fps: int = 25, join_s: float = 0.6,
-                   size: str = "640x360") -> Path:
-    """A clip that starts ``join_s`` into a ``gop_s`` keyframe interval, as a real camera's
-    stream does when a client joins it: the first picture can only come at the next keyframe,
-    ``gop_s - join_s`` seconds of stream later. Solid colour ``name``, ``size`` at ``fps``.
-
-    Encoded with a fixed GOP, then cut with stream copy keeping the leading non-key frames
-    (``-copyinkf``); the loop repeats the cut, so every client waits the same time."""
-    path = folder / f"{name}-{size}-late-{gop_s:g}s.ts"
-    if path.exists():
-        return path
-    full = folder / f"{name}-{size}-gop-{gop_s:g}s.ts"
-    source = CLIP_SOURCES[name].replace("size=320x180:rate=15", f"size={size}:rate={fps}")
-    gop = str(round(gop_s * fps))
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", source, "-t", str(2 * gop_s + join_s),
-         "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", gop, "-keyint_min", gop,
-         "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-f", "mpegts", str(full)],
-        check=True,
-    )
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "quiet", "-y", "-i", str(full), "-ss", str(join_s), "-c", "copy", "-copyinkf",
-         "-f", "mpegts", str(path)],
         check=True,
     )
     return path

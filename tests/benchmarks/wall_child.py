@@ -41,7 +41,8 @@ def emit(**data) -> None:
 
 
 def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]] | None = None, health=None,
-               tours: str = ""):
+               tours: str = "", substreams: dict[str, str] | None = None):
+    """``substreams``: camera id -> URL of its grid sub-stream (its ``url`` is then the main stream)."""
     from viewer.app import Services
     from viewer.core.catalog import load_catalog
     from viewer.core.health import HealthConfig
@@ -57,7 +58,9 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     lines = ["version: 1", "districts:"] + [f"  - {{id: {d}, name: {d}}}" for d in districts] + ["cameras:"]
     for d, durls in districts.items():
         for i, url in enumerate(durls):
-            lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'}}")
+            sub = (substreams or {}).get(f"{d}-c{i}")
+            extra = f", substream: '{sub}'" if sub else ""
+            lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'{extra}}}")
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "catalog.yaml"
     path.write_text("\n".join(lines) + "\n" + tours, encoding="utf-8")

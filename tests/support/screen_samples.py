@@ -46,6 +46,20 @@ def inner_rect(widget, window, margin: float = 0.04):
     return QRect(top_left.x() + dx, top_left.y() + dy, w - 2 * dx, h - 2 * dy)
 
 
+def picture_rect(widget, window, aspect: float = 16 / 9, margin: float = 0.04):
+    """Where a picture of ``aspect`` (width ÷ height) shows inside ``widget`` when it is as
+    large as it can be (libVLC keeps the aspect ratio: bars on two sides are right), in
+    ``window`` coordinates, shrunk by ``margin`` on each side."""
+    from PySide6.QtCore import QPoint, QRect
+
+    top_left = widget.mapTo(window, QPoint(0, 0))
+    w, h = widget.width(), widget.height()
+    pw, ph = (w, round(w / aspect)) if w / max(1, h) <= aspect else (round(h * aspect), h)
+    x, y = top_left.x() + (w - pw) // 2, top_left.y() + (h - ph) // 2
+    dx, dy = int(pw * margin), int(ph * margin)
+    return QRect(x + dx, y + dy, pw - 2 * dx, ph - 2 * dy)
+
+
 def grab(window):
     """A screenshot of ``window`` as a QImage (libVLC's pictures included)."""
     from PySide6.QtGui import QGuiApplication

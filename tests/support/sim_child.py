@@ -20,7 +20,8 @@ from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, required=True)
-    parser.add_argument("--clip", type=Path, required=True)
+    parser.add_argument("--clip", type=Path, required=True, action="append",
+                        help="clip to serve; repeated: camera i serves clip i modulo their number")
     parser.add_argument("--port", type=int, default=0, help="fixed HTTP port (to restart in place)")
     parser.add_argument("--behaviour", default="healthy", help="behaviour of every camera (e.g. slow)")
     parser.add_argument("--delay", type=float, default=1.5, help="seconds a slow camera takes to answer")
@@ -29,7 +30,8 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     with CameraSimulator(ports_by_scheme={"http": args.port} if args.port else None) as sim:
         behaviour = Behaviour(args.behaviour)
-        urls = [sim.add_http(SimCamera(f"/cam{i}", behaviour, clip=args.clip, delay_s=args.delay))
+        clips = args.clip
+        urls = [sim.add_http(SimCamera(f"/cam{i}", behaviour, clip=clips[i % len(clips)], delay_s=args.delay))
                 for i in range(args.count)]
         print(json.dumps({"urls": urls}), flush=True)
         done.wait()

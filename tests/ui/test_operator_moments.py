@@ -18,8 +18,8 @@ from tests.conftest import COLOURS_RGB
 from tests.support.screen_samples import (
     describe,
     grab,
-    inner_rect,
     longest_run,
+    picture_rect,
     read,
     sample,
     watch,
@@ -45,7 +45,7 @@ def _colours(*names: str) -> dict:
 
 
 def _wait_filled(qtbot, window, widget, colour: str) -> None:
-    qtbot.waitUntil(lambda: sample(window, inner_rect(widget, window), _colours(colour)).fills(FILLS),
+    qtbot.waitUntil(lambda: sample(window, picture_rect(widget, window), _colours(colour)).fills(FILLS),
                     timeout=PICTURE_TIMEOUT_MS)
 
 
@@ -88,7 +88,7 @@ def test_maximise_and_restore_never_show_black_or_a_small_picture(qtbot, make_wa
     def maximised_surface():
         tile = controller.grid.maximised
         assert tile is not None
-        return inner_rect(tile.surface, window)
+        return picture_rect(tile.surface, window)
 
     samples = watch(qtbot, window, maximised_surface, _colours("red", "green"), seconds=12,
                     until=lambda s: len(s) >= 3 and all(x.colours["green"] >= FILLS for x in s[-3:]))
@@ -106,12 +106,12 @@ def test_maximise_and_restore_never_show_black_or_a_small_picture(qtbot, make_wa
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert controller.grid.maximised is None
-    samples = watch(qtbot, window, lambda: inner_rect(grid_tile.surface, window), _colours("red"), seconds=2.5)
+    samples = watch(qtbot, window, lambda: picture_rect(grid_tile.surface, window), _colours("red"), seconds=2.5)
     report = describe(samples)
     assert grid_tile.isVisible() and grid_tile.width() < 0.6 * controller.grid.width()
     assert longest_run(samples, lambda s: not s.fills(FILLS)) <= 1, "restore:\n" + report
     other_tile = controller.grid.tiles[controller.slots[1]]
-    assert sample(window, inner_rect(other_tile.surface, window), _colours("blue")).fills(FILLS)
+    assert sample(window, picture_rect(other_tile.surface, window), _colours("blue")).fills(FILLS)
     # the main stream's player stops once the grid is back
     qtbot.waitUntil(lambda: sum(1 for f in controller.running_feeds() if f.main_stream) == 0, timeout=5_000)
     assert controller.feed_at(0).state is FeedState.PLAYING
@@ -131,7 +131,7 @@ def _watch_positions(qtbot, window, expected: dict[int, str], seconds: float, in
         for position, colour in expected.items():
             tile = controller.grid.tiles[controller.slots[position]]
             playing = controller.feed_at(position).state is FeedState.PLAYING
-            row[position] = (read(image, window, inner_rect(tile.surface, window), _colours(colour), t),
+            row[position] = (read(image, window, picture_rect(tile.surface, window), _colours(colour), t),
                              "" if playing else tile.surface.message())
         rows.append(row)
         done = all(s.fills(FILLS) for s, _ in row.values())

@@ -28,6 +28,7 @@ class MaximisedTile:
     grid_index: int  # pool index of the grid tile (its sub-stream keeps playing)
     main_index: int | None = None  # pool index playing the main stream, hidden until its first picture
     swapped: bool = False  # the main stream's tile is the one on screen
+    grid_rect: object = None  # QRect of the grid tile in the grid before maximising
 
     def shown_index(self) -> int:
         return self.main_index if self.swapped and self.main_index is not None else self.grid_index
@@ -53,14 +54,16 @@ class Maximiser:
         c = self.controller
         grid_index = c.slots[position]
         tile, feed = c.grid.tiles[grid_index], c.feeds[grid_index]
+        state = MaximisedTile(position, grid_index, grid_rect=tile.geometry())
         c.grid.set_maximised(tile)  # the running picture, scaled by libVLC, at once
-        state = MaximisedTile(position, grid_index)
         camera = feed.camera
         if camera is not None and camera.substream:
             state.main_index = c.spare_index(exclude={grid_index})
             c.grid.place_hidden(c.grid.tiles[state.main_index], c.grid.rect())
             c.feeds[state.main_index].show(camera, main_stream=True)
         self.current = state
+        if state.main_index is not None:
+            self.feed_changed(state.main_index)  # a main stream still playing (maximised again): at once
         log.info("maximise position %d%s", position, " (main stream pending)" if state.main_index is not None else "")
 
     def feed_changed(self, index: int) -> None:
@@ -76,6 +79,8 @@ class Maximiser:
         c.grid.set_maximised(c.grid.tiles[index])
         if not self.keep_substream:
             c.feeds[state.grid_index].show(None)
+        else:  # hidden, back at its grid size already: a restore shows it right at once
+            c.grid.place_hidden(c.grid.tiles[state.grid_index], state.grid_rect)
         log.info("maximised position %d shows its main stream", state.position)
 
     def restore(self) -> None:

@@ -28,6 +28,7 @@ from tests.support.screen_samples import (
 )
 from tests.ui.conftest import catalog_yaml
 from viewer.core.health import FeedState
+from viewer.core.views import WallView
 from viewer.sim.cameras import Behaviour, SimCamera
 from viewer.ui.tile import CAMERA_MIME
 
@@ -183,6 +184,21 @@ def test_page_down_and_up_show_prerolled_neighbour_pages_at_once(qtbot, make_wal
     assert "page 1/2" in window.page_label.text()
     rows = _watch_positions(qtbot, window, dict(enumerate(PAGE_1)), seconds=2)
     _assert_truthful(rows, {p: f"Camera c{p}" for p in range(4)}, instant=set(range(4)))
+
+    # a search jump to a camera of the (pre-rolled) next page: the player already plays it
+    qtbot.waitUntil(lambda: all(controller.feeds[i].state is FeedState.PLAYING
+                                for i in controller.neighbours.indices()), timeout=PICTURE_TIMEOUT_MS)
+    window.show_camera("c5")
+    assert controller.view.cameras[0] == "c5"
+    rows = _watch_positions(qtbot, window, {0: "cyan", 1: "green"}, seconds=1.5)
+    _assert_truthful(rows, {0: "Camera c5", 1: "Camera c1"}, instant={0, 1})
+
+    # a saved view of cameras on the wall, in other places and another layout: nothing restarts
+    window.services.views.save("mine", WallView("1x2", ("c1", "c5")))
+    assert window.open_view("mine")
+    assert window.layout_box.currentText() == "1x2"
+    rows = _watch_positions(qtbot, window, {0: "green", 1: "cyan"}, seconds=1.5)
+    _assert_truthful(rows, {0: "Camera c1", 1: "Camera c5"}, instant={0, 1})
 
 
 def test_layout_change_keeps_playing_cameras_and_names_the_new_ones(qtbot, make_wall, simulator, late_clips):

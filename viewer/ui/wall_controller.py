@@ -418,9 +418,9 @@ class WallController(QObject):
         for feed in self.running_feeds():
             feed.tick(now)
         count = len(self.slots)
-        for position, index in enumerate(self.slots):  # staggered frozen/blank picture checks
+        for position in range(count):  # staggered frozen/blank picture checks of what is on screen
             delay = first_check_delay_s(position, count, self.health_config.picture_check_interval_s)
-            self.feeds[index].check_picture(now, delay)
+            self.feed_at(position).check_picture(now, delay)
 
     def _poll_stats(self) -> None:
         now = self.clock()

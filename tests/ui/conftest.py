@@ -25,6 +25,17 @@ def catalog_yaml(districts: dict[str, list[tuple[str, str]]], extra: str = "") -
     return "\n".join(lines) + "\n" + extra
 
 
+def substream_catalog(main_url: str, sub_url: str, other_url: str | None = None) -> str:
+    """Camera ``cam`` with a main stream and a grid sub-stream, and ``other`` beside it."""
+    return f"""version: 1
+districts:
+  - {{id: d1, name: District 1}}
+cameras:
+  - {{id: cam, name: Cam, district: d1, url: '{main_url}', substream: '{sub_url}'}}
+  - {{id: other, name: Other, district: d1, url: '{other_url or sub_url}'}}
+"""
+
+
 @pytest.fixture
 def colour_streams(simulator, clips):
     """name -> http URL of a live stream of that solid colour (or pattern)."""

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import close_to, grab_colour
+from tests.ui.conftest import close_to, grab_colour, substream_catalog
 from viewer.core.health import FeedState
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc thread list")
@@ -22,18 +22,8 @@ def _threads() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def _catalog(main_url: str, sub_url: str) -> str:
-    return f"""version: 1
-districts:
-  - {{id: d1, name: District 1}}
-cameras:
-  - {{id: cam, name: Cam, district: d1, url: '{main_url}', substream: '{sub_url}'}}
-  - {{id: other, name: Other, district: d1, url: '{sub_url}'}}
-"""
-
-
 def test_maximise_plays_the_main_stream_with_libvlcs_decoder_threads(qtbot, make_wall, colour_streams):
-    window = make_wall(_catalog(colour_streams("green"), colour_streams("red")))
+    window = make_wall(substream_catalog(colour_streams("green"), colour_streams("red")))
     controller = window.controller
     controller.show_district("d1", 0, "1x2")
     feed = controller.feed_at(0)

@@ -26,7 +26,7 @@ from tests.support.screen_samples import (
     x_children,
     x_window_size,
 )
-from tests.ui.conftest import catalog_yaml
+from tests.ui.conftest import catalog_yaml, substream_catalog
 from viewer.core.health import FeedState
 from viewer.core.views import WallView
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -56,21 +56,11 @@ def _fits(size: tuple[int, int], area: tuple[int, int]) -> bool:
     return w <= aw and h <= ah and (w >= aw - 2 or h >= ah - 2)
 
 
-def _maximise_catalog(main_url: str, sub_url: str, other_url: str) -> str:
-    return f"""version: 1
-districts:
-  - {{id: d1, name: District 1}}
-cameras:
-  - {{id: cam, name: Gate, district: d1, url: '{main_url}', substream: '{sub_url}'}}
-  - {{id: other, name: Other, district: d1, url: '{other_url}'}}
-"""
-
-
 def test_maximise_and_restore_never_show_black_or_a_small_picture(qtbot, make_wall, simulator, late_clips):
     main = _late_stream(simulator, late_clips, "green", size="1280x720")  # a camera's main stream
     sub = _late_stream(simulator, late_clips, "red")
     other = _late_stream(simulator, late_clips, "blue")
-    window = make_wall(_maximise_catalog(main, sub, other))
+    window = make_wall(substream_catalog(main, sub, other))
     controller = window.controller
     controller.show_district("d1", 0, "2x2")
     grid_tile = controller.grid.tiles[controller.slots[0]]

@@ -12,13 +12,9 @@ from __future__ import annotations
 import logging
 
 from viewer.core.constants import NEIGHBOUR_PREROLL_TILES
-from viewer.core.views import WallView
+from viewer.core.views import WallView, neighbour_pages, same_page
 
 log = logging.getLogger(__name__)
-
-
-def same_page(a: WallView, b: WallView) -> bool:
-    return a.layout_spec == b.layout_spec and a.padded() == b.padded()
 
 
 class NeighbourPages:
@@ -51,21 +47,11 @@ class NeighbourPages:
 
     def wanted(self) -> list[WallView]:
         """The next, then the previous page of the shown district, within the tile budget."""
-        c = self.controller
-        view = c.view
-        if self.max_tiles <= 0 or view.district is None or c.page_count() <= 1:
+        view = self.controller.view
+        if view.district is None:
             return []
-        pages: list[WallView] = []
-        budget = self.max_tiles
-        for delta in (1, -1):
-            page = c.district_view(view.district, view.page_index + delta, view.layout_spec)
-            if page.page_index == view.page_index or any(same_page(page, p) for p in pages):
-                continue
-            if page.layout.size > budget:
-                break
-            budget -= page.layout.size
-            pages.append(page)
-        return pages
+        ids = [c.id for c in self.controller.catalog.cameras_in(view.district)]
+        return neighbour_pages(ids, view, self.max_tiles)
 
     def refresh(self) -> int:
         """Pre-roll the shown page's neighbours (adopting parked pages); returns players queued."""

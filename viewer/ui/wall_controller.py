@@ -21,12 +21,12 @@ from viewer.core.catalog import Camera, Catalog
 from viewer.core.constants import HEALTH_TICK_INTERVAL_S, STATS_POLL_INTERVAL_S
 from viewer.core.health import HealthConfig
 from viewer.core.picture import first_check_delay_s
-from viewer.core.views import WallView, district_page, with_camera, with_layout
+from viewer.core.views import WallView, district_page, same_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
 from viewer.ui.captions import tile_text
 from viewer.ui.feed import Feed
 from viewer.ui.maximise import Maximiser
-from viewer.ui.page_preroll import NeighbourPages, same_page
+from viewer.ui.page_preroll import NeighbourPages
 from viewer.ui.probe_runner import ProbeRunner
 from viewer.ui.wall_grid import WallGrid
 

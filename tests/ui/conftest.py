@@ -63,7 +63,8 @@ def make_wall(qtbot, tmp_path):
 
     created = []
 
-    def build(text: str, health: HealthConfig | None = None, sweep_interval_s: float | None = None) -> WallWindow:
+    def build(text: str, health: HealthConfig | None = None, sweep_interval_s: float | None = None,
+              settings: Settings | None = None) -> WallWindow:
         path = tmp_path / "catalog.yaml"
         path.write_text(text, encoding="utf-8")
         catalog = load_catalog(path)
@@ -76,7 +77,7 @@ def make_wall(qtbot, tmp_path):
             probes=ProbeRunner(),
             journal=journal,
             views=ViewStore(tmp_path / "views.json"),
-            settings=Settings(),
+            settings=settings or Settings(),
             health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
             outages=OutageRecorder(journal, catalog),
             kiosk=True,  # no modal dialogs in tests

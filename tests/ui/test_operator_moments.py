@@ -28,6 +28,7 @@ from tests.support.screen_samples import (
 )
 from tests.ui.conftest import catalog_yaml, substream_catalog
 from viewer.core.health import FeedState
+from viewer.core.settings import Settings
 from viewer.core.views import WallView
 from viewer.sim.cameras import Behaviour, SimCamera
 from viewer.ui.tile import CAMERA_MIME
@@ -222,6 +223,39 @@ def test_dropped_camera_says_connecting_with_its_name_then_fills(qtbot, make_wal
     args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     tile.dragEnterEvent(QDragEnterEvent(QPoint(10, 10), *args))
     tile.dropEvent(QDropEvent(QPointF(10, 10), *args))
-    assert "Camera gate" in tile.surface.message() and "connecting" in tile.surface.message()
+    shown = controller.grid.tiles[controller.slots[3]]
+    assert "Camera gate" in shown.surface.message() and "connecting" in shown.surface.message()
     rows = _watch_positions(qtbot, window, {0: "red", 1: "green", 3: "blue"}, seconds=10)
     _assert_truthful(rows, {0: "Camera c0", 1: "Camera c1", 3: "Camera gate"}, instant={0, 1})
+
+
+# --- the settings that trade CPU for these moments, switched off ------------------------------------------
+def test_without_a_kept_substream_restore_names_the_camera_until_its_picture(qtbot, make_wall, simulator,
+                                                                            late_clips):
+    main = _late_stream(simulator, late_clips, "green")
+    sub = _late_stream(simulator, late_clips, "red")
+    window = make_wall(substream_catalog(main, sub, _late_stream(simulator, late_clips, "blue")),
+                       settings=Settings(keep_substream_when_maximised=False))
+    controller = window.controller
+    controller.show_district("d1", 0, "2x2")
+    grid_feed = controller.feed_at(0)
+    qtbot.waitUntil(lambda: grid_feed.state is FeedState.PLAYING, timeout=PICTURE_TIMEOUT_MS)
+    controller.toggle_maximise(0)
+    qtbot.waitUntil(lambda: controller.feed_at(0) is not grid_feed, timeout=PICTURE_TIMEOUT_MS)  # swapped
+    assert grid_feed.camera is None  # the sub-stream stopped at the swap: one player while maximised
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert "Cam" in controller.grid.tiles[controller.slots[0]].surface.message()
+    rows = _watch_positions(qtbot, window, {0: "red", 1: "blue"}, seconds=10)
+    _assert_truthful(rows, {0: "Cam", 1: "Other"}, instant={1})
+
+
+def test_without_neighbour_preroll_page_down_names_each_camera_until_its_picture(qtbot, make_wall, simulator,
+                                                                                 late_clips):
+    window = make_wall(catalog_yaml({"d1": _district(simulator, late_clips, PAGE_1 + PAGE_2[:2])}),
+                       settings=Settings(neighbour_preroll_tiles=0))
+    controller = window.controller
+    controller.show_district("d1", 0, "2x2")
+    qtbot.keyClick(window, Qt.Key.Key_PageDown)
+    assert controller.neighbours.indices() == set()
+    rows = _watch_positions(qtbot, window, {0: "magenta", 1: "cyan"}, seconds=10)
+    _assert_truthful(rows, {0: "Camera c4", 1: "Camera c5"}, instant=set())

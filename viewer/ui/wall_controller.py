@@ -367,28 +367,24 @@ class WallController(QObject):
 
     def _fill_slots(self, cameras: tuple[str | None, ...]) -> None:
         """Pick a pool pair per position: one that already plays the camera (its sub-stream,
-        visible or hidden) keeps playing it — no restart, no black; else the position's old
-        pair; else a free one."""
+        visible or hidden) keeps playing it — no restart, no black; every other position
+        gets an idle pair (a new one if none is idle). Pairs left over stop one per turn
+        (``stop_later``): no libVLC stop on the way, and no player switched from one camera
+        to another without a stop (libVLC 3 can then keep showing the old camera)."""
         playing: dict[str, int] = {}
         for i in self.slots + [i for i in range(len(self.feeds)) if i not in self.slots]:
             feed = self.feeds[i]
             if feed.camera is not None and not feed.main_stream and feed.flag is None:
                 playing.setdefault(feed.camera.id, i)
-        slots: list[int | None] = [None] * len(cameras)
-        for position, camera_id in enumerate(cameras):
-            index = playing.pop(camera_id, None) if camera_id is not None else None
-            slots[position] = index
+        slots = [playing.pop(c, None) if c is not None else None for c in cameras]
         claimed = {i for i in slots if i is not None}
-        for position in range(len(cameras)):
-            old = self.slots[position] if position < len(self.slots) else None
-            if slots[position] is None and old is not None and old not in claimed:
+        for position, old in enumerate(self.slots[: len(cameras)]):  # an idle tile stays where it is
+            if slots[position] is None and old not in claimed and self.feeds[old].camera is None:
                 slots[position] = old
                 claimed.add(old)
-        free = [i for i in range(len(self.feeds)) if i not in claimed]
-        for position in range(len(cameras)):
-            if slots[position] is None:
-                slots[position] = free.pop(0) if free else self._new_pair()
-        self.slots = [i for i in slots if i is not None]
+        idle = [i for i, f in enumerate(self.feeds)
+                if i not in claimed and f.camera is None and not self._in_use(i) and i not in self._stop_queue]
+        self.slots = [i if i is not None else (idle.pop(0) if idle else self._new_pair()) for i in slots]
 
     def _feed_changed(self, index: int) -> None:
         self._update_caption(index, self.clock())

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.late_clips import make_late_clip
 from tests.support.timezone import local_tz  # noqa: F401 - fixture: pin the local time zone (TZ + tzset)
 
 XVFB_SCREEN = "1920x1080x24"
@@ -151,3 +152,17 @@ def clips(tmp_path_factory) -> dict[str, Path]:
 
 
 from tests.support.gst_rtsp import gst_rtsp  # noqa: E402,F401  (fixture for tests/player and tests/ui)
+
+
+@pytest.fixture(scope="session")
+def late_clips(tmp_path_factory):
+    """(colour, keyframe interval s) -> a clip whose first picture comes ~``gop_s - 0.6`` s after
+    a client joins (see :func:`make_late_clip`)."""
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is needed to make test clips")
+    folder = tmp_path_factory.mktemp("late-clips")
+
+    def get(name: str, gop_s: float = 4.0, size: str = "640x360") -> Path:
+        return make_late_clip(folder, name, gop_s, size=size)
+
+    return get

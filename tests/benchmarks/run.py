@@ -523,6 +523,42 @@ class Suite:
                         f"({len(result.get('return_s', [])) - len(returns)} never)",
                         note=GST_RTSP.split(", vs")[0] + " · server killed, then restarted on the same port"))
 
+    def moments(self) -> None:
+        """Operators' moments: action → the right picture filling the tile, keyframe intervals
+        1 s and 4 s (streams joined mid-GOP); and what pre-roll and kept sub-streams cost."""
+        from tests.benchmarks.clips import CACHE
+
+        CACHE.mkdir(parents=True, exist_ok=True)
+        repeat = "2" if self.quick else "5"
+        rows = {}
+        for gop in ("1", "4"):
+            result = run_child("tests.benchmarks.moments_child", "actions", "--gop", gop, "--repeat", repeat,
+                               "--cache", str(CACHE), timeout_s=900)
+            rows[gop] = result["results"]
+            for action, runs in result["results"].items():
+                times = [r["s"] for r in runs]
+                black = sum(r["black_samples"] for r in runs)
+                self.add(Figure(f"{action} → right picture filling the tile, keyframe {gop} s", median(times), "s",
+                                "", f"worst {max(times):.2f} s over {len(times)}; black 50 ms samples: {black}",
+                                times, note=f"640×360 sub / 1280×720 main, 25 fps, GOP {gop} s · our simulator, "
+                                            "HTTP-TS, clients join mid-GOP"))
+        cost = run_child("tests.benchmarks.moments_child", "cost", "--cache", str(CACHE), "--clip", self.clip,
+                         "--window", self.window, "--warmup", self.warmup, timeout_s=900)
+        self.raw["moments"] = {"actions": rows, "cost": cost["rows"]}
+        by_case = {r["case"]: r for r in cost["rows"]}
+        for layout in ("2x2", "3x3"):
+            on, off = by_case[f"{layout}, neighbour pre-roll on"], by_case[f"{layout}, neighbour pre-roll off"]
+            self.add(Figure(f"{layout} page with neighbour pages pre-rolled ÷ without: CPU",
+                            on["cpu_percent"] / off["cpu_percent"], "×", "",
+                            f"{on['cpu_percent']:.0f} % vs {off['cpu_percent']:.0f} % of a core; {on['hidden']} hidden "
+                            f"players; RSS +{on['rss_mib'] - off['rss_mib']:.0f} MiB", note=SIM_SUB))
+        kept, stopped = by_case["2x2 maximised, sub-stream kept"], by_case["2x2 maximised, sub-stream stopped"]
+        self.add(Figure("maximised with the sub-stream kept ÷ stopped: CPU",
+                        kept["cpu_percent"] / stopped["cpu_percent"], "×", "",
+                        f"{kept['cpu_percent']:.0f} % vs {stopped['cpu_percent']:.0f} % of a core; RSS "
+                        f"{kept['rss_mib']:.0f} vs {stopped['rss_mib']:.0f} MiB",
+                        note=SIM_SUB + "; maximised main stream 1280×720 25 fps"))
+
     def longsoak(self) -> None:
         """Not part of the default set: ``--only longsoak [--minutes N]`` (30 by default)."""
         result = run_child("tests.benchmarks.wall_child", "longsoak", "--urls", self.urls, "--clip", self.clip,
@@ -644,6 +680,7 @@ def write_docs(suite: Suite, info: dict, quick: bool, shared: bool = False) -> N
                   f"[{method.name}]({method.name})."]
     lines += scaling_camera_table(raw.get("scaling_camera"))
     lines += scaling_table(raw.get("scaling"))
+    lines += moments_table(raw.get("moments"))
     lines += soak_table(raw.get("longsoak"))
     lines += evaluate_table(raw.get("evaluate"))
     (DOCS / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -719,6 +756,39 @@ def evaluate_table(result: dict | None) -> list[str]:
     ]
 
 
+def moments_table(data: dict | None) -> list[str]:
+    """Operators' moments: one row per action and keyframe interval, and the cost table."""
+    if not data:
+        return []
+    lines = ["", "## Operators' moments", "",
+             "Seconds from an operator's action until every affected tile shows the right stream (its colour) "
+             "filling the tile at the stream's aspect ratio (≥ 90 % of sampled points), read from screenshots "
+             "every 50 ms (a screenshot takes 40–90 ms here, so ~0.05–0.1 s means \"already there at the first "
+             "look\"). Streams are 640×360 (a maximised main stream 1280×720) at 25 fps joined mid-GOP, so a "
+             "stream that starts from scratch waits ~keyframe interval − 0.6 s for its first picture. "
+             "\"Black samples\": samples in which an affected tile was mostly black, summed over the runs "
+             "(a tile waiting for a new camera says \"connecting…\" with its name on black). The machine was "
+             "shared with other engineers' test runs while this was measured: times and CPU are noisy.", "",
+             "| Action | Keyframe 1 s: median / worst (black) | Keyframe 4 s: median / worst (black) |",
+             "|---|---|---|"]
+    actions = data.get("actions", {})
+    names = list(next(iter(actions.values()), {}))
+    for name in names:
+        cells = []
+        for gop in ("1", "4"):
+            runs = actions.get(gop, {}).get(name, [])
+            times = [r["s"] for r in runs]
+            black = sum(r["black_samples"] for r in runs)
+            cells.append(f"{median(times):.2f} / {max(times):.2f} s ({black})" if times else "—")
+        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+    lines += ["", "Cost (640×360 at 15 fps, GOP 1 s; maximised main stream 1280×720 at 25 fps): CPU in % of "
+              "one core of this 2-core machine, RSS of the wall process.", "",
+              "| Case | Players | Hidden | CPU % | RSS MiB |", "|---|---|---|---|---|"]
+    for r in data.get("cost", []):
+        lines.append(f"| {r['case']} | {r['players']} | {r['hidden']} | {r['cpu_percent']:.0f} | {r['rss_mib']:.0f} |")
+    return lines
+
+
 def soak_table(result: dict | None, every_min: int = 5) -> list[str]:
     """The long soak over time: one row every ``every_min`` minutes (and the last)."""
     if not result or not result.get("samples"):
@@ -742,7 +812,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "fleet", "tour", "soak", "recovery", "scaling",
-                                 "sweep", "pictures", "rtsp", "longsoak", "outages", "tour_camera", "evaluate"])
+                                 "sweep", "pictures", "rtsp", "longsoak", "outages", "tour_camera", "evaluate",
+                                 "moments"])
     parser.add_argument("--shared", action="store_true",
                         help="mark this run's figures as measured while other work loaded the machine")
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
@@ -770,7 +841,8 @@ def main() -> int:
             suite.urls_64 = handle64.name
             suite.minutes = args.minutes
             for name in args.only or ["wall", "search", "faults", "outages", "lag", "fleet", "tour", "tour_camera",
-                                      "soak", "recovery", "scaling", "sweep", "pictures", "rtsp", "evaluate"]:
+                                      "soak", "recovery", "scaling", "sweep", "pictures", "rtsp", "evaluate",
+                                      "moments"]:
                 print(f"[{name}]", flush=True)
                 started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()

@@ -47,7 +47,9 @@ def emit(**data) -> None:
 
 
 def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]] | None = None, health=None,
-               tours: str = "", fleet_catalog: Path | None = None):
+               tours: str = "", fleet_catalog: Path | None = None, substreams: dict[str, str] | None = None):
+    """``substreams``: camera id -> URL of its grid sub-stream (its ``url`` is then the main stream);
+    ``fleet_catalog``: the rest of a city's cameras, loaded and swept, not shown."""
     from viewer.app import Services
     from viewer.core.catalog import load_catalog
     from viewer.core.health import HealthConfig
@@ -69,7 +71,9 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     lines += [f"  - {json.dumps(d)}" for d in fleet["districts"]] + ["cameras:"]
     for d, durls in districts.items():
         for i, url in enumerate(durls):
-            lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'}}")
+            sub = (substreams or {}).get(f"{d}-c{i}")
+            extra = f", substream: '{sub}'" if sub else ""
+            lines.append(f"  - {{id: {d}-c{i}, name: Cam {d}-{i}, district: {d}, url: '{url}'{extra}}}")
     lines += [f"  - {json.dumps(c)}" for c in fleet["cameras"]]
     tmp.mkdir(parents=True, exist_ok=True)
     path = tmp / "catalog.yaml"

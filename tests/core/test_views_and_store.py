@@ -5,7 +5,7 @@ import pytest
 
 from viewer.core.settings import Settings, load_settings, parse_screens, save_settings
 from viewer.core.store import atomic_write_json, load_json
-from viewer.core.views import ViewStore, WallView, district_page, with_camera, with_layout
+from viewer.core.views import ViewStore, WallView, district_page, neighbour_pages, with_camera, with_layout
 
 CAMS = [f"c{i}" for i in range(20)]
 
@@ -97,3 +97,22 @@ def test_parse_screens():
     for bad in ("", "a", "0,0", "-1", "1,,x"):
         with pytest.raises(ValueError):
             parse_screens(bad)
+
+
+def test_neighbour_pages_next_then_previous_within_the_tile_budget():
+    ids = [f"c{i}" for i in range(10)]  # 2x2: pages of 4, 4, 2
+    view = district_page(ids, "d", "2x2", 1)
+    pages = neighbour_pages(ids, view, 9)
+    assert [(p.page_index, p.padded()) for p in pages] == [(2, ("c8", "c9", None, None)), (0, ("c0", "c1", "c2", "c3"))]
+    assert [p.page_index for p in neighbour_pages(ids, view, 4)] == [2]  # only the next fits
+    assert neighbour_pages(ids, view, 0) == []  # off
+    assert [p.page_index for p in neighbour_pages(ids, district_page(ids, "d", "2x2", 2), 9)] == [0, 1]  # wraps
+
+
+def test_neighbour_pages_none_for_one_page_or_a_hand_picked_view():
+    three, five, forty = ["a", "b", "c"], ["a", "b", "c", "d", "e"], [f"c{i}" for i in range(40)]
+    assert neighbour_pages(three, district_page(three, "d", "2x2", 0), 9) == []
+    two = district_page(five, "d", "2x2", 0)
+    assert len(neighbour_pages(five, two, 9)) == 1  # next == previous: once
+    assert neighbour_pages(five, with_camera(two, 0, "x"), 9) == []
+    assert neighbour_pages(forty, district_page(forty, "d", "4x4", 0), 9) == []  # 16 tiles exceed the budget

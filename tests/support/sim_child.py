@@ -20,7 +20,8 @@ from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, required=True)
-    parser.add_argument("--clip", type=Path, required=True)
+    parser.add_argument("--clip", type=Path, required=True, action="append",
+                        help="clip to serve; repeated: camera i serves clip i modulo their number")
     parser.add_argument("--port", type=int, default=0, help="fixed port (to restart in place)")
     parser.add_argument("--scheme", choices=["http", "rtsp"], default="http", help="serve HTTP MPEG-TS or RTSP")
     parser.add_argument("--behaviour", default="healthy", help="behaviour of every camera (e.g. slow)")
@@ -34,7 +35,9 @@ def main() -> None:
     with CameraSimulator(args.host, ports_by_scheme={args.scheme: args.port} if args.port else None) as sim:
         behaviour = Behaviour(args.behaviour)
         add = sim.add_rtsp if args.scheme == "rtsp" else sim.add_http
-        urls = [add(SimCamera(f"/cam{i}", behaviour, clip=args.clip, delay_s=args.delay, live_join=args.live_join))
+        clips = args.clip
+        urls = [add(SimCamera(f"/cam{i}", behaviour, clip=clips[i % len(clips)], delay_s=args.delay,
+                              live_join=args.live_join))
                 for i in range(args.count)]
         print(json.dumps({"urls": urls}), flush=True)
         done.wait()

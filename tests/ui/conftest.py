@@ -25,6 +25,17 @@ def catalog_yaml(districts: dict[str, list[tuple[str, str]]], extra: str = "") -
     return "\n".join(lines) + "\n" + extra
 
 
+def substream_catalog(main_url: str, sub_url: str, other_url: str | None = None) -> str:
+    """Camera ``cam`` with a main stream and a grid sub-stream, and ``other`` beside it."""
+    return f"""version: 1
+districts:
+  - {{id: d1, name: District 1}}
+cameras:
+  - {{id: cam, name: Cam, district: d1, url: '{main_url}', substream: '{sub_url}'}}
+  - {{id: other, name: Other, district: d1, url: '{other_url or sub_url}'}}
+"""
+
+
 @pytest.fixture
 def colour_streams(simulator, clips):
     """name -> http URL of a live stream of that solid colour (or pattern)."""
@@ -59,10 +70,11 @@ def make_wall(qtbot, tmp_path):
         sweep_interval_s: float | None = None,
         recovery_confirm_s: float = 2.0,
         engine=None,
+        settings: Settings | None = None,
     ) -> WallWindow:
         """``recovery_confirm_s``: the journal's hysteresis (short, so tests need not wait the
         production ``RECOVERY_CONFIRM_S``). ``engine``: another PlayerEngine (e.g. a
-        GuardedEngine around a player double)."""
+        GuardedEngine around a player double). ``settings``: instead of the defaults."""
         path = tmp_path / "catalog.yaml"
         path.write_text(text, encoding="utf-8")
         catalog = load_catalog(path)
@@ -75,7 +87,7 @@ def make_wall(qtbot, tmp_path):
             probes=ProbeRunner(),
             journal=journal,
             views=ViewStore(tmp_path / "views.json"),
-            settings=Settings(),
+            settings=settings or Settings(),
             health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
             outages=OutageRecorder(journal, catalog, OutageRules(confirm_s=recovery_confirm_s)),
             kiosk=True,  # no modal dialogs in tests

@@ -1,5 +1,6 @@
-"""Maximising a camera that has a sub-stream plays its main stream, decoded with libVLC's own
-thread count; grid tiles decode with one thread each (EngineOptions.tile_decoder_threads).
+"""Maximising a camera that has a sub-stream plays its main stream in a second player, decoded
+with libVLC's own thread count; grid tiles decode with one thread each
+(EngineOptions.tile_decoder_threads).
 Real libVLC under Xvfb: which stream is on screen is read from its colour, the decoder
 threads from the process's thread list (Linux)."""
 
@@ -11,7 +12,7 @@ import sys
 import pytest
 
 from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import close_to, grab_colour
+from tests.ui.conftest import close_to, grab_colour, substream_catalog
 from viewer.core.health import FeedState
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc thread list")
@@ -21,18 +22,8 @@ def _threads() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def _catalog(main_url: str, sub_url: str) -> str:
-    return f"""version: 1
-districts:
-  - {{id: d1, name: District 1}}
-cameras:
-  - {{id: cam, name: Cam, district: d1, url: '{main_url}', substream: '{sub_url}'}}
-  - {{id: other, name: Other, district: d1, url: '{sub_url}'}}
-"""
-
-
 def test_maximise_plays_the_main_stream_with_libvlcs_decoder_threads(qtbot, make_wall, colour_streams):
-    window = make_wall(_catalog(colour_streams("green"), colour_streams("red")))
+    window = make_wall(substream_catalog(colour_streams("green"), colour_streams("red")))
     controller = window.controller
     controller.show_district("d1", 0, "1x2")
     feed = controller.feed_at(0)
@@ -42,13 +33,18 @@ def test_maximise_plays_the_main_stream_with_libvlcs_decoder_threads(qtbot, make
     grid_threads = _threads()
 
     controller.toggle_maximise(0)
-    assert feed.main_stream
-    qtbot.waitUntil(lambda: close_to(grab_colour(tile), COLOURS_RGB["green"]), timeout=15_000)  # the main stream
+    main = controller.feeds[controller.maximiser.current.main_index]
+    assert main.main_stream and not feed.main_stream  # a second player, hidden until its first picture
+    qtbot.waitUntil(lambda: controller.feed_at(0) is main, timeout=15_000)
+    main_tile = controller.grid.maximised
+    assert main_tile is not tile
+    qtbot.waitUntil(lambda: close_to(grab_colour(main_tile), COLOURS_RGB["green"]), timeout=15_000)  # the main stream
     cores = os.cpu_count() or 1
     libvlc_threads = min(16, cores + 1) if cores > 1 else 1  # libVLC 3's avcodec default
     qtbot.waitUntil(lambda: _threads() >= grid_threads + libvlc_threads - 1, timeout=10_000)
 
-    controller.toggle_maximise(0)  # back to the grid: the sub-stream, one decoder thread again
-    assert not feed.main_stream
+    controller.toggle_maximise(0)  # back to the grid: the sub-stream kept playing; the main stream stops
+    assert controller.feed_at(0) is feed and feed.state is FeedState.PLAYING
     qtbot.waitUntil(lambda: close_to(grab_colour(tile), COLOURS_RGB["red"]), timeout=15_000)
+    qtbot.waitUntil(lambda: main.camera is None, timeout=5_000)
     qtbot.waitUntil(lambda: _threads() <= grid_threads, timeout=10_000)

@@ -15,11 +15,11 @@ PICTURE_TIMEOUT_MS = 15_000
 
 
 def wait_colours(qtbot, window, expected: dict[int, str]) -> None:
-    """Wait until tile i shows colour expected[i] on screen."""
+    """Wait until the tile at layout position i shows colour expected[i] on screen."""
 
     def check():
         for index, name in expected.items():
-            rgb = grab_colour(window.grid.tiles[index])
+            rgb = grab_colour(window.grid.shown[index])
             assert close_to(rgb, COLOURS_RGB[name]), f"tile {index}: {rgb} is not {name}"
 
     qtbot.waitUntil(check, timeout=PICTURE_TIMEOUT_MS)
@@ -85,7 +85,7 @@ def test_pages_keep_positions_and_empty_tiles_stay_empty(qtbot, make_wall, colou
     qtbot.keyClick(window, Qt.Key.Key_PageDown)
     assert window.controller.view.cameras == ("cam-magenta", "cam-cyan", None, None)
     wait_colours(qtbot, window, {0: "magenta", 1: "cyan"})
-    assert window.grid.tiles[2].state == "empty"
+    assert window.grid.shown[2].state == "empty"
     assert "page 2/2" in window.page_label.text()
     qtbot.keyClick(window, Qt.Key.Key_PageDown)  # wraps to the first page
     wait_colours(qtbot, window, {0: "red"})

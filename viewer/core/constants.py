@@ -145,3 +145,8 @@ RELAY_LIBVLC_FIXED_CACHING_MS = 300
 #: This many packets in a row that the MPEG-TS muxer refuses (broken timestamps) end the
 #: subscriber with "protocol"; fewer are dropped one by one.
 RELAY_MAX_MUX_ERRORS = 50
+#: Paging a district pre-rolls the next, then the previous page while their tiles number at
+#: most this many hidden players (setting ``neighbour_preroll_tiles``): a 2x2 page pre-rolls
+#: both neighbours (8), a 3x3 page the next one (9), 4x4 and larger none. Cost measured on
+#: 2 cores in docs/benchmarks.md ("Operators' moments").
+NEIGHBOUR_PREROLL_TILES = 9

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from viewer.core.constants import NEIGHBOUR_PREROLL_TILES
 from viewer.core.store import atomic_write_json, load_json
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,11 @@ class Settings:
     kiosk: bool = False
     kiosk_exit_keys: str = "Ctrl+Shift+Q"  # the only way to close a kiosk wall from its keyboard
     screens: tuple[int, ...] = ()  # one wall window per listed monitor (0 = primary); () = one window
+    #: Maximise: keep the grid tile's sub-stream playing, hidden, behind the main stream, so
+    #: that Esc shows the grid picture at once (costs one sub-stream decode while maximised).
+    keep_substream_when_maximised: bool = True
+    #: Paging pre-rolls the neighbour pages within this many hidden players (0 = off).
+    neighbour_preroll_tiles: int = NEIGHBOUR_PREROLL_TILES
     journal_retention_days: float = 365.0  # ended outages and events older than this are deleted; 0 = keep all
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
 

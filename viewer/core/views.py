@@ -52,6 +52,30 @@ def district_page(camera_ids: Sequence[str], district: str, layout_spec: str, in
     return WallView(layout_spec, tuple(page(camera_ids, layout.size, index)), district, index)
 
 
+def same_page(a: WallView, b: WallView) -> bool:
+    """Whether two views put the same cameras in the same places of the same layout."""
+    return a.layout_spec == b.layout_spec and a.padded() == b.padded()
+
+
+def neighbour_pages(camera_ids: Sequence[str], view: WallView, max_tiles: int) -> list[WallView]:
+    """The next, then the previous page of ``view``'s district (``camera_ids``: the district's
+    cameras in order), as long as their tiles together number at most ``max_tiles``; none for
+    a hand-picked view or a district that fits one page."""
+    if max_tiles <= 0 or view.district is None:
+        return []
+    pages: list[WallView] = []
+    budget = max_tiles
+    for delta in (1, -1):
+        neighbour = district_page(camera_ids, view.district, view.layout_spec, view.page_index + delta)
+        if neighbour.page_index == view.page_index or any(same_page(neighbour, p) for p in pages):
+            continue
+        if neighbour.layout.size > budget:
+            break
+        budget -= neighbour.layout.size
+        pages.append(neighbour)
+    return pages
+
+
 def with_camera(view: WallView, tile: int, camera_id: str | None) -> WallView:
     cams = list(view.padded())
     cams[tile] = camera_id

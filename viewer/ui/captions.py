@@ -82,4 +82,5 @@ def tile_text(feed, district_name: str, now: float, ack=None) -> TileText:
         stream = translate("Caption", "main stream") if feed.main_stream else ""
         return TileText(f"{where} {stream}".rstrip(), tooltip, "playing")
     connecting = translate("Caption", "connecting…")
-    return TileText(f"{where} — {connecting}", tooltip, "connecting", connecting)
+    # painted where the picture will be: which camera is coming, not an unexplained black
+    return TileText(f"{where} — {connecting}", tooltip, "connecting", f"{camera.name}\n{connecting}")

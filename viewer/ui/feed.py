@@ -142,13 +142,18 @@ class Feed(QObject):
         if camera == self.camera and main_stream == self.main_stream and self.health is not None:
             return
         now = self._clock()
+        was_playing = self.health is not None
         self._stop_health(now)
         self._recorders.forget(self)
         self.camera = camera
         self.main_stream = main_stream
+        if camera is None or was_playing:
+            # Another stream on a player that played one: stop it first. libVLC 3 otherwise
+            # recycles the old video output, and a switch before its first picture was seen
+            # to leave the OLD camera's picture on screen while the new one "played".
+            self.player.stop()
         if camera is None:
             self.health = None
-            self.player.stop()
             self.changed.emit()
             return
         config = self._base_config

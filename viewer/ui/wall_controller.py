@@ -24,10 +24,12 @@ from viewer.core.constants import HEALTH_TICK_INTERVAL_S, STATS_POLL_INTERVAL_S
 from viewer.core.health import HealthConfig
 from viewer.core.picture import first_check_delay_s
 from viewer.core.preroll_lead import FirstPictureHistory, PageLead
-from viewer.core.views import WallView, district_page, with_camera, with_layout
+from viewer.core.views import WallView, district_page, same_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
 from viewer.ui.captions import tile_text
 from viewer.ui.feed import Feed
+from viewer.ui.maximise import Maximiser
+from viewer.ui.page_preroll import NeighbourPages
 from viewer.ui.probe_runner import ProbeRunner
 from viewer.ui.wall_grid import WallGrid
 
@@ -89,6 +91,8 @@ class WallController(QObject):
         #: Each camera's recent times to first picture (all feeds of this window, hidden too).
         self.first_pictures = FirstPictureHistory()
         self._preroll: tuple[WallView, list[int]] | None = None
+        self.maximiser = Maximiser(self)
+        self.neighbours = NeighbourPages(self)
         self._stop_queue: list[int] = []
         self._start_queue: list[tuple[int, Camera]] = []  # pre-roll starts still to come
         self._start_timer = QTimer(self)
@@ -111,45 +115,43 @@ class WallController(QObject):
 
     # --- views ----------------------------------------------------------------------
     def show_view(self, view: WallView) -> None:
-        """Show ``view``; if it is the pre-rolled page, just swap the visible tiles."""
+        """Show ``view``; if it is a pre-rolled page (the tour's next, a neighbour page), just
+        swap the visible tiles. Players no longer needed stop one per event-loop turn."""
         layout = view.layout
         cameras = view.padded()
-        preroll, self._preroll = self._preroll, None
+        self.maximiser.end()  # the grid is re-arranged below; a main stream player stops later
         self._cancel_starts()  # pre-roll players not started yet start below, with the page
-        if preroll is not None and preroll[0].padded() == cameras and preroll[0].layout_spec == view.layout_spec:
-            old = self.slots
-            self.slots = preroll[1]
-            self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
-            self._stop_later([i for i in old if i not in self.slots])
-            for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
-                self.feeds[self.slots[position]].show(self._camera(camera_id))
+        hidden = ([self._preroll] if self._preroll is not None else []) + self.neighbours.release_all()
+        self._preroll = None
+        match = next((g for g in hidden if same_page(g[0], view)), None)
+        old_view, old = self.view, self.slots
+        if match is not None:
+            hidden.remove(match)
+            self.slots = match[1]
+            hidden.append((old_view, old))  # may become the previous page, still playing
         else:
-            if preroll is not None:
-                for i in preroll[1]:
-                    if i not in self.slots:
-                        self.feeds[i].show(None)
-            self._fill_slots(layout.size)
-            self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
-            for position, camera_id in enumerate(cameras):
-                self.feeds[self.slots[position]].show(self._camera(camera_id))
-            for i, feed in enumerate(self.feeds):
-                if i not in self.slots:
-                    feed.show(None)
+            self._fill_slots(cameras)
+            hidden.append((old_view, [i for i in old if i not in self.slots]))
+        self.grid.arrange(layout, [self.grid.tiles[i] for i in self.slots])
+        for position, camera_id in enumerate(cameras):  # known-down cameras were not pre-rolled
+            self.feeds[self.slots[position]].show(self._camera(camera_id))
+        self.neighbours.park([g for g in hidden if not set(g[1]) & set(self.slots)])
+        self.stop_later([i for i, f in enumerate(self.feeds) if i not in self.slots and f.camera is not None])
         self.view = view
         self.refresh_captions()
         self.view_changed.emit(view)
 
-    def _stop_later(self, indices: list[int]) -> None:
+    def stop_later(self, indices: list[int]) -> None:
         """Stop the hidden old page's players one per event-loop turn: a libVLC stop blocks
         for ~20 ms, and 16 in a row would freeze the wall for a third of a second."""
-        self._stop_queue.extend(indices)
+        self._stop_queue.extend(i for i in indices if i not in self._stop_queue)
         if not self._stop_timer.isActive():
             self._stop_timer.start()
 
     def _stop_next(self) -> None:
         while self._stop_queue:
             index = self._stop_queue.pop(0)
-            if index not in self.slots and (self._preroll is None or index not in self._preroll[1]):
+            if not self._in_use(index):
                 self.feeds[index].show(None)
                 return  # one per turn
         self._stop_timer.stop()
@@ -167,7 +169,7 @@ class WallController(QObject):
             for i in self._preroll[1]:
                 if i not in self.slots:
                     self.feeds[i].show(None)
-        spares = [i for i in range(len(self.feeds)) if i not in self.slots]
+        spares = [i for i in range(len(self.feeds)) if not self._in_use(i)]
         needed = view.layout.size
         while len(spares) < needed:
             spares.append(self._new_pair())
@@ -175,7 +177,7 @@ class WallController(QObject):
         started = 0
         for position, camera_id in enumerate(view.padded()):
             tile = self.grid.tiles[spares[position]]
-            tile.setGeometry(self.grid.tiles[self.slots[position]].geometry())
+            self.grid.place_hidden(tile, self.grid.tiles[self.slots[position]].geometry())
             camera = self._camera(camera_id)
             if camera is not None and self._known_flag(camera.id) is None:
                 self._start_queue.append((spares[position], camera))
@@ -208,6 +210,27 @@ class WallController(QObject):
         if self._start_queue and not self._start_timer.isActive():
             self._start_timer.start()
 
+    def queue_starts(self, view: WallView, indices: list[int]) -> int:
+        """Queue staggered starts so that hidden pairs ``indices`` play ``view`` (known-down
+        cameras are not pre-rolled); pairs already playing their camera are left alone."""
+        queued = 0
+        for position, camera_id in enumerate(view.padded()):
+            index = indices[position]
+            camera = self._camera(camera_id)
+            if camera is None or self._known_flag(camera.id) is not None:
+                camera = None
+            feed = self.feeds[index]
+            if feed.camera != camera or feed.main_stream:
+                self._start_queue.append((index, camera))
+                queued += camera is not None
+        if self._start_queue and not self._start_timer.isActive():
+            self._start_next()
+        return queued
+
+    def refresh_neighbours(self) -> int:
+        """Pre-roll the shown district page's neighbours (operator paging; see page_preroll)."""
+        return self.neighbours.refresh()
+
     def _cancel_starts(self) -> None:
         self._start_queue.clear()
         self._start_timer.stop()
@@ -226,14 +249,19 @@ class WallController(QObject):
         return max(1, -(-n // self.view.layout.size))
 
     def step_page(self, delta: int) -> None:
+        """The operator pages (PgUp/PgDn): a running tour pauses; the new page's neighbours
+        pre-roll (a pre-rolled page shows at once)."""
         if self.view.district is not None:
+            self.operator_acted.emit()
             self.show_district(self.view.district, self.view.page_index + delta)
+            self.refresh_neighbours()
 
     def set_layout(self, spec: str) -> None:
         district_ids = None
         if self.view.district is not None:
             district_ids = [c.id for c in self.catalog.cameras_in(self.view.district)]
         self.show_view(with_layout(self.view, spec, district_ids))
+        self.refresh_neighbours()
 
     def put_camera(self, position: int, camera_id: str) -> None:
         if self._camera(camera_id) is None:
@@ -247,23 +275,22 @@ class WallController(QObject):
         self.show_view(with_camera(self.view, position, None))
 
     def position_of(self, tile_index: int) -> int | None:
-        return self.slots.index(tile_index) if tile_index in self.slots else None
+        if tile_index in self.slots:
+            return self.slots.index(tile_index)
+        return self.maximiser.position_of(tile_index)
 
     def toggle_maximise(self, position: int) -> None:
+        """Maximise ``position`` (see :mod:`viewer.ui.maximise`), or restore the grid."""
         self.operator_acted.emit()
-        current = self.grid.maximised
-        if current is None:
-            tile = self.grid.tiles[self.slots[position]]
-            self.grid.set_maximised(tile)
-            self._set_main_stream(tile.index, True)
+        if self.maximiser.current is None:
+            self.maximiser.maximise(position)
         else:
-            self.grid.set_maximised(None)
-            self._set_main_stream(current.index, False)
+            self.maximiser.restore()
         self.refresh_captions()
 
     def maximised_position(self) -> int | None:
-        tile = self.grid.maximised
-        return None if tile is None else self.position_of(tile.index)
+        current = self.maximiser.current
+        return None if current is None else current.position
 
     def restore(self) -> bool:
         position = self.maximised_position()
@@ -272,13 +299,12 @@ class WallController(QObject):
         self.toggle_maximise(position)
         return True
 
-    def _set_main_stream(self, tile_index: int, main: bool) -> None:
-        feed = self.feeds[tile_index]
-        if feed.camera is not None and feed.camera.substream:
-            feed.show(feed.camera, main_stream=main)
-
     # --- per-position actions -------------------------------------------------------
     def feed_at(self, position: int) -> Feed:
+        """The feed on screen at ``position`` (a maximised main stream once it shows)."""
+        current = self.maximiser.current
+        if current is not None and current.position == position:
+            return self.feeds[current.shown_index()]
         return self.feeds[self.slots[position]]
 
     def reconnect(self, position: int | None = None) -> None:
@@ -318,8 +344,25 @@ class WallController(QObject):
         self.feeds.clear()
         self.slots = []
         self._preroll = None
+        self.maximiser.current = None
+        self.neighbours.release_all()
+
+    def spare_index(self, exclude: set[int] | frozenset[int] = frozenset()) -> int:
+        """A pool pair nothing shows or pre-rolls (a new one if none is free)."""
+        for i in range(len(self.feeds)):
+            if i not in exclude and not self._in_use(i):
+                return i
+        return self._new_pair()
+
+    def camera(self, camera_id: str | None) -> Camera | None:
+        return self._camera(camera_id)
 
     # --- internals ------------------------------------------------------------------
+    def _in_use(self, index: int) -> bool:
+        """On screen, pre-rolled, or part of a maximised tile."""
+        return (index in self.slots or (self._preroll is not None and index in self._preroll[1])
+                or index in self.maximiser.in_use() or index in self.neighbours.indices())
+
     def _camera(self, camera_id: str | None) -> Camera | None:
         if camera_id is None:
             return None
@@ -342,15 +385,30 @@ class WallController(QObject):
         self.tile_created.emit(tile)
         return tile.index
 
-    def _fill_slots(self, count: int) -> None:
-        slots = self.slots[:count]
-        free = [i for i in range(len(self.feeds)) if i not in slots]
-        while len(slots) < count:
-            slots.append(free.pop(0) if free else self._new_pair())
-        self.slots = slots
+    def _fill_slots(self, cameras: tuple[str | None, ...]) -> None:
+        """Pick a pool pair per position: one that already plays the camera (its sub-stream,
+        visible or hidden) keeps playing it — no restart, no black; every other position
+        gets an idle pair (a new one if none is idle). Pairs left over stop one per turn
+        (``stop_later``): no libVLC stop on the way, and no player switched from one camera
+        to another without a stop (libVLC 3 can then keep showing the old camera)."""
+        playing: dict[str, int] = {}
+        for i in self.slots + [i for i in range(len(self.feeds)) if i not in self.slots]:
+            feed = self.feeds[i]
+            if feed.camera is not None and not feed.main_stream and feed.flag is None:
+                playing.setdefault(feed.camera.id, i)
+        slots = [playing.pop(c, None) if c is not None else None for c in cameras]
+        claimed = {i for i in slots if i is not None}
+        for position, old in enumerate(self.slots[: len(cameras)]):  # an idle tile stays where it is
+            if slots[position] is None and old not in claimed and self.feeds[old].camera is None:
+                slots[position] = old
+                claimed.add(old)
+        idle = [i for i, f in enumerate(self.feeds)
+                if i not in claimed and f.camera is None and not self._in_use(i) and i not in self._stop_queue]
+        self.slots = [i if i is not None else (idle.pop(0) if idle else self._new_pair()) for i in slots]
 
     def _feed_changed(self, index: int) -> None:
         self._update_caption(index, self.clock())
+        self.maximiser.feed_changed(index)
         self.feeds_changed.emit()
 
     def refresh_captions(self) -> None:
@@ -377,9 +435,9 @@ class WallController(QObject):
         for feed in self.running_feeds():
             feed.tick(now)
         count = len(self.slots)
-        for position, index in enumerate(self.slots):  # staggered frozen/blank picture checks
+        for position in range(count):  # staggered frozen/blank picture checks of what is on screen
             delay = first_check_delay_s(position, count, self.health_config.picture_check_interval_s)
-            self.feeds[index].check_picture(now, delay)
+            self.feed_at(position).check_picture(now, delay)
 
     def _poll_stats(self) -> None:
         now = self.clock()

@@ -8,6 +8,7 @@ page). Maximising shows one tile over the whole grid without touching the others
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGridLayout, QWidget
 
@@ -45,6 +46,22 @@ class WallGrid(QWidget):
         self.maximised = None
         self._arrange()
 
+    def place_hidden(self, tile: Tile, rect: QRect) -> None:
+        """Give a hidden tile ``rect`` (grid coordinates), its video surface's X window included.
+
+        Qt defers a hidden widget's geometry until it is shown, but libVLC's xcb output sizes
+        its picture from the X window when its video output starts: a player started in a
+        hidden tile must find the surface at the size it will be shown at.
+        """
+        tile.setGeometry(rect)
+        tile.layout().setGeometry(QRect(0, 0, rect.width(), rect.height()))
+        surface = tile.surface
+        handle = surface.windowHandle()
+        if handle is not None:
+            native_parent = surface.nativeParentWidget()
+            top_left = surface.mapTo(native_parent, QPoint(0, 0)) if native_parent is not None else surface.pos()
+            handle.setGeometry(QRect(top_left, surface.size()))
+
     def set_maximised(self, tile: Tile | None) -> None:
         self.maximised = tile
         self._arrange()
@@ -75,3 +92,4 @@ class WallGrid(QWidget):
                 visible.add(tile.index)
         for tile in self.tiles:
             tile.setVisible(tile.index in visible)
+        self._grid.activate()  # geometry now, not at the next layout pass: players size from it

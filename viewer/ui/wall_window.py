@@ -61,6 +61,8 @@ class WallWindow(QMainWindow):
             pictures=services.pictures,
             parent=self,
         )
+        self.controller.maximiser.keep_substream = services.settings.keep_substream_when_maximised
+        self.controller.neighbours.max_tiles = services.settings.neighbour_preroll_tiles
         self.tour = TourController(
             self.controller, services.views, idle_resume_s=services.settings.tour_idle_resume_s,
             window_key=window_key, parent=self,
@@ -136,11 +138,13 @@ class WallWindow(QMainWindow):
         self.menu_view = self.menuBar().addMenu(self.tr("&View"))
         layouts = self.menu_view.addMenu(self.tr("Layout"))
         group = QActionGroup(self)
+        self.layout_actions: dict[str, QAction] = {}
         for spec in MENU_LAYOUTS:
             action = QAction(spec, self, checkable=True)
             action.triggered.connect(lambda _=False, s=spec: self.set_layout(s))
             group.addAction(action)
             layouts.addAction(action)
+            self.layout_actions[spec] = action
         self.menu_view.addAction(self.tr("Fullscreen"), self.toggle_fullscreen, QKeySequence(Qt.Key.Key_F11))
         self.menu_view.addAction(self.nav_dock.toggleViewAction())
         self.menu_view.addAction(self.flag_dock.toggleViewAction())
@@ -250,6 +254,7 @@ class WallWindow(QMainWindow):
         """The operator picked a district: it replaces the wall (and pauses a running tour)."""
         self.controller.operator_acted.emit()
         self.controller.show_district(district_id, 0)
+        self.controller.refresh_neighbours()
 
     def start_tour(self, tour_id: str) -> bool:
         return self.tour.start(tour_id)
@@ -417,6 +422,7 @@ class WallWindow(QMainWindow):
         view = self.services.views.get(name)
         if view is None:
             return False
+        self.controller.operator_acted.emit()  # a running tour pauses: the operator chose this view
         self.controller.show_view(view)
         return True
 
@@ -468,9 +474,16 @@ class WallWindow(QMainWindow):
         self.tour_label.setText(f"  {text}  ")
 
     def _view_changed(self, view) -> None:
-        i = self.layout_box.findText(view.layout_spec)
-        if i >= 0:
-            self.layout_box.setCurrentIndex(i)
+        """The controls follow what is on screen, whatever put it there (operator, command line,
+        saved view, tour, last session): a layout the menu does not list joins the box."""
+        spec = view.layout_spec
+        i = self.layout_box.findText(spec)
+        if i < 0:
+            self.layout_box.addItem(spec)
+            i = self.layout_box.count() - 1
+        self.layout_box.setCurrentIndex(i)
+        for action_spec, action in self.layout_actions.items():
+            action.setChecked(action_spec == spec)
         self.services.views.set_last_session(view, self.window_key)
         self._update_status()
 

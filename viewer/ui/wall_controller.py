@@ -150,6 +150,8 @@ class WallController(QObject):
         while self._stop_queue:
             index = self._stop_queue.pop(0)
             if index not in self.slots and (self._preroll is None or index not in self._preroll[1]):
+                log.debug("stop hidden tile %d (%s)", index, self.feeds[index].camera.id
+                          if self.feeds[index].camera is not None else "empty")
                 self.feeds[index].show(None)
                 return  # one per turn
         self._stop_timer.stop()

@@ -101,7 +101,12 @@ class GstRtspServer:
             return self.events["session"]
 
     def wait_events(self, key: str, count: int, timeout_s: float) -> bool:
-        """Wait until at least ``count`` events ``key`` (e.g. "session", "teardown")."""
+        """Wait until at least ``count`` events ``key`` (e.g. "session", "teardown").
+
+        Blocks the calling thread without running Qt's event loop: a wall test must not call
+        it on the main thread when what it waits for needs that loop (the controller stops
+        an old page's players on later event-loop turns); use ``qtbot.waitUntil`` on
+        ``events`` there."""
         deadline = time.monotonic() + timeout_s
         with self._cond:
             return self._cond.wait_for(lambda: self.events[key] >= count, max(0.0, deadline - time.monotonic()))

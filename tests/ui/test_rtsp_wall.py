@@ -129,8 +129,13 @@ def test_a_preroll_of_a_camera_still_on_screen_shares_its_session(qtbot, make_wa
     spares = [controller.feeds[i] for i in controller._preroll[1]]
     qtbot.waitUntil(lambda: all(f.state is FeedState.PLAYING for f in spares), timeout=PICTURE_TIMEOUT_MS)
     assert server.sessions == 3  # blue is new; the pre-rolled red joined the red on screen
+    old_page = list(controller.slots)
     controller.show_view(view)
-    wait_tile_colour(qtbot, window, 0, (255, 0, 0))
-    wait_tile_colour(qtbot, window, 1, (0, 0, 255))
-    assert server.wait_events("teardown", 1, 10)  # green's session ended with its tile
+    wait_tile_colour(qtbot, window, controller.slots[0], (255, 0, 0))
+    wait_tile_colour(qtbot, window, controller.slots[1], (0, 0, 255))
+    # The old page's players stop one per event-loop turn (WallController._stop_later): wait
+    # with Qt's loop running. A blocking wait here (server.wait_events) starved those stops
+    # whenever the colours above were already right at their first look (~1 run in 5).
+    qtbot.waitUntil(lambda: server.events["teardown"] >= 1, timeout=10_000)  # green's session ended with its tile
     assert server.sessions == 3 and server.events["teardown"] == 1
+    assert all(controller.feeds[i].camera is None for i in old_page)  # both old tiles stopped

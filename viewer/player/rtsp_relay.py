@@ -128,6 +128,10 @@ class RtspSession:
                 self._outputs.remove(output)
             return len(self._outputs)
 
+    def subscriber_count(self) -> int:
+        with self._lock:
+            return len(self._outputs)
+
     def stop(self) -> None:
         """Ask the thread to end (TEARDOWN). Returns at once."""
         self._stop.set()
@@ -157,11 +161,13 @@ class RtspSession:
             self._finish(reason, detail)
         finally:
             if container is not None:
+                log.debug("relay %s: closing (TEARDOWN) after %d packets", self.thread.name, self.packets)
                 try:
                     container.close()  # TEARDOWN
                 except Exception as exc:
                     log.debug("relay %s: close: %s", self.thread.name, type(exc).__name__)
             self.ended.set()
+            log.debug("relay %s: session thread ended", self.thread.name)
 
     def _options_for_ffmpeg(self, video_only: bool = True) -> dict[str, str]:
         # No PyAV ``timeout=``: its interrupt callback takes the GIL on every FFmpeg I/O
@@ -199,6 +205,7 @@ class RtspSession:
         untimed: list[VideoPacket] = []  # FFmpeg's first packets can come without timestamps
         for packet in container.demux(video):
             if self._stop.is_set():
+                log.debug("relay %s: stop noticed", self.thread.name)
                 return
             if packet.size == 0:
                 continue
@@ -269,6 +276,8 @@ class RtspRelay:
                 self._threads.append(session.thread)
             output.session = session
             session.add(output)
+            log.debug("relay %s: %s subscribed (%d subscribers)", session.thread.name,
+                      mask_url(key.url), session.subscriber_count())
             if not session.thread.is_alive() and not session.ended.is_set():
                 session.thread.start()  # after the first subscriber: a quick failure reaches it
         return output
@@ -281,7 +290,10 @@ class RtspRelay:
         if session is None:
             return
         with self._lock:
-            if session.remove(output) == 0:
+            remaining = session.remove(output)
+            log.debug("relay %s: %s unsubscribed (%d remain)", session.thread.name,
+                      mask_url(session.key.url), remaining)
+            if remaining == 0:
                 session.stop()
                 if self._sessions.get(session.key) is session:
                     del self._sessions[session.key]

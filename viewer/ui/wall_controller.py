@@ -152,6 +152,8 @@ class WallController(QObject):
         while self._stop_queue:
             index = self._stop_queue.pop(0)
             if not self._in_use(index):
+                log.debug("stop hidden tile %d (%s)", index, self.feeds[index].camera.id
+                          if self.feeds[index].camera is not None else "empty")
                 self.feeds[index].show(None)
                 return  # one per turn
         self._stop_timer.stop()

@@ -3,6 +3,8 @@
 - ``viewer.core`` (and the simulator) load without Qt or vlc.
 - Only ``viewer/player/vlc_backend.py`` imports ``vlc``.
 - ``viewer/ui`` never imports vlc; ``viewer/core`` never imports Qt, vlc or other viewer layers.
+- The headless monitor (``viewer/jobs``, ``viewer/cli_monitor.py`` and what they load) runs
+  without Qt and without libVLC.
 """
 
 from __future__ import annotations
@@ -65,6 +67,23 @@ def test_core_and_sim_load_without_qt_or_vlc_in_a_fresh_interpreter():
         "    for m in pkgutil.iter_modules(pkg.__path__):\n"
         "        if m.name != '__main__':\n"
         "            importlib.import_module(pkg.__name__ + '.' + m.name)\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'vlc'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_the_headless_monitor_loads_without_qt_or_vlc():
+    for path in [*_modules(PACKAGE / "jobs"), PACKAGE / "cli_monitor.py", PACKAGE / "metrics.py"]:
+        bad = sorted(n for n in _imports(path) if n.split(".")[0] in ("PySide6", "shiboken6", "vlc")
+                     or n.startswith(("viewer.ui", "viewer.player", "viewer.app")))  # fmt: skip
+        assert bad == [], f"{path.relative_to(ROOT)} imports {bad}"
+    code = (
+        "import sys, pkgutil, importlib, viewer.jobs, viewer.cli_monitor, viewer.cli\n"
+        "for m in pkgutil.iter_modules(viewer.jobs.__path__):\n"
+        "    importlib.import_module('viewer.jobs.' + m.name)\n"
+        "viewer.cli.command_parser()\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'vlc'))\n"
         "print(','.join(bad))\n"
     )

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "viewer.cli_sweep",
     "viewer.cli_demo",
     "viewer.cli_run",
+    "viewer.cli_monitor",
 )
 
 
@@ -30,7 +31,7 @@ def wall_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="videowall",
         description="Control-room video wall. Without COMMAND, opens the wall.",
-        epilog="Commands: check, import-csv, report, sweep, demo, run (videowall COMMAND --help).",
+        epilog="Commands: check, import-csv, report, sweep, demo, run, monitor (videowall COMMAND --help).",
     )
     add_wall_options(parser)
     parser.add_argument("--version", action="version", version=f"videowall {__version__}")

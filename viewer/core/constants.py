@@ -67,3 +67,13 @@ BLANK_STDDEV_MAX_LEVELS = 5.0
 #: ... ignoring the cells farthest from the typical one, this fraction of them, so that a
 #: burned-in clock or camera name on a black picture still counts as blank.
 BLANK_IGNORED_CELLS_FRACTION = 0.1
+
+# --- headless monitor ------------------------------------------------------------------
+#: ``videowall monitor`` looks at the catalog file's mtime and size this often.
+MONITOR_CATALOG_POLL_S = 2.0
+#: ``videowall_monitor_probes_per_second`` averages over this window.
+MONITOR_RATE_WINDOW_S = 60.0
+#: A pre-rendered ``/metrics`` is served while younger than this; older, the scrape renders.
+METRICS_MAX_STALE_S = 120.0
+#: ... and it is only pre-rendered (between scrapes) when rendering took longer than this.
+METRICS_PRERENDER_ABOVE_S = 0.25

@@ -1,0 +1,1 @@
+"""Background jobs without a user interface (no Qt, no vlc): ``monitor`` ..."""

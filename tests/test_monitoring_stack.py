@@ -1,10 +1,10 @@
 """The shipped monitoring files against the REAL tools: promtool checks and unit-tests the
 rules, amtool checks the Alertmanager example, systemd-analyze the unit; then a real Prometheus
-scrapes two monitor shards of one simulated fleet, and a real Alertmanager delivers ONE grouped
-recorder alert to a webhook when a simulated recorder dies, inhibits its camera alerts, and
-sends "resolved" when it returns. The end-to-end test runs the shipped rules and Alertmanager
-routing with every duration divided by ``SCALE`` (2 min -> 6 s). Waits poll the tools' HTTP
-APIs; a tool missing under CI=true fails."""
+scrapes two monitor shards of one simulated fleet (and answers every Grafana dashboard query),
+and a real Alertmanager delivers ONE grouped recorder alert to a webhook when a simulated
+recorder dies, inhibits its camera alerts, and sends "resolved" when it returns. The
+end-to-end test runs the shipped rules and Alertmanager routing with every duration divided by
+``SCALE`` (2 min -> 6 s). Waits poll the tools' HTTP APIs; a tool missing under CI=true fails."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from tests.support.prom_stack import (
     RULES,
     Webhook,
     alertmanager_test_config,
+    dashboard_queries,
     query,
     scaled_rules,
     start_alertmanager,
@@ -110,6 +111,16 @@ def test_prometheus_scrapes_two_shards_and_alertmanager_groups_a_dead_recorder(s
         per_instance = query(prom_url, "count by (instance) (videowall_camera_up)")
         assert len(per_instance) == 2 and sum(int(r["value"][1]) for r in per_instance) == len(rows)
         assert query(prom_url, "sum(videowall_camera_up)")[0]["value"][1] == str(len(rows))
+
+        # the Grafana dashboard's queries are valid PromQL for this Prometheus (Grafana itself
+        # is not run here); the headline ones have data
+        panels = dashboard_queries()
+        for exprs in panels.values():
+            for expr in exprs:
+                query(prom_url, expr)  # asserts status == success
+        assert query(prom_url, panels["Cameras up"][0])[0]["value"][1] == "1"
+        wait_until(lambda: len(query(prom_url, panels["Availability per district"][0])) == 2, STACK_WAIT_S,
+                   "the recorded district availability")  # fmt: skip
 
         # the recorder dies: ONE recorder notification, its camera alerts inhibited
         port_b = int(b_name.rsplit(":", 1)[1])

@@ -170,6 +170,16 @@ def start_prometheus(folder: Path, rules: Path, targets: list[str], alertmanager
     return Daemon(argv, folder / "prometheus.log", url + "/-/ready"), url
 
 
+def dashboard_queries() -> dict[str, list[str]]:
+    """The shipped Grafana dashboard's PromQL, per panel title, with its ``$district``
+    variable set to "All" (``.*``) as Grafana would send it."""
+    dashboard = json.loads((MONITORING / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    return {
+        panel["title"]: [target["expr"].replace("$district", ".*") for target in panel["targets"]]
+        for panel in dashboard["panels"]
+    }
+
+
 def query(prometheus: str, promql: str) -> list[dict]:
     """An instant query's result vector (``metric`` labels and ``value``)."""
     body = json.loads(http_get(f"{prometheus}/api/v1/query?{urllib.parse.urlencode({'query': promql})}"))

@@ -74,6 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Parse the options, install the signal handlers, run the monitor until a signal."""
     from viewer.log import setup_logging
+    from viewer.memory_tuning import tune_malloc
 
     try:
         host, port = parse_listen(args.listen)
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     setup_logging(Path(args.log_file) if args.log_file else paths.log_dir() / "videowall-monitor.log",
                   logging.DEBUG if args.debug else logging.INFO)  # fmt: skip
+    tune_malloc()  # 2 arenas for the sweep, HTTP and render threads; freed blocks go back
     journal = None if args.no_journal else Path(args.journal) if args.journal else paths.journal_path()
     options = MonitorOptions(
         Path(args.catalog), journal, host, port, args.max_age, args.timeout, args.concurrency, args.shard,

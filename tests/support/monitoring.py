@@ -74,7 +74,11 @@ class MonitorProcess:
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, name="monitor-stderr", daemon=True)
         self._reader.start()
-        found = wait_until(self._listen_address, what="the monitor's listen line")
+        try:
+            found = wait_until(self._listen_address, what="the monitor's listen line")
+        except BaseException:
+            self.kill()
+            raise
         self.port = int(found[2])
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -104,6 +108,11 @@ class MonitorProcess:
 
     def signal(self, signum: int) -> None:
         self.proc.send_signal(signum)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
 
     def stop(self, timeout_s: float = WAIT_S) -> int:
         if self.proc.poll() is None:

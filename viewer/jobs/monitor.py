@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from viewer.core.catalog import CatalogError, load_catalog
+from viewer.core.catalog import CatalogError
 from viewer.core.catalog_model import Catalog
 from viewer.core.constants import MONITOR_CATALOG_POLL_S, MONITOR_RATE_WINDOW_S
 from viewer.core.journal import Journal
@@ -40,6 +40,7 @@ from viewer.core.monitor_model import (
 )
 from viewer.core.reasons import Reason
 from viewer.core.sweep import SweepResult, fleet_checked_since, status_snapshot
+from viewer.jobs.catalog_loader import load_catalog_isolated
 from viewer.metrics import MonitorCollector, registry_with
 from viewer.metrics_cache import PrerenderedExposition
 from viewer.status_server import StatusServer
@@ -96,7 +97,7 @@ class Monitor:
         self._pass_seen: set[str] = set()
         self._pass_duration_s: float | None = None
         self._catalog_stamp = _stamp(options.catalog_path)
-        self._fleet = self._load_fleet(load_catalog(options.catalog_path))  # CatalogError propagates
+        self._fleet = self._load_fleet(load_catalog_isolated(options.catalog_path))  # CatalogError propagates
         self._sweeper: FleetSweeper | None = None
         self._server: StatusServer | None = None
         self.exposition = PrerenderedExposition(registry_with(MonitorCollector(self.view)))
@@ -235,7 +236,7 @@ class Monitor:
 
     def _reload_catalog(self, why: str) -> None:
         try:
-            catalog = load_catalog(self.options.catalog_path)
+            catalog = load_catalog_isolated(self.options.catalog_path)
             fleet = self._load_fleet(catalog)
         except CatalogError as exc:
             self._reload_errors += 1

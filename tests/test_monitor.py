@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tests.support.monitoring import MonitorProcess, wait_until, write_catalog
+from tests.support.monitoring import MonitorProcess, http_get, wait_until, write_catalog
 from viewer.cli_monitor import parse_listen
 from viewer.core.monitor_model import Shard
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -29,7 +29,9 @@ def fleet(simulator, n: int, bad: tuple[int, ...] = ()) -> list[tuple[str, str, 
 def test_metrics_status_journal_and_state_changes(simulator, tmp_path):
     rows = fleet(simulator, 6, bad=(5,))
     catalog = tmp_path / "catalog.yaml"
-    write_catalog(catalog, rows)
+    secret_rows = [(cid, d, url.replace("rtsp://", "rtsp://admin:Sekr3t-pw@") if cid in ("cam-0", "cam-5") else url)
+                   for cid, d, url in rows]  # fmt: skip
+    write_catalog(catalog, secret_rows)
     journal = tmp_path / "journal.sqlite3"
     with MonitorProcess(catalog, "--max-age", "6", "--timeout", "2", "--journal", str(journal), home=tmp_path) as mon:
         wait_until(lambda: len(mon.up()) == 6, what="every camera probed")
@@ -43,7 +45,8 @@ def test_metrics_status_journal_and_state_changes(simulator, tmp_path):
         status = mon.status()
         assert [c["id"] for c in status["cameras_offline"]] == ["cam-5"]
         assert status["monitor"]["cameras"] == 6
-        assert "Sekr3t" not in mon.text()
+        for text in (http_get(mon.url + "/metrics"), http_get(mon.url + "/status.json"), mon.text().encode()):
+            assert b"Sekr3t" not in text  # no password in a metric, status.json or the log
 
         simulator.set_behaviour(rows[1][2], Behaviour.REFUSED)
         wait_until(lambda: mon.up().get("cam-1") == 0.0, what="cam-1 down")
@@ -58,6 +61,7 @@ def test_metrics_status_journal_and_state_changes(simulator, tmp_path):
     with sqlite3.connect(journal) as db:
         outages = db.execute("SELECT camera_id, ended_at IS NOT NULL FROM outages ORDER BY id").fetchall()
     assert ("cam-1", 1) in outages and ("cam-5", 0) in outages
+    assert b"Sekr3t" not in journal.read_bytes()
 
 
 def test_catalog_reloads_and_a_broken_catalog_keeps_the_old_one(simulator, tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.parse
 
 import pytest
@@ -29,6 +30,7 @@ from tests.support.prom_stack import (
     start_prometheus,
     tool,
 )
+from viewer.core.prometheus_evaluation import fetch_availability
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 
 SCALE = 1 / 20
@@ -106,6 +108,7 @@ def test_prometheus_scrapes_two_shards_and_alertmanager_groups_a_dead_recorder(s
             return len(per_camera) == len(rows) and per_camera
 
         per_camera = wait_until(each_once, STACK_WAIT_S, "every camera in Prometheus")
+        healthy_since = time.time()
         assert sorted(r["metric"]["camera_id"] for r in per_camera) == sorted(cid for cid, _, _ in rows)
         assert all(r["value"][1] == "1" for r in per_camera)
         per_instance = query(prom_url, "count by (instance) (videowall_camera_up)")
@@ -157,6 +160,15 @@ def test_prometheus_scrapes_two_shards_and_alertmanager_groups_a_dead_recorder(s
         assert len(recorder_firing) == 1, recorder_firing  # one message, not one per camera or per shard
         camera_notes = [n for n in notes if n["groupLabels"].get("alertname") == "VideowallCameraDown"]
         assert camera_notes == []  # inhibited by the recorder alert from start to end
+
+        # the city-wide evaluation from Prometheus' history (for `videowall evaluate --prometheus`)
+        evaluation = fetch_availability(prom_url, healthy_since, time.time())
+        districts = {row.key: row for row in evaluation.districts}
+        recorders = {row.key: row.availability for row in evaluation.recorders}
+        assert set(districts) == {"north", "south"} and all(0.3 < d.availability < 1.0 for d in districts.values())
+        assert all(d.samples > 5 for d in districts.values())
+        assert recorders[_recorder(rows[0][2])] == 1.0 and 0.0 < recorders[b_name] < 1.0
+        assert evaluation.recorders[0].key == b_name  # worst first
     finally:
         for daemon in reversed(daemons):
             daemon.stop()

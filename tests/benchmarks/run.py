@@ -223,6 +223,13 @@ class Suite:
         self.add(Figure("fleet sweep ÷ reference prober", result["ratio_wall"], "×", "<= 1.5"))
 
 
+    def monitor(self) -> None:
+        args = ["--cameras", "100000", "--seconds", "120" if self.quick else "200", "--shards"]
+        result = run_child("tests.benchmarks.bench_monitor", *args, timeout_s=1800)
+        self.raw["monitor"] = result
+        for figure in monitor_figures(result):
+            self.add(figure)
+
     def pictures(self) -> None:
         """CPU of a 4×4 wall with the frozen/blank picture checks ÷ without (same run)."""
         window = "6" if self.quick else "30"
@@ -262,6 +269,32 @@ def longsoak_figure(result: dict, window_min: int = 10) -> Figure:
                   f"{last:.0f} MiB; threads {min(steady)}–{max(steady)} (one page / two during a pre-roll), "
                   f"lag p99 median {median([x['lag_p99_ms'] for x in samples]):.0f} ms, "
                   f"max {max(x['lag_p99_ms'] for x in samples):.0f} ms")
+
+
+def monitor_figures(result: dict) -> list[Figure]:
+    """The headline figures of ``bench_monitor`` (one monitor on 100,000 cameras, two shards)."""
+    mon, n = result["monitor"], f"{result['cameras']:,}"
+    shared = "shared 2-core machine, simulator on the same cores"
+    age = mon["max_oldest_state_age_s"]
+    figures = [
+        Figure(f"monitor, {n} cameras: oldest camera state after the first pass", math.nan if age is None else age,
+               "s", "<= 60", f"first full pass after {mon['first_full_pass_s']} s; {shared}"),
+        Figure(f"monitor, {n} cameras: peak RSS", mon["peak_rss_mib"], "MiB", "<= 300",
+               f"last {mon['rss_mib_last']} MiB; `videowall sweep` peaked at 535 MiB"),
+        Figure(f"monitor, {n} cameras: peak open file descriptors", mon["peak_fds"], "fds", "",
+               "--concurrency 512 bounds the probe sockets"),
+        Figure(f"monitor, {n} cameras: /metrics scrape (slowest)", max(mon["scrape_s"]), "s", "<= 2",
+               f"every 15 s; median after the first {mon['scrape_s_median_after_first']} s; {shared}"),
+        Figure(f"/metrics render of {n} cameras by prometheus_client (median)", median(result["render"]["render_s"]),
+               "s", "", f"{result['render']['bytes'] / 2**20:.0f} MiB of text; done between scrapes"),
+    ]  # fmt: skip
+    shards = result.get("shards")
+    if shards:
+        missed = result["cameras"] - shards["distinct"]
+        figures.append(Figure(f"two monitor shards over {n} cameras: duplicates + missed",
+                              shards["duplicates"] + missed, "cameras", "<= 0",
+                              f"shard sizes {shards['shard_sizes']}"))  # fmt: skip
+    return figures
 
 
 def write_docs(suite: Suite, info: dict, quick: bool) -> None:
@@ -355,7 +388,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "tour", "soak", "recovery", "scaling", "sweep",
-                                 "pictures", "longsoak"])
+                                 "pictures", "longsoak", "monitor"])
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
     args = parser.parse_args()
     # A SIGTERM unwinds like Ctrl-C, so the stream servers and Xvfb this run started go too.

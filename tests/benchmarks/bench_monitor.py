@@ -36,6 +36,7 @@ GOAL_SCRAPE_S = 2.0
 SCRAPE_EVERY_S = 15.0
 _CAMERA_RE = re.compile(rb'^videowall_camera_up\{camera_id="([^"]*)"', re.MULTILINE)
 _OLDEST_RE = re.compile(rb"^videowall_monitor_oldest_state_age_seconds (\S+)$", re.MULTILINE)
+_PROBES_RE = re.compile(rb"^videowall_monitor_probes_total (\S+)$", re.MULTILINE)
 
 
 def start_monitor(catalog: Path, folder: Path, *args: str) -> tuple[subprocess.Popen, str]:
@@ -86,6 +87,8 @@ def one_monitor(catalog: Path, folder: Path, seconds: float) -> dict:
     first_pass_s = None
     next_scrape = started
     cpu_at_pass = None
+    probes_total, cpu_at_probes = 0.0, 0.0
+    cameras = 0
     try:
         while time.monotonic() - started < seconds:
             if proc.poll() is not None:
@@ -105,6 +108,9 @@ def one_monitor(catalog: Path, folder: Path, seconds: float) -> dict:
                             cpu_at_pass = (cpu_seconds(proc.pid), time.monotonic())
                         ages.append(round(age, 1))
                     cameras = len(_CAMERA_RE.findall(body))
+                    probes = _PROBES_RE.search(body)
+                    if probes is not None:
+                        probes_total, cpu_at_probes = float(probes[1]), cpu_seconds(proc.pid)
             time.sleep(1.0)
         cpu_end = (cpu_seconds(proc.pid), time.monotonic())
     finally:
@@ -121,7 +127,11 @@ def one_monitor(catalog: Path, folder: Path, seconds: float) -> dict:
         "peak_fds": max(fds),
         "scrape_s": scrapes,
         "scrape_s_median_after_first": median(scrapes[1:]) if len(scrapes) > 1 else None,
-        "cameras_in_last_scrape": cameras if scrapes else 0,
+        "cameras_in_last_scrape": cameras,
+        "probes_total": int(probes_total),
+        "cpu_s_at_that_scrape": round(cpu_at_probes, 1),
+        # CPU per probe, start-up (catalog load) included: an upper bound, free of the machine's load
+        "cpu_ms_per_probe": round(1000 * cpu_at_probes / probes_total, 3) if probes_total else None,
         "cpu_percent_after_first_pass": None if cpu_percent is None else round(cpu_percent, 1),
         "stop_s": round(stop_s, 2),
     }

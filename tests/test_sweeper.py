@@ -193,7 +193,9 @@ def result(camera_id: str, reason: Reason, at: float, previous: SweepResult | No
     return SweepResult(camera_id, f"Camera {camera_id}", "d1", f"rtsp://h/{camera_id}", reason, 3.0, at).after(previous)
 
 
-def test_journal_writer_opens_and_closes_sweep_outages(tmp_path):
+def test_journal_writer_opens_sweep_outages_and_closes_any_once_confirmed(tmp_path):
+    """Shared rules: the sweep opens off-screen outages, refines its own, and closes any
+    outage (also one the wall opened) after two answers ``RECOVERY_CONFIRM_S`` apart."""
     journal = Journal(tmp_path / "journal.sqlite3")
     try:
         wall_outage = journal.open_outage("walled", "Camera walled", "d1", Reason.STALLED, 50.0)
@@ -207,11 +209,20 @@ def test_journal_writer_opens_and_closes_sweep_outages(tmp_path):
         assert {o.camera_id: o.reason for o in journal.query(open_only=True)} == {
             "c1": Reason.AUTH, "walled": Reason.STALLED
         }  # fmt: skip
-        writer.apply([result("c1", Reason.OK, 220.0, still), result("walled", Reason.OK, 220.0)])
+        back = result("c1", Reason.OK, 220.0, still)
+        writer.apply([back, result("walled", Reason.OK, 220.0)])
+        assert {o.camera_id for o in journal.query(open_only=True)} == {"c1", "walled"}  # not confirmed yet
+        writer.apply([result("c1", Reason.OK, 280.0, back), result("walled", Reason.OK, 280.0)])
         by_camera = {o.camera_id: o for o in journal.query()}
         assert by_camera["c1"].ended_at == 220.0 and by_camera["c1"].reason is Reason.AUTH
-        assert by_camera["walled"].id == wall_outage and by_camera["walled"].is_open  # the wall's to close
+        assert by_camera["walled"].id == wall_outage and by_camera["walled"].ended_at == 220.0
         assert "c2" not in by_camera
+        coverage = journal.evaluation_input(0.0, 300.0, now=300.0).coverage
+        assert {(c.camera_id, c.started_at, c.ended_at) for c in coverage} == {
+            ("c1", 100.0, None), ("c2", 100.0, 100.0), ("walled", 100.0, None)  # c2: probed once, 200 s ago
+        }  # fmt: skip
+        writer.stop(300.0)
+        assert journal.watching() == set()
     finally:
         journal.close()
 
@@ -225,6 +236,7 @@ def test_journal_writer_adopts_sweep_outages_left_open(tmp_path):
     try:
         writer = SweepJournalWriter(journal)
         writer.apply([result("c1", Reason.OK, 99.0)])
+        writer.apply([result("c1", Reason.OK, 159.0)])
         [outage] = journal.query()
         assert outage.ended_at == 99.0
     finally:

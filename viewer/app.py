@@ -215,7 +215,7 @@ def run_wall(args) -> int:
     if not getattr(args, "no_sweep", False):
         from viewer.ui.fleet import FleetMonitor
 
-        services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles)
+        services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, rules=services.outages.rules)
         services.fleet.start()
         if getattr(args, "status_port", None) is not None:
             from viewer.status_server import StatusServer
@@ -275,6 +275,7 @@ def run_wall(args) -> int:
         status_server.stop()
     if services.fleet is not None:
         services.fleet.stop()
+    services.outages.close()
     services.pictures.shutdown()
     services.probes.shutdown()
     engine.release()

@@ -6,8 +6,9 @@ Its public methods may be called from any thread. ``on_results`` is called ON TH
 THREAD with batches of fresh results: the caller makes it thread-safe (the app emits a queued
 Qt signal from it and does nothing else there). No Qt here.
 
-``SweepJournalWriter`` applies the journal decisions of ``viewer.core.sweep.SweepJournalSync``;
-it belongs to the journal's thread (the Qt main thread), like the ``Journal`` itself.
+``SweepJournalWriter`` feeds results to the journal rules (``viewer.core.outage_rules``, shared
+with the wall) and writes their decisions; it belongs to the journal's thread (the Qt main
+thread), like the ``Journal`` itself.
 Units: seconds, probes per second; result times are UTC epoch seconds.
 """
 
@@ -22,18 +23,10 @@ from collections.abc import Callable, Iterable
 
 from viewer.core.catalog_model import Camera, Catalog
 from viewer.core.journal import Journal
+from viewer.core.outage_rules import Decision, OutageRules
+from viewer.core.outage_writer import apply, rules_for
 from viewer.core.probe import probe
-from viewer.core.sweep import (
-    CloseOutage,
-    JournalDecision,
-    OpenOutage,
-    SweepJournalSync,
-    SweepResult,
-    SweepScheduler,
-    UpdateOutage,
-    sweep_result,
-    sweep_targets,
-)
+from viewer.core.sweep import SweepResult, SweepScheduler, sweep_observation, sweep_result, sweep_targets
 
 log = logging.getLogger(__name__)
 
@@ -234,29 +227,37 @@ class FleetSweeper:
         self._wake_up()
 
 
+def sweep_coverage_gap_s(interval_s: float, timeout_s: float = SWEEP_TIMEOUT_S) -> float:
+    """How long a camera counts as watched by the sweep after its last probe: three passes
+    (a pass can run late when the fleet is big) plus a probe's timeout. Seconds."""
+    return 3 * interval_s + timeout_s
+
+
 class SweepJournalWriter:
-    """Applies sweep journal decisions to ``journal``. Same thread as the journal (Qt main)."""
+    """Feeds sweep results to the journal ``rules`` (shared with the wall, so one outage per
+    camera whoever saw it) and writes their decisions. Same thread as the journal (Qt main;
+    ``videowall monitor``'s run thread, with ``source="monitor"``)."""
 
-    def __init__(self, journal: Journal, sync: SweepJournalSync | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        rules: OutageRules | None = None,
+        interval_s: float = SWEEP_INTERVAL_S,
+        source: str = "sweep",
+        timeout_s: float = SWEEP_TIMEOUT_S,
+    ) -> None:
         self.journal = journal
-        self.sync = sync or SweepJournalSync()
-        for outage in journal.query(open_only=True):
-            if outage.source == "sweep":
-                self.sync.adopt(outage.camera_id, outage.id, outage.reason)
+        self.source = source
+        self.rules = rules if rules is not None else rules_for(journal)
+        self.rules.set_coverage_gap(source, sweep_coverage_gap_s(interval_s, timeout_s))
+        journal.close_abandoned_coverage([source])  # an earlier run's: ended when it died
 
-    def apply(self, results: Iterable[SweepResult]) -> list[JournalDecision]:
+    def apply(self, results: Iterable[SweepResult]) -> list[Decision]:
         """Record what ``results`` change in the journal; returns the decisions applied."""
-        open_now = {outage.camera_id for outage in self.journal.query(open_only=True)}
-        decisions = self.sync.decide(results, open_now)
-        for decision in decisions:
-            if isinstance(decision, OpenOutage):
-                outage_id = self.journal.open_outage(
-                    decision.camera_id, decision.camera_name, decision.district, decision.reason,
-                    decision.started_at, decision.detail, source="sweep",
-                )  # fmt: skip
-                self.sync.opened(decision.camera_id, outage_id, decision.reason)
-            elif isinstance(decision, UpdateOutage):
-                self.journal.update_reason(decision.outage_id, decision.reason, decision.detail)
-            elif isinstance(decision, CloseOutage):
-                self.journal.close_outage(decision.outage_id, decision.ended_at)
+        decisions = self.rules.observe_all(sweep_observation(r, self.source) for r in results)
+        apply(self.journal, decisions)
         return decisions
+
+    def stop(self, at: float) -> None:
+        """The sweep stops (the app exits): its coverage ends at ``at``."""
+        apply(self.journal, self.rules.stop_sources([self.source], at))

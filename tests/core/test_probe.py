@@ -513,3 +513,21 @@ def test_probe_sync_from_a_worker_thread(fleet):
     worker.start()
     worker.join(10)
     assert box and box[0].reason is Reason.OK
+
+
+# --- HLS freshness (a stopped encoder behind a server that keeps the old playlist) ----------
+LIVE_PLAYLIST = b"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:40\n#EXTINF:2.0,\nlive40.ts\n"
+
+
+def test_a_live_playlist_not_rewritten_for_two_target_durations_is_stalled():
+    from viewer.core.probe_http import check_playlist_fresh, playlist_age_s
+
+    age = playlist_age_s("Fri, 04 Dec 2026 20:00:09 GMT", "Fri, 04 Dec 2026 20:00:00 GMT")
+    assert age == 9.0
+    reason, detail = check_playlist_fresh(LIVE_PLAYLIST, age, Reason.OK, "HLS playlist, 1 segments")
+    assert reason is Reason.STALLED and "not updated for 9 s" in detail
+    assert check_playlist_fresh(LIVE_PLAYLIST, 4.0, Reason.OK, "x") == (Reason.OK, "x")  # within 2 x 2 s + 1 s
+    assert check_playlist_fresh(LIVE_PLAYLIST + b"#EXT-X-ENDLIST\n", 900.0, Reason.OK, "x") == (Reason.OK, "x")
+    assert check_playlist_fresh(LIVE_PLAYLIST, None, Reason.OK, "x") == (Reason.OK, "x")  # no dates: unknown
+    assert playlist_age_s(None, "Fri, 04 Dec 2026 20:00:00 GMT") is None
+    assert playlist_age_s("garbage", "Fri, 04 Dec 2026 20:00:00 GMT") is None

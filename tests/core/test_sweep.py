@@ -19,13 +19,9 @@ from viewer.core.sweep import (
     HEALTH_DOWN,
     HEALTH_OK,
     HEALTH_UNKNOWN,
-    CloseOutage,
     DistrictSummary,
-    OpenOutage,
-    SweepJournalSync,
     SweepResult,
     SweepScheduler,
-    UpdateOutage,
     fleet_checked_since,
     render_csv,
     render_json,
@@ -309,47 +305,3 @@ def test_scheduler_rejects_nonsense():
         SweepScheduler(0, 10)
     with pytest.raises(ValueError):
         SweepScheduler(10, 0)
-
-
-# --- journal decisions -----------------------------------------------------------------------
-
-
-def test_journal_sync_opens_on_failure_and_closes_on_return():
-    sync = SweepJournalSync()
-    down = result("n1", Reason.REFUSED, T0).after(None)
-    assert sync.decide([down], open_outages=set()) == [
-        OpenOutage("n1", "Cam n1", "north", Reason.REFUSED, T0, "")
-    ]
-    sync.opened("n1", 7, Reason.REFUSED)
-    still = result("n1", Reason.REFUSED, T0 + 60).after(down)
-    assert sync.decide([still], open_outages={"n1"}) == []
-    other = result("n1", Reason.TIMEOUT, T0 + 120).after(still)
-    assert sync.decide([other], open_outages={"n1"}) == [UpdateOutage("n1", 7, Reason.TIMEOUT, "")]
-    back = result("n1", Reason.OK, T0 + 180).after(other)
-    assert sync.decide([back], open_outages={"n1"}) == [CloseOutage("n1", 7, T0 + 180)]
-    assert not sync.owns("n1")
-    assert sync.decide([result("n1", Reason.OK, T0 + 240)], open_outages=set()) == []
-
-
-def test_journal_sync_leaves_the_walls_outages_alone():
-    sync = SweepJournalSync()
-    assert sync.decide([result("n1", Reason.STALLED)], open_outages={"n1"}) == []  # the wall has one
-    assert sync.decide([result("n1", Reason.OK, T0 + 1)], open_outages={"n1"}) == []  # not ours to close
-    # the wall closed its outage but the camera is still down: the sweep records it from then
-    late = result("n1", Reason.REFUSED, T0 + 2)
-    assert sync.decide([late], open_outages=set()) == [OpenOutage("n1", "Cam n1", "north", Reason.REFUSED, T0 + 2)]
-
-
-def test_journal_sync_outage_starts_when_the_camera_went_down():
-    sync = SweepJournalSync()
-    first = result("n1", Reason.AUTH, T0).after(None)
-    second = result("n1", Reason.AUTH, T0 + 60).after(first)
-    [decision] = sync.decide([second], open_outages=set())
-    assert isinstance(decision, OpenOutage) and decision.started_at == T0
-
-
-def test_journal_sync_adopts_outages_left_open_by_a_previous_run():
-    sync = SweepJournalSync()
-    sync.adopt("n2", 3, Reason.TIMEOUT)
-    decisions = sync.decide([result("n1"), result("n2", Reason.OK, T0 + 5)], open_outages={"n2"})
-    assert decisions == [CloseOutage("n2", 3, T0 + 5)]

@@ -43,6 +43,7 @@ def make_wall(qtbot, tmp_path):
     from viewer.core.catalog import load_catalog
     from viewer.core.health import HealthConfig
     from viewer.core.journal import Journal
+    from viewer.core.outage_rules import OutageRules
     from viewer.core.settings import Settings
     from viewer.core.views import ViewStore
     from viewer.player.base import create_engine
@@ -52,7 +53,14 @@ def make_wall(qtbot, tmp_path):
 
     created = []
 
-    def build(text: str, health: HealthConfig | None = None, sweep_interval_s: float | None = None) -> WallWindow:
+    def build(
+        text: str,
+        health: HealthConfig | None = None,
+        sweep_interval_s: float | None = None,
+        recovery_confirm_s: float = 2.0,
+    ) -> WallWindow:
+        """``recovery_confirm_s``: the journal's hysteresis (short, so tests need not wait the
+        production ``RECOVERY_CONFIRM_S``)."""
         path = tmp_path / "catalog.yaml"
         path.write_text(text, encoding="utf-8")
         catalog = load_catalog(path)
@@ -67,13 +75,14 @@ def make_wall(qtbot, tmp_path):
             views=ViewStore(tmp_path / "views.json"),
             settings=Settings(),
             health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
-            outages=OutageRecorder(journal, catalog),
+            outages=OutageRecorder(journal, catalog, OutageRules(confirm_s=recovery_confirm_s)),
             kiosk=True,  # no modal dialogs in tests
         )
         if sweep_interval_s is not None:
             from viewer.ui.fleet import FleetMonitor
 
-            services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, interval_s=sweep_interval_s)
+            services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, interval_s=sweep_interval_s,
+                                          rules=services.outages.rules)
             services.fleet.start()
         window = WallWindow(services)
         services.windows.append(window)
@@ -92,6 +101,7 @@ def make_wall(qtbot, tmp_path):
         window.close()
         if services.fleet is not None:
             services.fleet.stop()
+        services.outages.close()
         services.probes.shutdown()
         services.engine.release()
         services.journal.close()

@@ -84,6 +84,11 @@ def test_fault_is_flagged_with_its_reason_and_the_other_tile_plays(qtbot, make_w
     assert window.grid.tiles[1].surface.message()  # the reason is painted in the picture area
 
 
+def _wait_journal_closed(qtbot, window) -> None:
+    """The journal closes an outage once pictures have been new for the hysteresis."""
+    qtbot.waitUntil(lambda: window.services.journal.query(open_only=True) == [], timeout=FLAG_TIMEOUT_MS)
+
+
 def test_killed_server_is_flagged_and_comes_back(qtbot, make_wall, simulator, clips):
     url = simulator.add_http(SimCamera("/killme", Behaviour.HEALTHY, clip=clips["green"], own_port=True))
     window = _wall_with_fault(make_wall, simulator, clips, url)
@@ -97,8 +102,10 @@ def test_killed_server_is_flagged_and_comes_back(qtbot, make_wall, simulator, cl
     _assert_healthy_keeps_playing(qtbot, window)
     simulator.set_behaviour(url, Behaviour.HEALTHY)
     qtbot.waitUntil(lambda: feed.flag is None and feed.state is FeedState.PLAYING, timeout=FLAG_TIMEOUT_MS)
+    back_at = time.time()
+    _wait_journal_closed(qtbot, window)
     outages = window.services.journal.query()
-    assert len(outages) == 1 and outages[0].ended_at is not None and outages[0].reason is Reason.REFUSED
+    assert len(outages) == 1 and outages[0].ended_at <= back_at and outages[0].reason is Reason.REFUSED
     assert flagged_after_s < 10
 
 
@@ -115,7 +122,7 @@ def test_frozen_server_is_flagged_stalled_then_recovers_and_closes_the_outage(qt
     _assert_healthy_keeps_playing(qtbot, window)
     simulator.set_behaviour(url, Behaviour.HEALTHY)
     qtbot.waitUntil(lambda: feed.flag is None and feed.state is FeedState.PLAYING, timeout=FLAG_TIMEOUT_MS)
-    assert window.services.journal.query(open_only=True) == []
+    _wait_journal_closed(qtbot, window)
     closed = window.services.journal.query()
     assert len(closed) == 1 and closed[0].ended_at is not None
 

@@ -1,5 +1,6 @@
 """The whole app, killed mid-outage: the outage it had flagged is in the journal, and
-``videowall report`` prints it as still open."""
+``videowall report`` prints it as still open; restarted later, the wall closes it at the time
+it first saw pictures again, and the time the app was down is not covered (unknown)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import sys
 import time
 
 from viewer import paths
-from viewer.core.journal import read_outages
+from viewer.core.constants import RECOVERY_CONFIRM_S
+from viewer.core.journal import read_evaluation_input, read_outages
 
 OUTAGE_WAIT_S = 30.0
 
@@ -53,14 +55,26 @@ def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simula
 
     # The camera comes back while the wall is down; the restarted wall sees it play and
     # closes the outage the killed run left open, instead of leaving it open for ever.
+    killed_at = time.time()
     simulator.set_behaviour(dead, Behaviour.HEALTHY)
+    restarted_at = time.time()
     wall = _start_wall(catalog)
     try:
-        _wait_for(wall, lambda: not _open_outages(journal, "dead-1"), "the stale outage was not closed")
+        _wait_for(wall, lambda: not _open_outages(journal, "dead-1"), "the stale outage was not closed",
+                  OUTAGE_WAIT_S + RECOVERY_CONFIRM_S)  # the production hysteresis: confirmed new pictures
+        closed_seen_at = time.time()
     finally:
         _kill(wall)
     closed = [o for o in read_outages(journal) if o.camera_id == "dead-1"]
     assert len(closed) == 1 and closed[0].ended_at is not None
+    # it ended when the restarted wall first saw pictures, not when the recovery was confirmed
+    assert restarted_at < closed[0].ended_at <= closed_seen_at - RECOVERY_CONFIRM_S
+    # nobody watched between the kill and the restart: that time is not covered
+    coverage = [c for c in read_evaluation_input(journal, 0, time.time(), time.time()).coverage
+                if c.camera_id == "dead-1"]
+    before = [c for c in coverage if c.ended_at is not None and c.ended_at <= killed_at]
+    after = [c for c in coverage if c.started_at >= restarted_at]
+    assert before and after and len(before) + len(after) == len(coverage), coverage
 
 
 def _start_wall(catalog) -> subprocess.Popen:
@@ -84,8 +98,8 @@ def _open_outages(journal, camera_id: str) -> list:
     return [o for o in read_outages(journal, open_only=True) if o.camera_id == camera_id]
 
 
-def _wait_for(wall: subprocess.Popen, condition, message: str) -> None:
-    deadline = time.monotonic() + OUTAGE_WAIT_S
+def _wait_for(wall: subprocess.Popen, condition, message: str, wait_s: float = OUTAGE_WAIT_S) -> None:
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         assert wall.poll() is None, "the wall exited"
         if condition():

@@ -57,5 +57,6 @@ def test_a_frozen_picture_that_moves_again_clears_its_flag(qtbot, make_wall, sim
     feed = window.controller.feed_at(0)
     qtbot.waitUntil(lambda: feed.flag is not None and feed.flag.reason is Reason.FROZEN_IMAGE, timeout=FLAG_WAIT_MS)
     qtbot.waitUntil(lambda: feed.flag is None, timeout=FLAG_WAIT_MS)  # the picture moves again
+    qtbot.waitUntil(lambda: window.services.journal.query(open_only=True) == [], timeout=FLAG_WAIT_MS)
     outages = window.services.journal.query()
     assert [(o.reason, o.ended_at is not None) for o in outages] == [(Reason.FROZEN_IMAGE, True)]

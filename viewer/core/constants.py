@@ -77,3 +77,22 @@ MONITOR_RATE_WINDOW_S = 60.0
 METRICS_MAX_STALE_S = 120.0
 #: ... and it is only pre-rendered (between scrapes) when rendering took longer than this.
 METRICS_PRERENDER_ABOVE_S = 0.25
+
+# --- the outage journal (viewer.core.outage_rules) --------------------------------------
+#: A camera counts as recovered only once healthy evidence (new pictures on a tile, or
+#: answering probes) has lasted this long without a real failure in between; the outage
+#: then ends at the FIRST healthy observation. Longer than a stale HLS playlist replays on
+#: a reopen (5 x 2 s segments plus the stall timeout), so one fault is one outage.
+RECOVERY_CONFIRM_S = 30.0
+#: A tile that shows pictures counts as "the wall sees this camera playing" for this long
+#: after its last report (a probe failing meanwhile is a contradiction, not an outage).
+PICTURES_CURRENT_S = 5.0
+#: How often a watching tile renews its coverage interval in the journal ...
+COVERAGE_HEARTBEAT_S = 30.0
+#: ... and after how long without a renewal the interval counts as ended (its writer died).
+TILE_COVERAGE_GAP_S = 3 * COVERAGE_HEARTBEAT_S
+#: How often the app feeds the wall's tiles to the outage rules.
+JOURNAL_POLL_INTERVAL_S = 1.0
+#: An HLS media playlist whose media sequence has not advanced for this many target
+#: durations is a stalled camera (the encoder stopped; the server keeps the old playlist).
+HLS_STALL_TARGET_DURATIONS = 2.0

@@ -48,4 +48,9 @@ class EvaluationInput:
     until: float
     generated_at: float
     outages: tuple[OutageRow, ...]
+    #: Merged per camera across sources (a tile and the sweep watching at once: one interval),
+    #: sorted by camera then start, not clipped to the period.
     coverage: tuple[CoverageRow, ...]
+    #: When this journal started recording coverage (its migration to schema 2); None when
+    #: unknown. Time before it is unknown for every camera.
+    coverage_since: float | None = None

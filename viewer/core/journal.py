@@ -1,95 +1,75 @@
-"""The durable outage journal (SQLite, standard library only).
+"""The durable outage journal (SQLite, standard library only): the writer.
 
 Threading: a :class:`Journal` owns one connection and must be created and used on ONE
-thread (the Qt main thread); sqlite3 enforces it. Readers such as ``videowall report`` open
-their own read-only connection with :func:`read_outages`, and may do so while the wall is
-running (WAL mode).
+thread (the Qt main thread, or the monitor's loop); sqlite3 enforces it. Readers such as
+``videowall report`` and ``videowall evaluate`` open their own read-only connection with
+:func:`read_outages` / :func:`read_evaluation_input` (``viewer.core.journal_read``), and may
+do so while the wall is running (WAL mode).
 
 Durability: WAL with ``synchronous=FULL`` and autocommit, so an outage is on disk the moment
 :meth:`Journal.open_outage` / :meth:`Journal.close_outage` returns, even if the process is
-killed right after. Times are UTC epoch seconds (float). No URL is stored; details pass
-through :func:`viewer.core.secrets.mask_urls_in_text` in case one carries a password.
+killed right after. Times are UTC epoch seconds (float), always passed in by the caller. No
+URL is stored; details and notes pass through :func:`viewer.core.secrets.mask_urls_in_text`
+in case one carries a password. WHAT to write (one outage per camera, coverage, hysteresis)
+is decided by :mod:`viewer.core.outage_rules`; this module only stores it.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from viewer.core.evaluation_model import EvaluationInput
+from viewer.core.journal_read import (
+    Outage,
+    evaluation_input_from_db,
+    query_outage,
+    query_outages,
+    read_evaluation_input,
+    read_outages,
+)
+from viewer.core.journal_schema import BUSY_TIMEOUT_S, SCHEMA_EVENT, SCHEMA_VERSION, JournalError, migrate
 from viewer.core.reasons import Reason
 from viewer.core.secrets import mask_urls_in_text
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-#: How long a statement waits for another connection's lock before failing.
-BUSY_TIMEOUT_S = 5.0
+__all__ = [
+    "BUSY_TIMEOUT_S", "SCHEMA_VERSION", "Journal", "JournalError", "Note", "Outage",
+    "query_outages", "read_evaluation_input", "read_outages",
+]  # fmt: skip
 
-_SCHEMA_V1 = """
-CREATE TABLE IF NOT EXISTS outages (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    camera_id   TEXT NOT NULL,
-    camera_name TEXT NOT NULL,
-    district    TEXT NOT NULL,
-    reason      TEXT NOT NULL,
-    detail      TEXT NOT NULL DEFAULT '',
-    started_at  REAL NOT NULL,
-    ended_at    REAL,
-    source      TEXT NOT NULL DEFAULT 'wall'
-);
-CREATE UNIQUE INDEX IF NOT EXISTS outages_one_open_per_camera ON outages(camera_id) WHERE ended_at IS NULL;
-CREATE INDEX IF NOT EXISTS outages_by_start ON outages(started_at);
-CREATE INDEX IF NOT EXISTS outages_by_district ON outages(district, started_at);
-CREATE TABLE IF NOT EXISTS events (
-    id     INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind   TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '',
-    at     REAL NOT NULL
-);
-"""
-
-_COLUMNS = "id, camera_id, camera_name, district, reason, detail, started_at, ended_at, source"
-
-
-class JournalError(Exception):
-    """The journal file is missing, unreadable, not a journal, or from a newer version."""
+#: Longest free text an operator may attach to an acknowledgement (characters).
+ACK_NOTE_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
-class Outage:
-    id: int
+class Note:
+    """A remark about a camera that is not an outage (e.g. ``contradiction``)."""
+
     camera_id: str
-    camera_name: str
-    district: str
-    reason: Reason
+    kind: str
+    source: str  # the source whose observation was overruled or noted
     detail: str
-    started_at: float  # UTC epoch seconds
-    ended_at: float | None  # None while the outage is open
-    source: str  # "wall" or "sweep"
-
-    @property
-    def is_open(self) -> bool:
-        return self.ended_at is None
-
-    def duration_s(self, now: float | None = None) -> float | None:
-        """Seconds from start to end; an open outage counts up to ``now`` (None without it)."""
-        end = self.ended_at if self.ended_at is not None else now
-        return None if end is None else max(0.0, end - self.started_at)
+    at: float  # UTC epoch seconds
 
 
 class Journal:
     """Writes outages and app events. One thread only (see the module docstring)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, now: float | None = None) -> None:
+        """Open (create, migrate) the journal; ``now`` stamps a migration (default: wall clock)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-            _migrate(self._db, self.path)
+            migrate(self._db, self.path, now)
         except JournalError:
             self._db.close()
             raise
@@ -155,92 +135,161 @@ class Journal:
         self._db.execute("INSERT INTO events (kind, detail, at) VALUES (?, ?, ?)", (kind, _clean(detail), at))
 
     def events(self) -> list[tuple[str, str, float]]:
-        """All app events as ``(kind, detail, at)``, oldest first."""
-        return [tuple(r) for r in self._db.execute("SELECT kind, detail, at FROM events ORDER BY at, id")]
+        """All app events as ``(kind, detail, at)``, oldest first (not the schema marks)."""
+        rows = self._db.execute("SELECT kind, detail, at FROM events WHERE kind != ? ORDER BY at, id", (SCHEMA_EVENT,))
+        return [tuple(r) for r in rows]
+
+    # --- acknowledgements ----------------------------------------------------------------
+    def acknowledge(self, outage_id: int, at: float, by: str, note: str = "") -> bool:
+        """An operator reported the open outage ``outage_id`` to the technical team.
+
+        ``by``: the OS user; ``note``: free text or a ticket number (cut to
+        :data:`ACK_NOTE_MAX_CHARS`). Acknowledging again replaces who, when and the note.
+        Returns False when the outage is not open (it recovered meanwhile): nothing changes.
+        """
+        cursor = self._db.execute(
+            "UPDATE outages SET acknowledged_at = ?, acknowledged_by = ?, ack_note = ?"
+            " WHERE id = ? AND ended_at IS NULL",
+            (at, by, _clean(note)[:ACK_NOTE_MAX_CHARS], outage_id),
+        )
+        if cursor.rowcount == 0:
+            log.info("outage %d: not open, acknowledgement ignored", outage_id)
+            return False
+        log.info("outage %d acknowledged by %s", outage_id, by)
+        return True
+
+    def outage(self, outage_id: int) -> Outage | None:
+        """One outage by id (None if there is none)."""
+        return query_outage(self._db, outage_id)
+
+    # --- coverage --------------------------------------------------------------------------
+    def watch(self, camera_ids: Iterable[str], source: str, at: float, max_gap_s: float) -> None:
+        """``source`` is watching these cameras at ``at``: see :meth:`watch_each`."""
+        self.watch_each((camera_id, source, at, max_gap_s) for camera_id in camera_ids)
+
+    def watch_each(self, entries: Iterable[tuple[str, str, float, float]]) -> None:
+        """Each ``(camera_id, source, at, max_gap_s)``: that source is watching that camera at
+        ``at``. Extends its open coverage interval to ``at``, or starts one. A source that
+        confirms less often than every ``max_gap_s`` was not watching in between: the old
+        interval ends at its last confirmation and a new one starts at ``at``. One
+        transaction for the whole batch."""
+        with self._transaction():
+            for camera_id, source, at, max_gap_s in entries:
+                row = self._db.execute(
+                    "SELECT id, seen_at FROM coverage WHERE camera_id = ? AND source = ? AND ended_at IS NULL",
+                    (camera_id, source),
+                ).fetchone()
+                if row is not None and at - row[1] <= max_gap_s:
+                    self._db.execute(
+                        "UPDATE coverage SET seen_at = MAX(seen_at, ?), max_gap_s = ? WHERE id = ?",
+                        (at, max_gap_s, row[0]),
+                    )
+                    continue
+                if row is not None:
+                    self._db.execute("UPDATE coverage SET ended_at = seen_at WHERE id = ?", (row[0],))
+                self._db.execute(
+                    "INSERT INTO coverage (camera_id, source, started_at, seen_at, max_gap_s) VALUES (?, ?, ?, ?, ?)",
+                    (camera_id, source, at, at, max_gap_s),
+                )
+
+    def unwatch(self, camera_ids: Iterable[str], source: str, at: float) -> None:
+        """``source`` stopped watching these cameras at ``at`` (a tile moved on; the sweep
+        stopped). An interval whose last confirmation is older than its ``max_gap_s``
+        ends at that confirmation instead."""
+        with self._transaction():
+            for camera_id in camera_ids:
+                self._db.execute(
+                    "UPDATE coverage SET ended_at = CASE WHEN ? - seen_at <= max_gap_s THEN MAX(seen_at, ?)"
+                    " ELSE seen_at END WHERE camera_id = ? AND source = ? AND ended_at IS NULL",
+                    (at, at, camera_id, source),
+                )
+
+    def end_coverage(self, sources: Collection[str], at: float) -> int:
+        """Every source in ``sources`` stops watching at ``at`` (the app exits). Returns rows."""
+        marks = ",".join("?" * len(sources))
+        cursor = self._db.execute(
+            "UPDATE coverage SET ended_at = CASE WHEN ? - seen_at <= max_gap_s THEN MAX(seen_at, ?)"
+            f" ELSE seen_at END WHERE ended_at IS NULL AND source IN ({marks})",
+            (at, at, *sources),
+        )
+        return cursor.rowcount
+
+    def close_abandoned_coverage(self, sources: Collection[str]) -> int:
+        """At start: intervals of ``sources`` left open by a run that died end at their last
+        confirmation (the time since is unknown). Returns how many were closed."""
+        marks = ",".join("?" * len(sources))
+        cursor = self._db.execute(
+            f"UPDATE coverage SET ended_at = seen_at WHERE ended_at IS NULL AND source IN ({marks})",
+            tuple(sources),
+        )
+        if cursor.rowcount:
+            log.info("journal: %d coverage intervals left open by an earlier run closed", cursor.rowcount)
+        return cursor.rowcount
+
+    def watching(self, source: str | None = None) -> set[str]:
+        """Camera ids with an open coverage interval (of ``source``, or of any source)."""
+        if source is None:
+            rows = self._db.execute("SELECT camera_id FROM coverage WHERE ended_at IS NULL")
+        else:
+            rows = self._db.execute("SELECT camera_id FROM coverage WHERE ended_at IS NULL AND source = ?", (source,))
+        return {r[0] for r in rows}
+
+    # --- notes -----------------------------------------------------------------------------
+    def add_note(self, camera_id: str, kind: str, source: str, detail: str, at: float) -> None:
+        self._db.execute(
+            "INSERT INTO notes (camera_id, kind, source, detail, at) VALUES (?, ?, ?, ?, ?)",
+            (camera_id, kind, source, _clean(detail), at),
+        )
+
+    def notes(self, camera_id: str | None = None) -> list[Note]:
+        """Notes oldest first (of one camera, or all)."""
+        where, params = ("WHERE camera_id = ?", (camera_id,)) if camera_id is not None else ("", ())
+        sql = f"SELECT camera_id, kind, source, detail, at FROM notes {where} ORDER BY at, id"
+        rows = self._db.execute(sql, params)
+        return [Note(*r) for r in rows]
+
+    # --- evaluation ------------------------------------------------------------------------
+    def evaluation_input(
+        self, since: float, until: float, camera_ids: set[str] | None = None, now: float | None = None
+    ) -> EvaluationInput:
+        """Outages and coverage overlapping ``[since, until)`` (see
+        :func:`viewer.core.journal_read.evaluation_input_from_db`); ``now`` defaults to the
+        wall clock and becomes ``generated_at``."""
+        return evaluation_input_from_db(self._db, since, until, time.time() if now is None else now, camera_ids)
 
     def prune(self, before: float) -> tuple[int, int]:
-        """Delete outages that ENDED before ``before`` (epoch s) and events older than it;
-        open outages are always kept. Returns (outages, events) deleted."""
+        """Delete outages that ENDED before ``before`` (epoch s), coverage intervals and notes
+        that ended before it, and events older than it (except the schema marks); open
+        outages and intervals are always kept. Returns (outages, events) deleted."""
         outages = self._db.execute("DELETE FROM outages WHERE ended_at IS NOT NULL AND ended_at < ?", (before,))
-        events = self._db.execute("DELETE FROM events WHERE at < ?", (before,))
+        events = self._db.execute("DELETE FROM events WHERE at < ? AND kind != ?", (before, SCHEMA_EVENT))
+        self._db.execute("DELETE FROM coverage WHERE ended_at IS NOT NULL AND ended_at < ?", (before,))
+        self._db.execute("DELETE FROM notes WHERE at < ?", (before,))
         if outages.rowcount or events.rowcount:
             log.info("journal: %d outages and %d events older than the retention deleted",
                      outages.rowcount, events.rowcount)
         return outages.rowcount, events.rowcount
+
+    def _transaction(self):
+        return _Transaction(self._db)
 
     def close(self) -> None:
         self._db.close()
         log.info("journal %s closed", self.path)
 
 
-def query_outages(
-    db: sqlite3.Connection,
-    district: str | None = None,
-    since: float | None = None,
-    open_only: bool = False,
-) -> list[Outage]:
-    """Outages newest first.
 
-    ``since`` keeps the outages that were going on at or after that time: started after
-    it, or ended after it, or still open.
-    """
-    clauses, params = [], []
-    if district is not None:
-        clauses.append("district = ?")
-        params.append(district)
-    if since is not None:
-        clauses.append("(ended_at IS NULL OR ended_at >= ? OR started_at >= ?)")
-        params += [since, since]
-    if open_only:
-        clauses.append("ended_at IS NULL")
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = db.execute(f"SELECT {_COLUMNS} FROM outages{where} ORDER BY started_at DESC, id DESC", params)
-    return [_outage(row) for row in rows]
+class _Transaction:
+    """``with``: BEGIN ... COMMIT (ROLLBACK on an exception) on an autocommit connection."""
 
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
 
-def read_outages(
-    path: Path, district: str | None = None, since: float | None = None, open_only: bool = False
-) -> list[Outage]:
-    """Query a journal file through a read-only connection of its own (any thread).
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN")
 
-    Raises :class:`JournalError` when the file is missing, unreadable or not a journal.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise JournalError(f"no journal at {path}")
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
-    except sqlite3.Error as exc:
-        raise JournalError(f"cannot open journal {path}: {exc}") from exc
-    try:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            raise JournalError(f"{path} is not a videowall journal")
-        if version > SCHEMA_VERSION:
-            raise JournalError(f"{path} was written by a newer videowall (schema {version})")
-        return query_outages(db, district=district, since=since, open_only=open_only)
-    except sqlite3.Error as exc:
-        raise JournalError(f"cannot read journal {path}: {exc}") from exc
-    finally:
-        db.close()
-
-
-def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        raise JournalError(f"{path} was written by a newer videowall (schema {version})")
-    if version < 1:
-        db.executescript(f"BEGIN; {_SCHEMA_V1} PRAGMA user_version = 1; COMMIT;")
-        log.info("journal %s: schema %d created", path, SCHEMA_VERSION)
-
-
-def _outage(row: tuple) -> Outage:
-    oid, camera_id, name, district, reason, detail, started, ended, source = row
-    try:
-        reason = Reason(reason)
-    except ValueError:  # written by a newer version with a reason we do not know
-        reason = Reason.ERROR
-    return Outage(int(oid), camera_id, name, district, reason, detail, started, ended, source)
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._db.execute("ROLLBACK" if exc_type is not None else "COMMIT")
 
 
 def _clean(detail: str) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+from viewer.core.constants import HLS_STALL_TARGET_DURATIONS
 from viewer.core.digest import Authorizer
 from viewer.core.probe_io import (
     MAX_REDIRECTS,
@@ -113,7 +115,11 @@ async def _classify_body(
     path = urlsplit(target.url).path.lower()
     if "mpegurl" in ctype or path.endswith((".m3u8", ".m3u")):
         body = await read_body(reader, response, MAX_PLAYLIST_BYTES)
-        return classify_playlist(body, truncated=len(body) >= MAX_PLAYLIST_BYTES)
+        reason, detail, variant = classify_playlist(body, truncated=len(body) >= MAX_PLAYLIST_BYTES)
+        if reason is Reason.OK and variant is None:
+            age_s = playlist_age_s(response.header("date"), response.header("last-modified"))
+            reason, detail = check_playlist_fresh(body, age_s, reason, detail)
+        return reason, detail, variant
     if ctype.startswith("audio/"):
         return Reason.NO_VIDEO, f"audio-only stream ({ctype})", None
     if "mp2t" in ctype or path.endswith(".ts"):
@@ -162,6 +168,39 @@ def classify_playlist(body: bytes, truncated: bool = False) -> tuple[Reason, str
     if any(line.startswith("#EXT-X-TARGETDURATION") for line in lines):
         return Reason.OK, "HLS playlist, no segments yet", None
     return Reason.PROTOCOL, "HLS playlist without segments", None
+
+
+def playlist_age_s(date: str | None, last_modified: str | None) -> float | None:
+    """Seconds since the server last changed the playlist, by the server's own clock (its
+    ``Date`` minus its ``Last-Modified``, so a skewed camera clock does not matter); None when
+    the server sends neither or garbage. HTTP dates have a resolution of one second."""
+    if not date or not last_modified:
+        return None
+    try:
+        return (parsedate_to_datetime(date) - parsedate_to_datetime(last_modified)).total_seconds()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def check_playlist_fresh(body: bytes, age_s: float | None, reason: Reason, detail: str) -> tuple[Reason, str]:
+    """A live media playlist (no ``#EXT-X-ENDLIST``) not rewritten for more than
+    ``HLS_STALL_TARGET_DURATIONS`` target durations (plus the date's one-second resolution)
+    is a stalled camera: its encoder stopped and the server keeps serving the old list."""
+    text = body.decode("utf-8", "replace")
+    if age_s is None or "#EXT-X-ENDLIST" in text:
+        return reason, detail
+    target_s = None
+    for line in text.splitlines():
+        if line.strip().startswith("#EXT-X-TARGETDURATION:"):
+            try:
+                target_s = float(line.split(":", 1)[1].strip())
+            except ValueError:
+                return reason, detail
+    if target_s is None or target_s <= 0:
+        return reason, detail
+    if age_s > HLS_STALL_TARGET_DURATIONS * target_s + 1.0:
+        return Reason.STALLED, f"HLS playlist not updated for {age_s:.0f} s (segments of {target_s:g} s)"
+    return reason, detail
 
 
 def _is_audio_only(attributes: str) -> bool:

@@ -15,10 +15,11 @@ import io
 import json
 import logging
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from viewer.core.catalog_model import Camera, Catalog
+from viewer.core.outage_rules import Observation, Status
 from viewer.core.reasons import Reason
 from viewer.core.report import iso_local
 from viewer.core.secrets import mask_url
@@ -70,6 +71,16 @@ def sweep_result(camera: Camera, reason: Reason, latency_ms: float, checked_at: 
     return SweepResult(
         camera.id, camera.name, camera.district, mask_url(camera.url), Reason(reason), latency_ms, checked_at, detail
     )
+
+
+def sweep_observation(result: SweepResult, source: str = "sweep") -> Observation:
+    """The journal rules' view of one probe result (see :mod:`viewer.core.outage_rules`)."""
+    if result.ok:
+        return Observation(result.camera_id, source, Status.HEALTHY, result.checked_at)
+    return Observation(
+        result.camera_id, source, Status.FAILING, result.checked_at, result.reason, result.detail,
+        result.down_since, result.camera_name, result.district,
+    )  # fmt: skip
 
 
 def sweep_targets(catalog: Catalog, district: str | None = None) -> list[Camera]:
@@ -350,80 +361,3 @@ class SweepScheduler:
             self._tokens = min(self.capacity, self._tokens + (now - self._tokens_at) * self.max_probes_per_s)
         if self._tokens_at is None or now > self._tokens_at:
             self._tokens_at = now
-
-
-# --- journal decisions -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class OpenOutage:
-    """Open an outage with source ``sweep`` (then report its id with ``SweepJournalSync.opened``)."""
-
-    camera_id: str
-    camera_name: str
-    district: str
-    reason: Reason
-    started_at: float
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class UpdateOutage:
-    """The sweep's open outage now has another reason."""
-
-    camera_id: str
-    outage_id: int
-    reason: Reason
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class CloseOutage:
-    """The camera answers again: close the sweep's outage."""
-
-    camera_id: str
-    outage_id: int
-    ended_at: float
-
-
-JournalDecision = OpenOutage | UpdateOutage | CloseOutage
-
-
-class SweepJournalSync:
-    """Decides journal actions from successive sweep results: data in, decisions out.
-
-    A not-ok camera without any open outage gets one (source ``sweep``, starting at its
-    ``down_since``); a camera that answers again gets the sweep's own outage closed. Outages
-    opened by the wall are left to the wall. Not thread-safe: use it on the journal's thread.
-    """
-
-    def __init__(self) -> None:
-        self._outages: dict[str, tuple[int, Reason]] = {}  # camera id -> the sweep's open outage
-
-    def adopt(self, camera_id: str, outage_id: int, reason: Reason) -> None:
-        """An open ``sweep`` outage found in the journal (left by a previous run)."""
-        self._outages[camera_id] = (outage_id, Reason(reason))
-
-    def opened(self, camera_id: str, outage_id: int, reason: Reason) -> None:
-        """The adapter opened the outage an ``OpenOutage`` asked for."""
-        self._outages[camera_id] = (outage_id, Reason(reason))
-
-    def owns(self, camera_id: str) -> bool:
-        return camera_id in self._outages
-
-    def decide(self, results: Iterable[SweepResult], open_outages: Collection[str]) -> list[JournalDecision]:
-        """Decisions for a batch of results; ``open_outages``: camera ids with any open outage
-        in the journal right now (whoever opened it)."""
-        decisions: list[JournalDecision] = []
-        for r in results:
-            own = self._outages.get(r.camera_id)
-            if r.ok:
-                if own is not None:
-                    del self._outages[r.camera_id]
-                    decisions.append(CloseOutage(r.camera_id, own[0], r.checked_at))
-            elif own is not None:
-                if own[1] is not r.reason:
-                    self._outages[r.camera_id] = (own[0], r.reason)
-                    decisions.append(UpdateOutage(r.camera_id, own[0], r.reason, r.detail))
-            elif r.camera_id not in open_outages:
-                started = r.down_since if r.down_since is not None else r.checked_at
-                decisions.append(OpenOutage(r.camera_id, r.camera_name, r.district, r.reason, started, r.detail))
-        return decisions

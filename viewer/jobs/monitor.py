@@ -48,6 +48,9 @@ from viewer.sweeper import FleetSweeper, SweepJournalWriter
 
 log = logging.getLogger(__name__)
 
+#: The journal's name for this observer (``viewer.core.outage_rules.PROBE_SOURCES``).
+JOURNAL_SOURCE = "monitor"
+
 
 @dataclass(frozen=True)
 class MonitorOptions:
@@ -153,7 +156,10 @@ class Monitor:
         Raises :class:`MonitorSetupError` when the port cannot be bound."""
         fleet = self._fleet
         journal = Journal(self.options.journal_path) if self.options.journal_path is not None else None
-        writer = SweepJournalWriter(journal) if journal is not None else None
+        writer = None
+        if journal is not None:  # the wall's rules: one outage per camera whoever saw it first
+            writer = SweepJournalWriter(journal, interval_s=fleet.pacing.interval_s, source=JOURNAL_SOURCE,
+                                        timeout_s=self.options.timeout_s)  # fmt: skip
         self._server = StatusServer(self.options.port, self.status, host=self.options.host, metrics=self.exposition)
         try:
             self._server.start()
@@ -184,6 +190,10 @@ class Monitor:
             self._server.stop()
             self.exposition.close()
             if journal is not None:
+                try:
+                    writer.stop(time.time())  # this monitor's coverage ends now
+                except Exception:  # a full disk must not turn a clean stop into a crash
+                    log.exception("journal: cannot record the end of the monitor's coverage")
                 journal.record_event("monitor-stop", "clean stop", time.time())
                 journal.close()
             log.info("monitor stopped")

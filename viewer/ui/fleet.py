@@ -26,7 +26,7 @@ class FleetMonitor(QObject):
     _batch = Signal(object)
 
     def __init__(self, catalog: Catalog, journal: Journal, flagged_tiles=lambda: 0,
-                 interval_s: float = 60.0, parent: QObject | None = None) -> None:
+                 interval_s: float = 60.0, parent: QObject | None = None, rules=None) -> None:
         super().__init__(parent)
         from viewer.sweeper import FleetSweeper, SweepJournalWriter
 
@@ -35,7 +35,7 @@ class FleetMonitor(QObject):
         self.results: dict = {}
         self.summaries = summarize(catalog, {})
         self._snapshot: dict = status_snapshot(catalog, {}, 0, time.time(), None)
-        self._writer = SweepJournalWriter(journal)
+        self._writer = SweepJournalWriter(journal, rules, interval_s)  # rules: shared with the wall
         self._batch.connect(self._on_batch, Qt.ConnectionType.QueuedConnection)
         self.sweeper = FleetSweeper(catalog, self._batch.emit, interval_s=interval_s)
 
@@ -44,6 +44,10 @@ class FleetMonitor(QObject):
 
     def stop(self) -> None:
         self.sweeper.stop()
+        try:
+            self._writer.stop(time.time())
+        except Exception:
+            log.exception("could not end the sweep's coverage in the journal")
 
     def snapshot(self) -> dict:
         """The latest status snapshot (any thread: the dict is replaced, never mutated)."""

@@ -1,9 +1,15 @@
-"""Outages of every camera shown on any wall: the journal record and what is known down.
+"""The wall's side of the outage journal: what every tile sees, fed to the journal rules.
 
-The recorder writes each outage to the journal the moment it starts, changes and ends.
-A camera that leaves the screen while down (a tour moved on, an operator swapped it out)
-stays *known down*: its outage stays open, it is not pre-rolled, and it is flagged again at
-once, with its original start time, when it is shown again. Only pictures end an outage.
+Every second (``JOURNAL_POLL_INTERVAL_S``) the recorder reports each tile's camera to the
+shared :class:`viewer.core.outage_rules.OutageRules` — new pictures (healthy), flagged
+(failing) or still opening (watching) — as source ``wall`` (visible) or ``preroll``
+(hidden), and a flag the moment it is raised. The rules decide; the recorder writes their
+decisions (:mod:`viewer.core.outage_writer`). The same rules serve the background sweep, so a
+camera has one outage whoever saw it, and the sweep closes an outage the wall opened once
+the tour has moved on.
+
+A camera with an open outage is *known down* (:meth:`OutageRecorder.known_flag`): it is not
+pre-rolled, and a tile showing it is flagged at once with the outage's original start.
 Main thread only; one recorder serves every feed of every wall window.
 """
 
@@ -11,65 +17,120 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
 
 from viewer.core.catalog import Catalog
-from viewer.core.health import Flag
+from viewer.core.constants import JOURNAL_POLL_INTERVAL_S
+from viewer.core.health import FeedState, Flag
 from viewer.core.journal import Journal
+from viewer.core.outage_rules import PICTURE_SOURCES, Observation, OutageRules, Status
+from viewer.core.outage_writer import apply, rules_for
 
 log = logging.getLogger(__name__)
 
 
-class OutageRecorder:
-    def __init__(self, journal: Journal, catalog: Catalog) -> None:
+class OutageRecorder(QObject):
+    def __init__(
+        self,
+        journal: Journal,
+        catalog: Catalog,
+        rules: OutageRules | None = None,
+        clock: Callable[[], float] = time.time,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self.journal = journal
         self.catalog = catalog
-        self._open: dict[int, int] = {}  # id(feed) -> outage id
-        self.known_down: dict[str, Flag] = {}  # camera id -> flag of its ongoing outage
+        self.clock = clock
+        self.rules = rules_for(journal, rules)
+        closed = journal.close_abandoned_coverage(sorted(PICTURE_SOURCES))
+        if closed:
+            log.info("journal: %d tile coverage intervals of an earlier run ended", closed)
+        self._feeds: list = []
+        self._watching: dict[int, tuple[str, str]] = {}  # id(feed) -> (camera id, source)
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(JOURNAL_POLL_INTERVAL_S * 1000))
+        self._timer.timeout.connect(self.poll)
+        self._timer.start()
 
     def known_flag(self, camera_id: str) -> Flag | None:
-        return self.known_down.get(camera_id)
+        """The flag of the camera's open outage (any source), None when it is not known down."""
+        state = self.rules.open_outage(camera_id)
+        return None if state is None else Flag(state.reason, state.started_at, state.detail)
 
     def attach(self, feed) -> None:
-        feed.flag_raised.connect(self._raised)
-        feed.flag_updated.connect(self._updated)
-        feed.flag_cleared.connect(self._cleared)
-        feed.flag_detached.connect(self._detached)
-        feed.started_playing.connect(self._playing)
+        self._feeds.append(feed)
+        feed.flag_raised.connect(self._flagged)
+        feed.flag_updated.connect(self._flagged)
+        feed.flag_cleared.connect(self._flagged)  # pictures again: the recovery starts now
+        feed.started_playing.connect(lambda f: self._flagged(f, None))
+        feed.destroyed.connect(lambda _=None, f=feed: self._forget(f))
 
-    def _raised(self, feed, flag: Flag) -> None:
+    def poll(self) -> None:
+        """Report every tile to the rules (the timer calls this every second)."""
+        now = self.clock()
+        decisions = []
+        for feed in list(self._feeds):
+            decisions += self._observe(feed, now)
+        self._write(decisions)
+
+    def close(self) -> None:
+        """Stop polling; the tiles' coverage ends now (the app exits). Outages stay open."""
+        self._timer.stop()
+        self._write(self.rules.stop_sources(sorted(PICTURE_SOURCES), self.clock()))
+        self._feeds.clear()
+        self._watching.clear()
+
+    # --- internals ------------------------------------------------------------------------
+    def _observe(self, feed, now: float) -> list:
         camera = feed.camera
+        decisions = []
+        previous = self._watching.get(id(feed))
+        source = "wall" if camera is not None and feed.visible() else "preroll"
+        if previous is not None and (camera is None or previous != (camera.id, source)):
+            del self._watching[id(feed)]
+            decisions += self.rules.stop_watching(previous[0], previous[1], now)
         if camera is None:
-            return
-        # open_outage resumes an outage already open for this camera instead of duplicating it
-        self._open[id(feed)] = self.journal.open_outage(
-            camera.id, camera.name, camera.district, flag.reason, flag.since, flag.detail
-        )
-        self.known_down[camera.id] = flag
+            return decisions
+        self._watching[id(feed)] = (camera.id, source)
+        flag = feed.flag
+        if flag is not None:
+            status = Status.FAILING
+        elif feed.state is FeedState.PLAYING:
+            status = Status.HEALTHY
+        else:
+            status = Status.WATCHING
+        decisions += self.rules.observe(self._observation(feed, source, status, now, flag))
+        return decisions
 
-    def _updated(self, feed, flag: Flag) -> None:
-        outage = self._open.get(id(feed))
-        if outage is not None:
-            self.journal.update_reason(outage, flag.reason, flag.detail)
-        if feed.camera is not None:
-            self.known_down[feed.camera.id] = flag
-
-    def _cleared(self, feed, flag: Flag) -> None:
-        outage = self._open.pop(id(feed), None)
-        if outage is not None:
-            self.journal.close_outage(outage, time.time())
-        if feed.camera is not None:
-            self.known_down.pop(feed.camera.id, None)
-
-    def _detached(self, feed, flag: Flag) -> None:
-        self._open.pop(id(feed), None)  # the outage stays open in the journal and known_down
-
-    def _playing(self, feed) -> None:
-        """Pictures, and no outage of ours open: close one left open by a crashed run."""
+    def _observation(self, feed, source: str, status: Status, now: float, flag: Flag | None) -> Observation:
         camera = feed.camera
-        if camera is None or id(feed) in self._open:
+        if flag is None:
+            return Observation(camera.id, source, status, now)
+        return Observation(
+            camera.id, source, status, now, flag.reason, flag.detail, flag.since, camera.name, camera.district
+        )
+
+    def _flagged(self, feed, flag: Flag | None) -> None:
+        """A flag raised, refined or cleared, or pictures: into the rules now, not at the next
+        poll (so an outage starts and its recovery begins at the right second)."""
+        if feed.camera is None:
             return
-        self.known_down.pop(camera.id, None)
-        stale = self.journal.open_outage_for(camera.id)
-        if stale is not None:
-            log.info("camera %s plays again: closing outage %d left open earlier", camera.id, stale)
-            self.journal.close_outage(stale, time.time())
+        self._write(self._observe(feed, self.clock()))
+
+    def _forget(self, feed) -> None:
+        if feed in self._feeds:
+            self._feeds.remove(feed)
+        watching = self._watching.pop(id(feed), None)
+        if watching is not None:
+            self._write(self.rules.stop_watching(watching[0], watching[1], self.clock()))
+
+    def _write(self, decisions: list) -> None:
+        if not decisions:
+            return
+        try:
+            apply(self.journal, decisions)
+        except Exception:  # a locked or damaged journal must not stop the wall
+            log.exception("could not write %d journal decisions", len(decisions))

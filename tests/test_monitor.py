@@ -4,12 +4,15 @@ change, broken file), shards, a clean stop on SIGTERM. Waits poll for conditions
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
-from tests.support.monitoring import MonitorProcess, http_get, wait_until, write_catalog
+from tests.support.monitoring import ROOT, MonitorProcess, http_get, wait_until, write_catalog
 from viewer.cli_monitor import parse_listen
 from viewer.core.monitor_model import Shard
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -115,3 +118,14 @@ def test_district_option_and_usage_errors(simulator, tmp_path):
     for bad in ("9480", "localhost:9480", "127.0.0.1:99999", "127.0.0.1:x"):
         with pytest.raises(ValueError):
             parse_listen(bad)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), VIDEOWALL_HOME=str(tmp_path))
+    for args, says in (
+        ([str(tmp_path / "missing.yaml")], "cannot read catalog"),
+        ([str(catalog), "--district", "nowhere"], "unknown district 'nowhere' (known: north, south)"),
+        ([str(catalog), "--max-age", "3", "--timeout", "4"], "--max-age 3 s leaves no time"),
+        ([str(catalog), "--shard", "2/2"], "0 <= K < N"),
+        ([str(catalog), "--listen", "example.org:80"], "--listen wants an IP address"),
+    ):
+        out = subprocess.run([sys.executable, "-m", "viewer", "monitor", *args, "--no-journal"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert out.returncode == 2 and says in out.stderr, (args, out.stderr)

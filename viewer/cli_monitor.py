@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
         for issue in [*exc.warnings, *exc.issues]:
             print(issue, file=sys.stderr)
         return EXIT_USAGE
-    except (KeyError, ValueError) as exc:  # unknown district, --max-age too short
+    except ValueError as exc:  # unknown district, --max-age too short
         print(f"videowall monitor: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not ipaddress.ip_address(host).is_loopback:

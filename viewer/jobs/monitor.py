@@ -253,7 +253,7 @@ class Monitor:
             for issue in exc.issues:
                 log.error("catalog reload (%s) refused, keeping the catalog in use: %s", why, issue)
             return
-        except (KeyError, ValueError) as exc:
+        except ValueError as exc:
             self._reload_errors += 1
             log.error("catalog reload (%s) refused, keeping the catalog in use: %s", why, exc)
             return
@@ -265,9 +265,11 @@ class Monitor:
         log.info("catalog reloaded (%s): %d cameras for this monitor", why, len(fleet.rows))
 
     def _load_fleet(self, catalog: Catalog) -> _Fleet:
-        """This monitor's part of ``catalog``. KeyError names an unknown district."""
+        """This monitor's part of ``catalog``. ValueError names an unknown district."""
+        known = {d.id for d in catalog.districts}
         for district in self.options.districts or ():
-            catalog.district(district)  # KeyError if unknown
+            if district not in known:
+                raise ValueError(f"unknown district {district!r} (known: {', '.join(sorted(known)) or 'none'})")
         cameras = monitored_cameras(catalog, self.options.shard, self.options.districts)
         pacing = pacing_for(len(cameras), self.options.max_age_s, self.options.timeout_s, self.options.concurrency)
         own = replace(catalog, cameras=tuple(cameras))

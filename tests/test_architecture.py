@@ -60,6 +60,16 @@ def test_ui_never_imports_vlc():
     assert offenders == []
 
 
+def _qt_or_vlc_loaded_by(code: str) -> str:
+    """Run ``code`` in a fresh interpreter; the Qt/vlc modules it left in sys.modules, comma-joined."""
+    code += (
+        "\nbad = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'vlc'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return out.stdout.strip()
+
+
 def test_core_and_sim_load_without_qt_or_vlc_in_a_fresh_interpreter():
     code = (
         "import sys, pkgutil, importlib, viewer.core, viewer.sim\n"
@@ -67,11 +77,8 @@ def test_core_and_sim_load_without_qt_or_vlc_in_a_fresh_interpreter():
         "    for m in pkgutil.iter_modules(pkg.__path__):\n"
         "        if m.name != '__main__':\n"
         "            importlib.import_module(pkg.__name__ + '.' + m.name)\n"
-        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'vlc'))\n"
-        "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.strip() == ""
+    assert _qt_or_vlc_loaded_by(code) == ""
 
 
 def test_the_headless_monitor_loads_without_qt_or_vlc():
@@ -84,8 +91,5 @@ def test_the_headless_monitor_loads_without_qt_or_vlc():
         "for m in pkgutil.iter_modules(viewer.jobs.__path__):\n"
         "    importlib.import_module('viewer.jobs.' + m.name)\n"
         "viewer.cli.command_parser()\n"
-        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'vlc'))\n"
-        "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert out.stdout.strip() == ""
+    assert _qt_or_vlc_loaded_by(code) == ""

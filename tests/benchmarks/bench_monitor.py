@@ -37,6 +37,7 @@ SCRAPE_EVERY_S = 15.0
 _CAMERA_RE = re.compile(rb'^videowall_camera_up\{camera_id="([^"]*)"', re.MULTILINE)
 _OLDEST_RE = re.compile(rb"^videowall_monitor_oldest_state_age_seconds (\S+)$", re.MULTILINE)
 _PROBES_RE = re.compile(rb"^videowall_monitor_probes_total (\S+)$", re.MULTILINE)
+_WATCHED_RE = re.compile(rb"^videowall_monitor_cameras (\S+)$", re.MULTILINE)
 
 
 def start_monitor(catalog: Path, folder: Path, *args: str) -> tuple[subprocess.Popen, str]:
@@ -142,11 +143,14 @@ def two_shards(catalog: Path, folder: Path, cameras: int, timeout_s: float) -> d
     started = time.monotonic()
     try:
         names: list[list[bytes]] = [[], []]
+        watched = [0, 0]
         while time.monotonic() - started < timeout_s:
             for k, (_, url) in enumerate(procs):
                 got = scrape(url)
                 if got is not None:
                     names[k] = _CAMERA_RE.findall(got[1])
+                    found = _WATCHED_RE.search(got[1])
+                    watched[k] = int(float(found[1])) if found else 0
             if sum(len(n) for n in names) >= cameras:
                 break
             time.sleep(2.0)
@@ -155,7 +159,9 @@ def two_shards(catalog: Path, folder: Path, cameras: int, timeout_s: float) -> d
             stop(proc)
     every = names[0] + names[1]
     return {
-        "shard_sizes": [len(n) for n in names],
+        "watched": watched,  # each shard's share of the catalog (videowall_monitor_cameras)
+        "watched_sum_ok": sum(watched) == cameras,
+        "shard_sizes": [len(n) for n in names],  # cameras probed by the end
         "distinct": len(set(every)),
         "duplicates": len(every) - len(set(every)),
         "exactly_once": len(every) == len(set(every)) == cameras,

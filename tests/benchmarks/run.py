@@ -293,10 +293,11 @@ def monitor_figures(result: dict) -> list[Figure]:
     ]  # fmt: skip
     shards = result.get("shards")
     if shards:
-        missed = result["cameras"] - shards["distinct"]
-        figures.append(Figure(f"two monitor shards over {n} cameras: duplicates + missed",
-                              shards["duplicates"] + missed, "cameras", "<= 0",
-                              f"shard sizes {shards['shard_sizes']}"))  # fmt: skip
+        watched = shards.get("watched", [])
+        figures.append(Figure(f"two monitor shards over {n} cameras: cameras probed by both",
+                              shards["duplicates"], "cameras", "<= 0",
+                              f"shares {watched} (sum {sum(watched):,}); probed {shards['shard_sizes']} "
+                              f"in {shards['seconds']} s"))  # fmt: skip
     return figures
 
 

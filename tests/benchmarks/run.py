@@ -276,9 +276,14 @@ def monitor_figures(result: dict) -> list[Figure]:
     mon, n = result["monitor"], f"{result['cameras']:,}"
     shared = "shared 2-core machine, simulator on the same cores"
     age = mon["max_oldest_state_age_s"]
+    if mon["first_full_pass_s"] is None:
+        passed = (f"no full pass within the {result['seconds']:.0f} s run (catalog load included): "
+                  f"{mon['cameras_in_last_scrape']:,} cameras probed")  # fmt: skip
+    else:
+        passed = f"first full pass {mon['first_full_pass_s']} s after start"
     figures = [
         Figure(f"monitor, {n} cameras: oldest camera state after the first pass", math.nan if age is None else age,
-               "s", "<= 60", f"first full pass after {mon['first_full_pass_s']} s; {shared}"),
+               "s", "<= 60", f"{passed}; {shared}"),
         Figure(f"monitor, {n} cameras: peak RSS", mon["peak_rss_mib"], "MiB", "<= 300",
                f"last {mon['rss_mib_last']} MiB; `videowall sweep` peaked at 535 MiB"),
         Figure("monitor: CPU per probe (catalog load included)", mon["cpu_ms_per_probe"] or math.nan, "ms", "",

@@ -20,27 +20,28 @@ import time
 from prometheus_client import CollectorRegistry
 
 from viewer.core.constants import METRICS_MAX_STALE_S, METRICS_PRERENDER_ABOVE_S
-from viewer.metrics import render
+from viewer.metrics import render_parts
 
 log = logging.getLogger(__name__)
 THREAD_NAME = "metrics-render"
 
 
 class PrerenderedExposition:
-    """``exposition()`` -> the text exposition of ``registry`` (bytes); see the module docstring."""
+    """``exposition()`` -> the text exposition of ``registry`` as a list of ``bytes`` parts
+    (concatenate or send them in order); see the module docstring."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self._registry = registry
         self._lock = threading.Lock()  # guards every field below
         self._render_lock = threading.Lock()  # one render at a time
-        self._cached: bytes | None = None
+        self._cached: list[bytes] | None = None
         self._rendered_at = 0.0  # monotonic s
         self.last_render_s = 0.0
         self._wanted = threading.Event()
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def __call__(self) -> bytes:
+    def __call__(self) -> list[bytes]:
         with self._lock:
             cached, age = self._cached, time.monotonic() - self._rendered_at
             slow = self.last_render_s > METRICS_PRERENDER_ABOVE_S
@@ -58,14 +59,14 @@ class PrerenderedExposition:
         if thread is not None:
             thread.join()
 
-    def _render(self) -> bytes:
+    def _render(self) -> list[bytes]:
         with self._render_lock:
             started = time.monotonic()
-            body = render(self._registry)
+            body = render_parts(self._registry)
             took = time.monotonic() - started
             with self._lock:
                 self._cached, self._rendered_at, self.last_render_s = body, time.monotonic(), took
-        log.debug("/metrics rendered: %d bytes in %.2f s", len(body), took)
+        log.debug("/metrics rendered: %d bytes in %.2f s", sum(map(len, body)), took)
         return body
 
     def _render_soon(self) -> None:

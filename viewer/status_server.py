@@ -32,7 +32,7 @@ METRICS_CONTENT_TYPE = CONTENT_TYPE
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 Snapshot = Callable[[], dict]
-Exposition = Callable[[], bytes]
+Exposition = Callable[[], "bytes | list[bytes]"]  # a list: parts sent in order
 
 
 class StatusServer:
@@ -113,14 +113,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_found
 
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
+    def _send(self, status: int, content_type: str, body: bytes | list[bytes]) -> None:
+        parts = body if isinstance(body, list) else [body]
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(sum(map(len, parts))))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            for part in parts:
+                self.wfile.write(part)
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("status server: %s - %s", self.address_string(), format % args)

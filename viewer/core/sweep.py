@@ -37,7 +37,7 @@ _REASON_ORDER = {reason: n for n, reason in enumerate(Reason)}
 
 
 # --- results ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SweepResult:
     """One camera's verdict. ``url_masked`` never holds a password; ``down_since`` is when the
     current run of not-ok results began (None while ok)."""

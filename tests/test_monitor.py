@@ -4,6 +4,7 @@ change, broken file), shards, a clean stop on SIGTERM. Waits poll for conditions
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import sqlite3
@@ -61,6 +62,8 @@ def test_metrics_status_journal_and_state_changes(simulator, tmp_path):
     assert log.count("camera cam-1 (north) is down") == 1  # one line per change, not per probe
     assert log.count("camera cam-5 (north) is down at start") == 1
     assert not any("camera cam-0" in line for line in log.splitlines())  # healthy: silent
+    if importlib.util.find_spec("uvloop") is not None:
+        assert "probing on uvloop" in log
     with sqlite3.connect(journal) as db:
         outages = db.execute("SELECT camera_id, source FROM outages ORDER BY id").fetchall()
         coverage = db.execute("SELECT camera_id, source, ended_at IS NOT NULL FROM coverage").fetchall()

@@ -292,7 +292,7 @@ def monitor_figures(result: dict) -> list[Figure]:
         Figure(f"monitor, {n} cameras: peak open file descriptors", mon["peak_fds"], "fds", "",
                "--concurrency 512 bounds the probe sockets"),
         Figure(f"monitor, {n} cameras: /metrics scrape (slowest)", max(mon["scrape_s"]), "s", "<= 2",
-               f"every 15 s; median after the first {mon['scrape_s_median_after_first']} s; {shared}"),
+               f"every 30 s; median after the first {mon['scrape_s_median_after_first']} s; {shared}"),
         Figure(f"/metrics render of {n} cameras by prometheus_client (median)", median(result["render"]["render_s"]),
                "s", "", f"{result['render']['bytes'] / 2**20:.0f} MiB of text; done between scrapes"),
     ]  # fmt: skip

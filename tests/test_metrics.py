@@ -85,15 +85,15 @@ def test_a_slow_render_is_served_from_the_previous_one_and_renewed_in_the_backgr
     collector = SlowCollector(1.0)
     exposition = PrerenderedExposition(registry_with(collector))
     try:
-        assert samples(b"".join(exposition()).decode())[("renders", ())] == 1  # the first scrape renders itself
+        assert samples(exposition().text().decode())[("renders", ())] == 1  # the first scrape renders itself
         started = time.monotonic()
-        assert samples(b"".join(exposition()).decode())[("renders", ())] == 1  # at once, from the cache
+        assert samples(exposition().text().decode())[("renders", ())] == 1  # at once, from the cache
         assert time.monotonic() - started < 1.0  # not a render
         deadline = time.monotonic() + 10
         while collector.renders < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert collector.threads[1] == THREAD_NAME
-        while samples(b"".join(exposition()).decode())[("renders", ())] < 2 and time.monotonic() < deadline:
+        while samples(exposition().text().decode())[("renders", ())] < 2 and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
         exposition.close()
@@ -103,6 +103,6 @@ def test_a_slow_render_is_served_from_the_previous_one_and_renewed_in_the_backgr
 def test_a_fast_render_is_fresh_on_every_scrape():
     collector = SlowCollector(0.0)
     exposition = PrerenderedExposition(registry_with(collector))
-    values = [samples(b"".join(exposition()).decode())[("renders", ())] for _ in range(3)]
+    values = [samples(exposition().text().decode())[("renders", ())] for _ in range(3)]
     exposition.close()
     assert values == [1, 2, 3] and set(collector.threads) == {threading.current_thread().name}

@@ -4,16 +4,18 @@ change, broken file), shards, a clean stop on SIGTERM. Waits poll for conditions
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
-from tests.support.monitoring import ROOT, MonitorProcess, http_get, wait_until, write_catalog
+from tests.support.monitoring import ROOT, MonitorProcess, http_get, samples, wait_until, write_catalog
 from viewer.cli_monitor import parse_listen
 from viewer.core.monitor_model import Shard
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -49,6 +51,10 @@ def test_metrics_status_journal_and_state_changes(simulator, tmp_path):
         status = mon.status()
         assert [c["id"] for c in status["cameras_offline"]] == ["cam-5"]
         assert status["monitor"]["cameras"] == 6
+        asked = urllib.request.Request(mon.url + "/metrics", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(asked, timeout=10) as answer:  # as Prometheus asks
+            assert answer.headers["Content-Encoding"] == "gzip"
+            assert samples(gzip.decompress(answer.read()).decode()).keys() == metrics.keys()
         for text in (http_get(mon.url + "/metrics"), http_get(mon.url + "/status.json"), mon.text().encode()):
             assert b"Sekr3t" not in text  # no password in a metric, status.json or the log
 

@@ -14,7 +14,9 @@ callables must be thread-safe. No Qt, no vlc. Label values are escaped by the li
 
 from __future__ import annotations
 
+import gzip
 import logging
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 #: ``Content-Type`` of the text exposition ``generate_latest`` writes.
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 CAMERA_LABELS = ("camera_id", "district", "group", "recorder")
+GZIP_LEVEL = 1  # fastest; text this repetitive still shrinks ~18x
 
 
 def render(registry: CollectorRegistry) -> bytes:
@@ -38,11 +41,27 @@ def render(registry: CollectorRegistry) -> bytes:
     return b"".join(render_parts(registry))
 
 
-def render_parts(registry: CollectorRegistry) -> list[bytes]:
+def render_parts(registry: CollectorRegistry) -> Iterator[bytes]:
     """The exposition as one ``bytes`` per metric family, written by the library one family
-    at a time (a big fleet's samples and text lines are never all alive at once, and the
-    parts are sent one after the other without joining 25 MB into one more copy)."""
-    return [generate_latest(_OneFamily(family)) for family in registry.collect()]
+    at a time: a big fleet's samples and text lines are never all alive at once."""
+    for family in registry.collect():
+        yield generate_latest(_OneFamily(family))
+
+
+class GzippedExposition(bytes):
+    """A text exposition, gzip-compressed (100,000 cameras: ~23 MiB of text, ~1.3 MiB)."""
+
+    def text(self) -> bytes:
+        return gzip.decompress(self)
+
+
+def render_gzipped(registry: CollectorRegistry) -> GzippedExposition:
+    """The exposition compressed family by family as it is written (gzip level 1: ~0.04 s
+    for 100,000 cameras), so the whole text never sits in memory at once."""
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # wbits 31: gzip container
+    chunks = [compressor.compress(part) for part in render_parts(registry)]
+    chunks.append(compressor.flush())
+    return GzippedExposition(b"".join(chunks))
 
 
 class _OneFamily:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from viewer import __version__
-from viewer.metrics import CONTENT_TYPE, WallStatusCollector, registry_with, render
+from viewer.metrics import CONTENT_TYPE, GzippedExposition, WallStatusCollector, registry_with, render
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ METRICS_CONTENT_TYPE = CONTENT_TYPE
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 Snapshot = Callable[[], dict]
-Exposition = Callable[[], "bytes | list[bytes]"]  # a list: parts sent in order
+Exposition = Callable[[], bytes]  # a GzippedExposition goes out compressed to who accepts gzip
 
 
 class StatusServer:
@@ -113,16 +113,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_found
 
-    def _send(self, status: int, content_type: str, body: bytes | list[bytes]) -> None:
-        parts = body if isinstance(body, list) else [body]
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        gzipped = isinstance(body, GzippedExposition)
+        if gzipped and "gzip" not in (self.headers.get("Accept-Encoding") or ""):
+            body, gzipped = body.text(), False
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(sum(map(len, parts))))
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if self.command != "HEAD":
-            for part in parts:
-                self.wfile.write(part)
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("status server: %s - %s", self.address_string(), format % args)

@@ -77,6 +77,8 @@ MONITOR_RATE_WINDOW_S = 60.0
 METRICS_MAX_STALE_S = 120.0
 #: ... and it is only pre-rendered (between scrapes) when rendering took longer than this.
 METRICS_PRERENDER_ABOVE_S = 0.25
+#: ... or when the monitor watches more cameras than this (~0.1 s to render here).
+METRICS_PRERENDER_ABOVE_CAMERAS = 5_000
 
 # --- the outage journal (viewer.core.outage_rules) --------------------------------------
 #: A camera counts as recovered only once healthy evidence (new pictures on a tile, or

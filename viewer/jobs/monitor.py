@@ -26,7 +26,7 @@ from pathlib import Path
 
 from viewer.core.catalog import CatalogError
 from viewer.core.catalog_model import Catalog
-from viewer.core.constants import MONITOR_CATALOG_POLL_S, MONITOR_RATE_WINDOW_S
+from viewer.core.constants import METRICS_PRERENDER_ABOVE_CAMERAS, MONITOR_CATALOG_POLL_S, MONITOR_RATE_WINDOW_S
 from viewer.core.journal import Journal
 from viewer.core.monitor_model import (
     CameraRow,
@@ -103,7 +103,10 @@ class Monitor:
         self._fleet = self._load_fleet(load_catalog_isolated(options.catalog_path))  # CatalogError propagates
         self._sweeper: FleetSweeper | None = None
         self._server: StatusServer | None = None
-        self.exposition = PrerenderedExposition(registry_with(MonitorCollector(self.view)))
+        self.exposition = PrerenderedExposition(
+            registry_with(MonitorCollector(self.view)),
+            big=lambda: len(self._fleet.rows) > METRICS_PRERENDER_ABOVE_CAMERAS,
+        )
 
     # any thread --------------------------------------------------------------------------------
     def stop(self) -> None:

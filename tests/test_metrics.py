@@ -100,6 +100,21 @@ def test_a_slow_render_is_served_from_the_previous_one_and_renewed_in_the_backgr
     assert not any(t.name == THREAD_NAME for t in threading.enumerate())
 
 
+def test_a_big_fleet_is_served_from_a_warm_render_from_the_first_scrape():
+    collector = SlowCollector(1.0)
+    exposition = PrerenderedExposition(registry_with(collector), big=lambda: True)
+    try:
+        exposition.warm()
+        deadline = time.monotonic() + 10
+        while exposition.last_render_s == 0 and time.monotonic() < deadline:  # the warm render is done
+            time.sleep(0.02)
+        started = time.monotonic()
+        assert samples(exposition().text().decode())[("renders", ())] == 1
+        assert time.monotonic() - started < 1.0  # not a render: the warm one
+    finally:
+        exposition.close()
+
+
 def test_a_fast_render_is_fresh_on_every_scrape():
     collector = SlowCollector(0.0)
     exposition = PrerenderedExposition(registry_with(collector))

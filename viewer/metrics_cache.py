@@ -56,6 +56,10 @@ class PrerenderedExposition:
             return cached
         return self._render()
 
+    def warm(self) -> None:
+        """Render in the background now (a big fleet's first scrape then answers at once)."""
+        self._render_soon()
+
     def close(self) -> None:
         """Stop the render thread (joins it). Idempotent."""
         with self._lock:

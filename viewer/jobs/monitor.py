@@ -178,6 +178,8 @@ class Monitor:
             journal.record_event("monitor-start", f"{len(fleet.rows)} cameras, shard {self.options.shard}", time.time())
         self._sweeper.start()
         self._pass_started = time.monotonic()
+        if len(fleet.rows) > METRICS_PRERENDER_ABOVE_CAMERAS:
+            self.exposition.warm()  # so that no scrape ever waits for a render
         log.info(
             "monitoring %d cameras (shard %s): every %.0f s, up to %g probes/s, %d in flight; http://%s:%d/metrics",
             len(fleet.rows), self.options.shard or "0/1", fleet.pacing.interval_s, fleet.pacing.max_probes_per_s,

@@ -7,6 +7,8 @@
   through ``create_engine``, which wraps them so no blocking call runs on the Qt main thread.
 - matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
 - Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
+- The headless monitor (``viewer/jobs/monitor.py``, ``viewer/cli_monitor.py`` and what they
+  load) runs without Qt and without libVLC.
 """
 
 from __future__ import annotations
@@ -143,3 +145,29 @@ def test_only_the_player_and_the_simulator_import_pyav():
         if p.parent.name not in ("player", "sim") and any(n == "av" or n.startswith("av.") for n in _imports(p))
     ]
     assert offenders == []
+
+
+def _qt_or_vlc_loaded_by(code: str) -> str:
+    """Run ``code`` in a fresh interpreter; the Qt/vlc modules it left in sys.modules, comma-joined."""
+    code += (
+        "\nbad = sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'shiboken6', 'vlc'))\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return out.stdout.strip()
+
+
+#: The headless monitor's own modules (``viewer/jobs`` also holds the app's Qt jobs).
+MONITOR_MODULES = ("jobs/monitor.py", "jobs/catalog_loader.py", "cli_monitor.py", "metrics.py", "metrics_cache.py")
+
+
+def test_the_headless_monitor_loads_without_qt_or_vlc():
+    for path in [PACKAGE / name for name in MONITOR_MODULES]:
+        bad = sorted(n for n in _imports(path) if n.split(".")[0] in ("PySide6", "shiboken6", "vlc")
+                     or n.startswith(("viewer.ui", "viewer.player", "viewer.app")))  # fmt: skip
+        assert bad == [], f"{path.relative_to(ROOT)} imports {bad}"
+    code = (
+        "import sys, viewer.jobs.monitor, viewer.jobs.catalog_loader, viewer.cli_monitor, viewer.cli\n"
+        "viewer.cli.command_parser()\n"
+    )
+    assert _qt_or_vlc_loaded_by(code) == ""

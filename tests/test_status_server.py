@@ -1,4 +1,5 @@
-"""The monitoring export: a real server on 127.0.0.1, port 0, queried with urllib."""
+"""The monitoring export: a real server on 127.0.0.1, port 0, queried with urllib; the
+Prometheus text is read back with prometheus_client's own parser."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
-from viewer.status_server import StatusServer, escape_label, render_metrics
+from viewer.status_server import StatusServer, render_metrics
 
 SNAPSHOT = {
     "generated_at": "2025-11-28T10:21:01+07:00",
@@ -56,23 +58,33 @@ def test_status_json_is_the_snapshot(server):
     assert server.calls == ["status-http"]  # called on the server's own thread
 
 
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of an exposition, keyed by (name, sorted labels)."""
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
 def test_metrics_in_prometheus_text_format(server):
     status, content_type, body = get(server, "/metrics?x=1")
     assert status == 200 and content_type == "text/plain; version=0.0.4; charset=utf-8"
+    found = samples(body)
+    weird = 'we"ird\\dist\nrict'
+    assert found[("videowall_cameras_online", (("district", "north"),))] == 12
+    assert found[("videowall_cameras_total", (("district", "north"),))] == 14
+    assert found[("videowall_cameras_offline", (("district", "north"), ("reason", "auth")))] == 1
+    assert found[("videowall_cameras_offline", (("district", "north"), ("reason", "refused")))] == 1
+    assert found[("videowall_cameras_online", (("district", weird),))] == 0  # escaped and read back
+    assert found[("videowall_flagged_tiles", ())] == 3
+    assert found[("videowall_last_sweep_timestamp_seconds", ())] == 1764300000.25
+    assert 'district="we\\"ird\\\\dist\\nrict"' in body  # quote, backslash, newline escaped
     lines = body.splitlines()
-    assert 'videowall_cameras_online{district="north"} 12' in lines
-    assert 'videowall_cameras_offline{district="north",reason="auth"} 1' in lines
-    assert 'videowall_cameras_offline{district="north",reason="refused"} 1' in lines
-    assert 'videowall_cameras_online{district="we\\"ird\\\\dist\\nrict"} 0' in lines
-    assert "videowall_flagged_tiles 3" in lines
-    assert "videowall_last_sweep_timestamp_seconds 1764300000.250" in lines
     for name in ("videowall_cameras_online", "videowall_cameras_offline", "videowall_flagged_tiles",
                  "videowall_last_sweep_timestamp_seconds"):  # fmt: skip
         assert f"# TYPE {name} gauge" in lines
         assert any(line.startswith(f"# HELP {name} ") for line in lines)
-        # HELP/TYPE come before the samples of their metric
-        first_sample = next(i for i, line in enumerate(lines) if line.split("{")[0].split(" ")[0] == name)
-        assert lines.index(f"# TYPE {name} gauge") < first_sample
     assert body.endswith("\n")
 
 
@@ -131,8 +143,7 @@ def test_stop_joins_and_frees_the_port():
         server.start()
 
 
-def test_escape_label_and_empty_snapshot():
-    assert escape_label('a\\b"c\nd') == 'a\\\\b\\"c\\nd'
+def test_empty_snapshot():
     text = render_metrics({})
     assert "videowall_flagged_tiles 0" in text and "# TYPE videowall_cameras_online gauge" in text
 

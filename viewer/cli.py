@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "viewer.cli_sweep",
     "viewer.cli_demo",
     "viewer.cli_run",
+    "viewer.cli_monitor",
 )
 
 
@@ -74,7 +75,7 @@ def wall_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(
         prog="videowall",
         description="Control-room video wall. Without COMMAND, opens the wall.",
-        epilog="Commands: check, import-csv, report, evaluate, sweep, demo, run (videowall COMMAND --help).",
+        epilog="Commands: check, import-csv, report, evaluate, sweep, demo, run, monitor (videowall COMMAND --help).",
     )
     add_wall_options(parser)
     parser.add_argument("--version", action="version", version=f"videowall {__version__}")

@@ -1,12 +1,15 @@
-"""Opt-in monitoring export (``--status-port``): ``GET /status.json`` and ``GET /metrics``.
+"""Monitoring export: ``GET /status.json`` and ``GET /metrics`` (Prometheus text, written by
+``prometheus_client`` through the collectors of ``viewer.metrics``).
 
-Standard library only. Binds 127.0.0.1 ONLY (a reverse proxy or a local agent may re-export it).
+Used by the wall's opt-in ``--status-port`` (binds 127.0.0.1 only) and by ``videowall monitor``
+(127.0.0.1 by default; another address only when the operator names it).
+
 Threading: one server thread named ``status-http``, started by :meth:`StatusServer.start` and
 joined by :meth:`StatusServer.stop`; requests are served one at a time on it (a client gets
 ``CLIENT_TIMEOUT_S`` seconds). ``snapshot()`` is CALLED ON THAT THREAD: the caller must make it
 thread-safe, e.g. return an immutable snapshot object that the main thread replaces atomically
-(``viewer.core.sweep.status_snapshot`` builds the dict). The snapshot's keys are documented in
-:func:`render_metrics`.
+(``viewer.core.sweep.status_snapshot`` builds the dict). The wall's snapshot keys are documented in
+``viewer.metrics.WallStatusCollector``; ``metrics()``, when given, is called on that thread too.
 """
 
 from __future__ import annotations
@@ -18,24 +21,30 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from viewer import __version__
+from viewer.metrics import CONTENT_TYPE, GzippedExposition, WallStatusCollector, registry_with, render
 
 log = logging.getLogger(__name__)
 
 BIND_HOST = "127.0.0.1"
 CLIENT_TIMEOUT_S = 5.0
 THREAD_NAME = "status-http"
-METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+METRICS_CONTENT_TYPE = CONTENT_TYPE
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 Snapshot = Callable[[], dict]
+Exposition = Callable[[], bytes]  # a GzippedExposition goes out compressed to who accepts gzip
 
 
 class StatusServer:
-    """Serves ``snapshot()`` on ``127.0.0.1:port`` (``port`` 0: any free port, see ``.port``)."""
+    """Serves ``snapshot()`` as ``/status.json`` and ``metrics()`` as ``/metrics`` on
+    ``host:port`` (``port`` 0: any free port, see ``.port``). Without ``metrics``, ``/metrics``
+    is the wall's snapshot through :class:`viewer.metrics.WallStatusCollector`."""
 
-    def __init__(self, port: int, snapshot: Snapshot) -> None:
+    def __init__(self, port: int, snapshot: Snapshot, host: str = BIND_HOST, metrics: Exposition | None = None) -> None:
         self._requested_port = port
+        self._host = host
         self._snapshot = snapshot
+        self._metrics = metrics or _wall_metrics(snapshot)
         self._server: HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -54,14 +63,15 @@ class StatusServer:
                 raise RuntimeError("a stopped StatusServer cannot be restarted")
             if self._server is not None:
                 return
-            server = HTTPServer((BIND_HOST, self._requested_port), _Handler)
+            server = HTTPServer((self._host, self._requested_port), _Handler)
             server.snapshot = self._snapshot  # type: ignore[attr-defined]
+            server.metrics = self._metrics  # type: ignore[attr-defined]
             self._server = server
             self._thread = threading.Thread(
                 target=server.serve_forever, kwargs={"poll_interval": 0.2}, name=THREAD_NAME, daemon=False
             )
             self._thread.start()
-        log.info("status server on http://%s:%d/ (status.json, metrics)", BIND_HOST, self.port)
+        log.info("status server on http://%s:%d/ (status.json, metrics)", self._host, self.port)
 
     def stop(self) -> None:
         """Stop serving, close the socket and join the thread. Idempotent."""
@@ -88,12 +98,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, "text/plain; charset=utf-8", b"not found: try /status.json or /metrics\n")
             return
         try:
-            snapshot = self.server.snapshot()  # type: ignore[attr-defined]
             if path == "/status.json":
+                snapshot = self.server.snapshot()  # type: ignore[attr-defined]
                 body = json.dumps(snapshot, ensure_ascii=False, indent=1).encode("utf-8")
                 self._send(200, JSON_CONTENT_TYPE, body)
             else:
-                self._send(200, METRICS_CONTENT_TYPE, render_metrics(snapshot).encode("utf-8"))
+                self._send(200, METRICS_CONTENT_TYPE, self.server.metrics())  # type: ignore[attr-defined]
         except Exception:
             log.exception("status server: cannot answer %s", path)
             self._send(500, "text/plain; charset=utf-8", b"internal error (see the videowall log)\n")
@@ -104,8 +114,13 @@ class _Handler(BaseHTTPRequestHandler):
     do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_found
 
     def _send(self, status: int, content_type: str, body: bytes) -> None:
+        gzipped = isinstance(body, GzippedExposition)
+        if gzipped and "gzip" not in (self.headers.get("Accept-Encoding") or ""):
+            body, gzipped = body.text(), False
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -116,38 +131,11 @@ class _Handler(BaseHTTPRequestHandler):
         log.debug("status server: %s - %s", self.address_string(), format % args)
 
 
-_METRICS = (
-    ("videowall_cameras_online", "Enabled cameras that answered their last probe properly, per district."),
-    ("videowall_cameras_total", "Enabled cameras in the catalog, per district."),
-    ("videowall_cameras_offline", "Enabled cameras whose last probe failed, per district and reason."),
-    ("videowall_flagged_tiles", "Wall tiles flagged as not showing pictures right now."),
-    ("videowall_last_sweep_timestamp_seconds", "Unix time since which every enabled camera has been probed."),
-)
+def _wall_metrics(snapshot: Snapshot) -> Exposition:
+    registry = registry_with(WallStatusCollector(snapshot))
+    return lambda: render(registry)
 
 
 def render_metrics(snapshot: dict) -> str:
-    """Prometheus text format 0.0.4 from a snapshot with ``districts`` (``id``, ``online``,
-    ``total``, ``reasons``: {reason: count}), ``flagged_tiles`` and ``last_sweep_timestamp_s``
-    (epoch seconds or None: then that sample is left out)."""
-    samples: dict[str, list[str]] = {name: [] for name, _ in _METRICS}
-    for district in snapshot.get("districts", ()):
-        label = f'district="{escape_label(str(district["id"]))}"'
-        samples["videowall_cameras_online"].append(f"{{{label}}} {int(district['online'])}")
-        samples["videowall_cameras_total"].append(f"{{{label}}} {int(district['total'])}")
-        for reason, count in sorted(district.get("reasons", {}).items()):
-            reason_label = f'reason="{escape_label(str(reason))}"'
-            samples["videowall_cameras_offline"].append(f"{{{label},{reason_label}}} {int(count)}")
-    samples["videowall_flagged_tiles"].append(f" {int(snapshot.get('flagged_tiles', 0))}")
-    last = snapshot.get("last_sweep_timestamp_s")
-    if last is not None:
-        samples["videowall_last_sweep_timestamp_seconds"].append(f" {float(last):.3f}")
-    lines = []
-    for name, help_text in _METRICS:
-        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge"]
-        lines += [name + sample for sample in samples[name]]
-    return "\n".join(lines) + "\n"
-
-
-def escape_label(value: str) -> str:
-    """A label value as the text format wants it: backslash, double quote and newline escaped."""
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    """The wall's snapshot in the Prometheus text format (see ``WallStatusCollector``)."""
+    return _wall_metrics(lambda: snapshot)().decode("utf-8")

@@ -237,17 +237,21 @@ def sweep_coverage_gap_s(interval_s: float, timeout_s: float = SWEEP_TIMEOUT_S) 
 
 class SweepJournalWriter:
     """Feeds sweep results to the journal ``rules`` (shared with the wall, so one outage per
-    camera whoever saw it) and writes their decisions. Same thread as the journal (Qt main,
-    or the headless monitor's). ``source``: ``sweep`` in the app, ``monitor`` headless."""
+    camera whoever saw it) and writes their decisions. Same thread as the journal (Qt main;
+    ``videowall monitor``'s run thread, with ``source="monitor"``)."""
 
     def __init__(
-        self, journal: Journal, rules: OutageRules | None = None, interval_s: float = SWEEP_INTERVAL_S,
+        self,
+        journal: Journal,
+        rules: OutageRules | None = None,
+        interval_s: float = SWEEP_INTERVAL_S,
         source: str = "sweep",
-    ) -> None:  # fmt: skip
+        timeout_s: float = SWEEP_TIMEOUT_S,
+    ) -> None:
         self.journal = journal
         self.source = source
         self.rules = rules if rules is not None else rules_for(journal)
-        self.rules.set_coverage_gap(source, sweep_coverage_gap_s(interval_s))
+        self.rules.set_coverage_gap(source, sweep_coverage_gap_s(interval_s, timeout_s))
         journal.close_abandoned_coverage([source])  # an earlier run's: ended when it died
 
     def apply(self, results: Iterable[SweepResult]) -> list[Decision]:

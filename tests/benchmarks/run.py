@@ -461,6 +461,15 @@ class Suite:
                         note="no streams: a generated journal (4,470 cameras on recorders of 16, 365 days) "
                              "and its catalog; Chromium renders the report"))
 
+    def monitor(self) -> None:
+        args = ["--cameras", "100000", "--seconds", "120" if self.quick else "200", "--shards"]
+        result = run_child("tests.benchmarks.bench_monitor", *args, timeout_s=1800)
+        self.raw["monitor"] = result
+        for figure in monitor_figures(result):
+            figure.note = ("100,000 cameras of bench_sweep's RTSP fleet simulator (probes only, no video; healthy "
+                           "plus auth, 404, 403, audio-only, hanging, slow, garbage, refused) on the same machine")
+            self.add(figure)
+
     def pictures(self) -> None:
         """CPU of a 4×4 wall with the frozen/blank picture checks ÷ without (same run)."""
         window = "6" if self.quick else "30"
@@ -582,6 +591,41 @@ def longsoak_figure(result: dict, window_min: int = 10) -> Figure:
                   f"{last:.0f} MiB; threads {min(steady)}–{max(steady)} (one page / two during a pre-roll), "
                   f"lag p99 median {median([x['lag_p99_ms'] for x in samples]):.0f} ms, "
                   f"max {max(x['lag_p99_ms'] for x in samples):.0f} ms")
+
+
+def monitor_figures(result: dict) -> list[Figure]:
+    """The headline figures of ``bench_monitor`` (one monitor on 100,000 cameras, two shards)."""
+    mon, n = result["monitor"], f"{result['cameras']:,}"
+    shared = "shared 2-core machine, simulator on the same cores"
+    age = mon["max_oldest_state_age_s"]
+    if mon["first_full_pass_s"] is None:
+        passed = (f"no full pass within the {result['seconds']:.0f} s run (catalog load included): "
+                  f"{mon['cameras_in_last_scrape']:,} cameras probed")  # fmt: skip
+    else:
+        passed = f"first full pass {mon['first_full_pass_s']} s after start"
+    figures = [
+        Figure(f"monitor, {n} cameras: oldest camera state after the first pass", math.nan if age is None else age,
+               "s", "<= 60", f"{passed}; {shared}"),
+        Figure(f"monitor, {n} cameras: peak RSS", mon["peak_rss_mib"], "MiB", "<= 300",
+               f"last {mon['rss_mib_last']} MiB; `videowall sweep` peaked at 535 MiB"),
+        Figure("monitor: CPU per probe (catalog load included)", mon["cpu_ms_per_probe"] or math.nan, "ms", "",
+               f"{mon['probes_total']:,} probes; after the first pass the monitor used "
+               f"{mon['cpu_percent_after_first_pass']} % of one core"),
+        Figure(f"monitor, {n} cameras: peak open file descriptors", mon["peak_fds"], "fds", "",
+               "--concurrency 512 bounds the probe sockets"),
+        Figure(f"monitor, {n} cameras: /metrics scrape (slowest)", max(mon["scrape_s"]), "s", "<= 2",
+               f"every 30 s; median after the first {mon['scrape_s_median_after_first']} s; {shared}"),
+        Figure(f"/metrics render of {n} cameras by prometheus_client (median)", median(result["render"]["render_s"]),
+               "s", "", f"{result['render']['bytes'] / 2**20:.0f} MiB of text; done between scrapes"),
+    ]  # fmt: skip
+    shards = result.get("shards")
+    if shards:
+        watched = shards.get("watched", [])
+        figures.append(Figure(f"two monitor shards over {n} cameras: cameras probed by both",
+                              shards["duplicates"], "cameras", "<= 0",
+                              f"shares {watched} (sum {sum(watched):,}); probed {shards['shard_sizes']} "
+                              f"in {shards['seconds']} s"))  # fmt: skip
+    return figures
 
 
 def write_docs(suite: Suite, info: dict, quick: bool, shared: bool = False) -> None:
@@ -813,7 +857,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "fleet", "tour", "soak", "recovery", "scaling",
                                  "sweep", "pictures", "rtsp", "longsoak", "outages", "tour_camera", "evaluate",
-                                 "moments"])
+                                 "moments", "monitor"])
     parser.add_argument("--shared", action="store_true",
                         help="mark this run's figures as measured while other work loaded the machine")
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 
+from tests.support.monitoring import samples
 from tests.ui.conftest import catalog_yaml
 from viewer.sim.cameras import Behaviour, SimCamera
 
@@ -54,17 +55,17 @@ def test_status_port_serves_metrics_and_json(tmp_path, simulator, clips):
                             start_new_session=True)
     try:
         deadline = time.monotonic() + 30
-        metrics = ""
-        while time.monotonic() < deadline and 'videowall_cameras_offline{district="pusat",reason="refused"} 1' \
-                not in metrics:
+        metrics: dict = {}
+        refused = ("videowall_cameras_offline", (("district", "pusat"), ("reason", "refused")))
+        while time.monotonic() < deadline and metrics.get(refused) != 1:
             assert wall.poll() is None
             try:
-                metrics = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+                metrics = samples(urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode())
             except OSError:
-                metrics = ""
+                metrics = {}
             time.sleep(0.3)  # polling another process's HTTP server
-        assert 'videowall_cameras_online{district="pusat"} 1' in metrics, metrics
-        assert 'videowall_cameras_offline{district="pusat",reason="refused"} 1' in metrics
+        assert metrics[("videowall_cameras_online", (("district", "pusat"),))] == 1, metrics
+        assert metrics[refused] == 1
         status = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/status.json", timeout=2).read())
         assert [c["id"] for c in status["cameras_offline"]] == ["dead-cam"]
     finally:

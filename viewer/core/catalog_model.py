@@ -16,7 +16,7 @@ DEFAULT_PORTS = {"rtsp": 554, "rtsps": 322, "http": 80, "https": 443}
 _SPACE_RE = re.compile(r"\s")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where an entry was written: file as given/included, 1-based line."""
 
@@ -59,7 +59,7 @@ class District:
     notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Camera:
     """One camera. ``url``/``substream`` are as written after ``${VAR}`` expansion with any
     userinfo removed; ``username``/``password`` are resolved (fields win over URL userinfo,

@@ -108,6 +108,18 @@ PREROLL_MIN_OPENS = 5
 PREROLL_HISTORY_OPENS = 20
 #: The estimate is this quantile of those opens (nearest rank).
 PREROLL_QUANTILE = 0.9
+# --- headless monitor ------------------------------------------------------------------
+#: ``videowall monitor`` looks at the catalog file's mtime and size this often.
+MONITOR_CATALOG_POLL_S = 2.0
+#: ``videowall_monitor_probes_per_second`` averages over this window.
+MONITOR_RATE_WINDOW_S = 60.0
+#: A pre-rendered ``/metrics`` is served while younger than this; older, the scrape renders.
+METRICS_MAX_STALE_S = 120.0
+#: ... and it is only pre-rendered (between scrapes) when rendering took longer than this.
+METRICS_PRERENDER_ABOVE_S = 0.25
+#: ... or when the monitor watches more cameras than this (~0.1 s to render here).
+METRICS_PRERENDER_ABOVE_CAMERAS = 5_000
+
 # --- the outage journal (viewer.core.outage_rules) --------------------------------------
 #: A camera counts as recovered only once healthy evidence (new pictures on a tile, or
 #: answering probes) has lasted this long without a real failure in between; the outage

@@ -51,15 +51,35 @@ def acknowledge(journal: Journal, rules: OutageRules, camera_id: str, acknowledg
 
 
 def apply(journal: Journal, decisions: Iterable[Decision]) -> None:
-    """Write ``decisions`` in order; coverage in one transaction per batch."""
+    """Write ``decisions`` in order; consecutive coverage decisions in one transaction (a
+    monitor of 100,000 cameras stopping ends 100,000 intervals at once, not one by one)."""
     watches: list[tuple[str, str, float, float]] = []
-    for decision in decisions:
-        if isinstance(decision, Watch):
-            watches.append((decision.camera_id, decision.source, decision.at, decision.max_gap_s))
-            continue
+    unwatches: list[str] = []
+    unwatch_key: tuple[str, float] | None = None  # (source, at) shared by the pending unwatches
+
+    def flush() -> None:
+        nonlocal watches, unwatches, unwatch_key
         if watches:
             journal.watch_each(watches)
             watches = []
+        if unwatches and unwatch_key is not None:
+            journal.unwatch(unwatches, *unwatch_key)
+            unwatches, unwatch_key = [], None
+
+    for decision in decisions:
+        if isinstance(decision, Watch):
+            if unwatches:
+                flush()
+            watches.append((decision.camera_id, decision.source, decision.at, decision.max_gap_s))
+            continue
+        if isinstance(decision, Unwatch):
+            key = (decision.source, decision.at)
+            if watches or unwatch_key not in (None, key):
+                flush()
+            unwatch_key = key
+            unwatches.append(decision.camera_id)
+            continue
+        flush()
         if isinstance(decision, OpenOutage):
             journal.open_outage(
                 decision.camera_id, decision.camera_name, decision.district, decision.reason,
@@ -78,7 +98,4 @@ def apply(journal: Journal, decisions: Iterable[Decision]) -> None:
         elif isinstance(decision, AddNote):
             journal.add_note(decision.camera_id, decision.kind, decision.source, decision.detail, decision.at)
             log.info("note %s (%s): %s", decision.camera_id, decision.source, decision.detail)
-        elif isinstance(decision, Unwatch):
-            journal.unwatch([decision.camera_id], decision.source, decision.at)
-    if watches:
-        journal.watch_each(watches)
+    flush()

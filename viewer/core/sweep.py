@@ -42,7 +42,7 @@ def reason_order(reason: Reason) -> int:
 
 
 # --- results ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SweepResult:
     """One camera's verdict. ``url_masked`` never holds a password; ``down_since`` is when the
     current run of not-ok results began (None while ok)."""

@@ -79,14 +79,7 @@ def recorder_of(camera: Camera) -> str:
     """The recorder a camera's stream comes from: the catalog's ``recorder`` field where the
     catalog has one (the network evaluation's, for NAT/proxy set-ups), else ``host:port`` of
     its URL (cameras behind one NVR share it), :data:`NO_RECORDER` for files."""
-    declared = getattr(camera, "recorder", None)  # the field arrives with the 'evaluate' branch
-    if declared:
-        return str(declared)
-    host = camera.host
-    if not host:
-        return NO_RECORDER
-    host = f"[{host}]" if ":" in host else host
-    return f"{host}:{camera.port}" if camera.port else host
+    return camera.recorder_address or NO_RECORDER  # the one definition, shared with `evaluate`
 
 
 @dataclass(frozen=True)

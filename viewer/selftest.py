@@ -287,7 +287,7 @@ def run_selftest(url: str | None = None, username: str | None = None) -> int:
         log_startup(engine.version)
         report(f"selftest: libVLC {engine.version}")
         report(f"selftest: RTSP (live555) available: {'yes' if engine.supports_scheme('rtsp') else 'no'}")
-        report(f"selftest: RTSP client: {getattr(engine, 'rtsp_description', 'unknown')}")
+        report(f"selftest: RTSP client: {engine.rtsp_description}")
         snapshot_path = paths.cache_dir() / "selftest-snapshot.png"
         snapshot_path.unlink(missing_ok=True)
         playback = _Playback(engine, clip, snapshot_path)

@@ -107,6 +107,7 @@ class FeedPlayer(Protocol):
 
 class PlayerEngine(Protocol):
     version: str
+    rtsp_description: str  # how RTSP is received: "relay (FFmpeg …)", "libVLC live555", "NOT available"
 
     def new_player(self) -> FeedPlayer: ...
     def supports_scheme(self, scheme: str) -> bool: ...

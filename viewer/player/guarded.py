@@ -277,6 +277,8 @@ class GuardedEngine:
     def __init__(self, inner: PlayerEngine) -> None:
         self.inner = inner
         self.version = inner.version
+        #: How this engine receives RTSP (the self-test and the start-up log say it).
+        self.rtsp_description = getattr(inner, "rtsp_description", "unknown")
         self.stuck_players = 0
         self._players: list[GuardedPlayer] = []
         self._lock = threading.Lock()

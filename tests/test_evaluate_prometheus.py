@@ -191,3 +191,22 @@ def test_options_the_prometheus_evaluation_cannot_honour(capsys, argv, message):
     assert code == 2 and message in err and err.count("\n") == 1
     assert cli_evaluate.main(["--prometheus", "127.0.0.1:9090"]) == 2
     assert "wants http://host:port" in capsys.readouterr().err
+
+
+def test_csv_folder_and_district_filter(tmp_path, capsys, monkeypatch):
+    """Output plumbing only (Prometheus' answers replaced; the real one is tested above)."""
+    from viewer import cli_evaluate_prometheus as cli
+    from viewer.core.prometheus_evaluation import Availability, PrometheusEvaluation
+
+    rows = (Availability("south", 0.5, 60), Availability("north", 0.9, 30))
+    found = PrometheusEvaluation(0.0, 900.0, rows, (Availability("10.0.0.1:554", 0.25, 60),))
+    monkeypatch.setattr(cli, "fetch_rule_interval", lambda url: 15.0)
+    monkeypatch.setattr(cli, "fetch_availability", lambda url, since, until: found)
+    period = ["--since", "2026-12-01T00:00:00+00:00", "--until", "2026-12-01T00:15:00+00:00"]
+    assert cli_evaluate.main([*period, "--prometheus", "http://p:9090", "--format", "csv", "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "districts.csv").read_text().splitlines() == [
+        "district,availability_pct,covered_pct,evaluations", "south,50.0,100.0,60", "north,90.0,50.0,30"]
+    assert (tmp_path / "recorders.csv").read_text().splitlines()[1] == "10.0.0.1:554,25.0,100.0,60"
+    capsys.readouterr()
+    assert cli_evaluate.main([*period, "--prometheus", "http://p:9090", "--format", "json", "--district", "north"]) == 0
+    assert [row["district"] for row in json.loads(capsys.readouterr().out)["districts"]] == ["north"]

@@ -106,10 +106,7 @@ def _run(args: argparse.Namespace) -> int:
         return cli_evaluate_prometheus.run(args, since, min(until, now))
     try:
         since, until = period(args.since, args.until, now)
-        if args.format == "csv" and args.table and len(args.table) > 1:
-            raise UsageError("csv takes one --table (or none and -o FOLDER for one file per table)")
-        if args.format == "csv" and not args.table and not args.output:
-            raise UsageError("csv needs --table NAME, or -o FOLDER for one file per table")
+        check_csv_options(args)
         catalog_path = _catalog_path(args.catalog)
         catalog = load_catalog(catalog_path, lenient=True)  # one broken entry must not stop the evaluation
         for issue in catalog.warnings:
@@ -138,6 +135,14 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     return 0
+
+
+def check_csv_options(args: argparse.Namespace) -> None:
+    """UsageError when csv has no single table to write and no folder for one file per table."""
+    if args.format == "csv" and args.table and len(args.table) > 1:
+        raise UsageError("csv takes one --table (or none and -o FOLDER for one file per table)")
+    if args.format == "csv" and not args.table and not args.output:
+        raise UsageError("csv needs --table NAME, or -o FOLDER for one file per table")
 
 
 def write_output(evaluation, args: argparse.Namespace) -> None:

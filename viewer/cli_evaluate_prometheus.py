@@ -19,6 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from viewer.cli_evaluate import UsageError, check_csv_options
 from viewer.core import evaluate_tables as tables
 from viewer.core.prometheus_evaluation import (
     Availability,
@@ -35,22 +36,18 @@ PROMETHEUS_TABLES = ("districts", "recorders")
 JOURNAL_ONLY = (("journal", "--journal"), ("catalog", "--catalog"), ("group", "--group"))
 
 
-class PrometheusUsageError(ValueError):
-    pass
-
-
 def check_arguments(args: argparse.Namespace) -> None:
-    """PrometheusUsageError for an option the Prometheus evaluation cannot honour."""
+    """UsageError for an option the Prometheus evaluation cannot honour."""
     if not args.prometheus.startswith(("http://", "https://")):
-        raise PrometheusUsageError(f"--prometheus wants http://host:port, not {args.prometheus!r}")
+        raise UsageError(f"--prometheus wants http://host:port, not {args.prometheus!r}")
     for attribute, option in JOURNAL_ONLY:
         if getattr(args, attribute, None):
-            raise PrometheusUsageError(f"{option} does not go with --prometheus (Prometheus has its own history)")
+            raise UsageError(f"{option} does not go with --prometheus (Prometheus has its own history)")
     if args.format == "html":
-        raise PrometheusUsageError("--prometheus gives table, csv or json (the HTML report needs the journal)")
+        raise UsageError("--prometheus gives table, csv or json (the HTML report needs the journal)")
     for name in args.table or ():
         if name not in PROMETHEUS_TABLES:
-            raise PrometheusUsageError(f"--prometheus gives the tables {' and '.join(PROMETHEUS_TABLES)}, not {name!r}")
+            raise UsageError(f"--prometheus gives the tables {' and '.join(PROMETHEUS_TABLES)}, not {name!r}")
 
 
 def records(rows: tuple[Availability, ...], key: str, interval_s: float, period_s: float,
@@ -76,13 +73,10 @@ def run(args: argparse.Namespace, since: float, until: float) -> int:
     """The command once the period is known. Returns the exit code."""
     try:
         check_arguments(args)
-        if args.format == "csv" and args.table and len(args.table) > 1:
-            raise PrometheusUsageError("csv takes one --table (or none and -o FOLDER for one file per table)")
-        if args.format == "csv" and not args.table and not args.output:
-            raise PrometheusUsageError("csv needs --table NAME, or -o FOLDER for one file per table")
+        check_csv_options(args)
         interval_s = fetch_rule_interval(args.prometheus)
         evaluation = fetch_availability(args.prometheus, since, until)
-    except (PrometheusUsageError, PrometheusError) as exc:
+    except (UsageError, PrometheusError) as exc:
         print(f"videowall evaluate: {exc}", file=sys.stderr)
         return 2
     period_s = until - since

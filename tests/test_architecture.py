@@ -9,6 +9,8 @@
 - Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
 - The headless monitor (``viewer/jobs/monitor.py``, ``viewer/cli_monitor.py`` and what they
   load) runs without Qt and without libVLC.
+- ``videowall evaluate --prometheus`` (a server-side command) loads neither Qt, libVLC nor
+  matplotlib.
 """
 
 from __future__ import annotations
@@ -169,5 +171,13 @@ def test_the_headless_monitor_loads_without_qt_or_vlc():
     code = (
         "import sys, viewer.jobs.monitor, viewer.jobs.catalog_loader, viewer.cli_monitor, viewer.cli\n"
         "viewer.cli.command_parser()\n"
+    )
+    assert _qt_or_vlc_loaded_by(code) == ""
+
+
+def test_evaluate_prometheus_runs_on_a_server_without_qt_vlc_or_matplotlib():
+    code = (
+        "import sys, viewer.cli_evaluate, viewer.cli_evaluate_prometheus, viewer.core.prometheus_evaluation\n"
+        "assert not any(n.split('.')[0] == 'matplotlib' for n in sys.modules), 'matplotlib loaded'\n"
     )
     assert _qt_or_vlc_loaded_by(code) == ""

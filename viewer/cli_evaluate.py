@@ -7,7 +7,8 @@ into the folder ``-o``), ``json`` (every table, or the ``--table`` ones) and ``h
 self-contained page, ``--lang id|en``). Reads the journal through its own read-only
 connection, so it works while the wall is running. A catalog entry with errors is skipped
 with a line on stderr (the other cameras are evaluated). Exit codes: 0, 2 on a bad option,
-date, unusable catalog or journal (one line on stderr).
+date, unusable catalog or journal (one line on stderr). ``--prometheus URL`` takes the district
+and recorder availability from Prometheus instead (``viewer.cli_evaluate_prometheus``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write here instead of stdout (csv without --table: a folder, one file per table)")
     parser.add_argument("--lang", choices=("id", "en"), help="language of the HTML report (default: the system's)")
+    parser.add_argument("--prometheus", metavar="URL",
+                        help="district and recorder availability from this Prometheus' history of every monitor it"
+                        " scrapes (http://host:9090; needs the shipped recording rules)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,12 +96,17 @@ def _run(args: argparse.Namespace) -> int:
     from viewer.core.journal import JournalError, read_evaluation_input
 
     now = time.time()
+    if args.prometheus:
+        from viewer import cli_evaluate_prometheus
+
+        try:
+            since, until = period(args.since, args.until, now)
+        except (BadDate, UsageError) as exc:
+            return _fail(str(exc))
+        return cli_evaluate_prometheus.run(args, since, min(until, now))
     try:
         since, until = period(args.since, args.until, now)
-        if args.format == "csv" and args.table and len(args.table) > 1:
-            raise UsageError("csv takes one --table (or none and -o FOLDER for one file per table)")
-        if args.format == "csv" and not args.table and not args.output:
-            raise UsageError("csv needs --table NAME, or -o FOLDER for one file per table")
+        check_csv_options(args)
         catalog_path = _catalog_path(args.catalog)
         catalog = load_catalog(catalog_path, lenient=True)  # one broken entry must not stop the evaluation
         for issue in catalog.warnings:
@@ -126,6 +135,14 @@ def _run(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     return 0
+
+
+def check_csv_options(args: argparse.Namespace) -> None:
+    """UsageError when csv has no single table to write and no folder for one file per table."""
+    if args.format == "csv" and args.table and len(args.table) > 1:
+        raise UsageError("csv takes one --table (or none and -o FOLDER for one file per table)")
+    if args.format == "csv" and not args.table and not args.output:
+        raise UsageError("csv needs --table NAME, or -o FOLDER for one file per table")
 
 
 def write_output(evaluation, args: argparse.Namespace) -> None:

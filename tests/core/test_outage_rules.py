@@ -119,6 +119,17 @@ def test_coverage_heartbeats_and_stop() -> None:
     assert rules.stop_sources(["wall"], T0 + 80) == []
 
 
+def test_a_source_with_a_short_coverage_gap_heartbeats_within_it() -> None:
+    """A monitor with --max-age 1 has a 1.7 s gap: a 30 s heartbeat would start a new, empty
+    coverage interval at every Watch (its time counted unwatched)."""
+    rules = OutageRules(heartbeat_s=30)
+    rules.set_coverage_gap("monitor", 1.7)
+    times = [t / 2 for t in range(0, 9)]  # a probe every 0.5 s
+    watches = [d for t in times for d in rules.observe(Observation("cam-1", "monitor", Status.HEALTHY, T0 + t))]
+    assert [w.at - T0 for w in watches] == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert all(w.max_gap_s == 1.7 for w in watches)
+
+
 def test_adopted_outage_from_an_earlier_run_closes_on_recovery() -> None:
     rules = OutageRules(confirm_s=30)
     rules.adopt("cam-1", Reason.ENDED, T0 - 3600, "wall")

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 
 import pytest
 
 from viewer.core.prometheus_evaluation import (
     PrometheusError,
+    coverage_pct,
     fetch_availability,
     parse_vector,
     queries,
     range_selector,
+    rule_interval,
 )
 
 
@@ -57,3 +60,26 @@ def test_fetch_asks_at_the_period_end_and_orders_worst_first():
     assert {p["time"] for p in asked} == {"4600.000"} and len(asked) == 4
     with pytest.raises(ValueError):
         fetch_availability("http://prom:9090", 10.0, 10.0, fetch)
+
+
+def rules_answer(names: list[str], interval: float = 15.0) -> str:
+    rules = [{"type": "recording", "name": n, "query": "x"} for n in names]
+    return json.dumps({"status": "success", "data": {"groups": [{"name": "g", "interval": interval, "rules": rules}]}})
+
+
+def test_rule_interval_needs_both_recording_rules():
+    both = ["videowall:district_availability:ratio", "videowall:recorder_availability:ratio"]
+    assert rule_interval(rules_answer(both, 0.5)) == 0.5
+    with pytest.raises(PrometheusError, match=re.escape("no recording rule videowall:recorder_availability:ratio: load "
+                                                          "resources/monitoring/videowall-rules.yml")):  # fmt: skip
+        rule_interval(rules_answer(both[:1]))
+    with pytest.raises(PrometheusError, match="not a Prometheus answer"):
+        rule_interval("<html>")
+    with pytest.raises(PrometheusError, match="cannot list its rules: boom"):
+        rule_interval(json.dumps({"status": "error", "error": "boom"}))
+
+
+def test_coverage_is_evaluations_times_interval_over_the_period():
+    assert coverage_pct(30, 15.0, 900.0) == 50.0
+    assert coverage_pct(100, 15.0, 900.0) == 100.0  # never above 100
+    assert coverage_pct(3, 0.0, 900.0) is None

@@ -151,15 +151,18 @@ def start_alertmanager(folder: Path, config: Path) -> tuple[Daemon, str]:
     return Daemon(argv, folder / "alertmanager.log", url + "/-/ready"), url
 
 
-def start_prometheus(folder: Path, rules: Path, targets: list[str], alertmanager: str) -> tuple[Daemon, str]:
-    """Scrapes ``targets`` as job ``videowall-monitor`` every second, evaluates every second."""
+def start_prometheus(folder: Path, rules: Path, targets: list[str], alertmanager: str | None,
+                     interval: str = "1s") -> tuple[Daemon, str]:  # fmt: skip
+    """Scrapes ``targets`` as job ``videowall-monitor`` and evaluates the rules every
+    ``interval`` (a Prometheus duration); sends alerts to ``alertmanager`` (None: nowhere)."""
     port = free_port()
     config = {
-        "global": {"scrape_interval": "1s", "evaluation_interval": "1s", "scrape_timeout": "1s"},
+        "global": {"scrape_interval": interval, "evaluation_interval": interval, "scrape_timeout": interval},
         "rule_files": [str(rules)],
-        "alerting": {"alertmanagers": [{"static_configs": [{"targets": [alertmanager.split("//", 1)[1]]}]}]},
         "scrape_configs": [{"job_name": "videowall-monitor", "static_configs": [{"targets": targets}]}],
     }
+    if alertmanager is not None:
+        config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": [alertmanager.split("//", 1)[1]]}]}]}
     path = folder / "prometheus.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     url = f"http://127.0.0.1:{port}"

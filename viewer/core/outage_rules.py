@@ -15,7 +15,8 @@ the sweep and the monitor only probe. The rules:
   a tile shows none, is a *contradiction*: noted once (a ``Note`` decision), never an outage
   and never a recovery.
 - Coverage: every observation also says "this source watches this camera now"; the rules
-  turn that into ``Watch`` decisions at most every ``heartbeat_s`` per camera and source, and
+  turn that into ``Watch`` decisions at most every ``heartbeat_s`` (or half the source's
+  coverage gap, when that is shorter) per camera and source, and
   ``Unwatch`` when a source stops (a tile moved on, the app exits). Time nobody watched is
   unknown, never up.
 
@@ -239,7 +240,11 @@ class OutageRules:
     def _cover(self, obs: Observation, decisions: list[Decision]) -> None:
         key = (obs.camera_id, obs.source)
         last = self._watch_written.get(key)
-        if last is None or obs.at - last >= self.heartbeat_s or obs.at < last:
+        # a Watch must follow the last one within the source's coverage gap, or the journal
+        # starts a new interval and the time between counts as unwatched (a monitor with a
+        # short --max-age has a gap of a few seconds, far below the heartbeat)
+        heartbeat_s = min(self.heartbeat_s, self.coverage_gap(obs.source) / 2)
+        if last is None or obs.at - last >= heartbeat_s or obs.at < last:
             self._watch_written[key] = obs.at
             decisions.append(Watch(obs.camera_id, obs.source, obs.at, self.coverage_gap(obs.source)))
 

@@ -9,13 +9,15 @@ times the rule interval says how much of the period Prometheus actually saw (cov
 Cheap on Prometheus even for 100,000 cameras and 30 days: it reads one series per district
 and per recorder, not one per camera.
 
-The queries and the parsing are pure (data in, data out). :func:`fetch_availability` does the
+The queries and the parsing are pure (data in, data out). :func:`fetch_rule_interval` checks
+that the rules are loaded (and reads their interval); :func:`fetch_availability` does the
 HTTP GETs with ``urllib`` (blocking; run it on a worker thread in a GUI). Times are UTC epoch
 seconds; availabilities are fractions 0..1.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import math
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 DISTRICT_SERIES = "videowall:district_availability:ratio"
 RECORDER_SERIES = "videowall:recorder_availability:ratio"
 HTTP_TIMEOUT_S = 30.0
+#: Where the recording rules ship (for the error that says they are not loaded).
+RULES_FILE = "resources/monitoring/videowall-rules.yml"
 
 
 class PrometheusError(Exception):
@@ -92,6 +96,35 @@ def combine(availability: dict[str, float], samples: dict[str, float]) -> tuple[
     return tuple(sorted(rows, key=lambda row: (row.availability, row.key)))
 
 
+def rule_interval(body: bytes | str) -> float:
+    """The evaluation interval (seconds) of the group recording :data:`DISTRICT_SERIES`, from a
+    ``/api/v1/rules`` answer. :class:`PrometheusError` when either recording rule is not loaded
+    (then Prometheus has no history to evaluate)."""
+    try:
+        answer = json.loads(body)
+    except ValueError as exc:
+        raise PrometheusError(f"not a Prometheus answer: {exc}") from None
+    if not isinstance(answer, dict) or answer.get("status") != "success":
+        error = answer.get("error", "?") if isinstance(answer, dict) else "unexpected answer"
+        raise PrometheusError(f"Prometheus: cannot list its rules: {error}")
+    intervals = {}
+    for group in answer.get("data", {}).get("groups", ()):
+        for rule in group.get("rules", ()):
+            if rule.get("type") == "recording" and rule.get("name") in (DISTRICT_SERIES, RECORDER_SERIES):
+                intervals[rule["name"]] = float(group.get("interval", 0.0))
+    missing = [name for name in (DISTRICT_SERIES, RECORDER_SERIES) if name not in intervals]
+    if missing:
+        raise PrometheusError(f"Prometheus has no recording rule {', '.join(missing)}: load {RULES_FILE}")
+    return intervals[DISTRICT_SERIES]
+
+
+def coverage_pct(samples: int, interval_s: float, period_s: float) -> float | None:
+    """How much of the period Prometheus saw (rule evaluations × interval ÷ period, ≤ 100)."""
+    if interval_s <= 0 or period_s <= 0:
+        return None
+    return min(100.0, 100.0 * samples * interval_s / period_s)
+
+
 Fetch = Callable[[str], bytes]
 
 
@@ -101,8 +134,20 @@ def _urlopen(url: str) -> bytes:
             return response.read()
     except urllib.error.HTTPError as exc:  # Prometheus explains a bad query in the body
         return exc.read()
-    except OSError as exc:
-        raise PrometheusError(f"cannot reach Prometheus: {exc}") from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timeout, bad URL, not HTTP
+        raise PrometheusError(f"cannot reach Prometheus at {_site(url)}: {exc}") from None
+
+
+def _site(url: str) -> str:
+    """scheme://host:port of ``url`` (no credentials, path or query)."""
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
+def fetch_rule_interval(base_url: str, fetch: Fetch = _urlopen) -> float:
+    """The recording rules' evaluation interval at ``base_url``; :class:`PrometheusError`
+    when Prometheus is unreachable or lacks the rules. Blocking (one HTTP request)."""
+    return rule_interval(fetch(f"{base_url.rstrip('/')}/api/v1/rules?type=record"))
 
 
 def fetch_availability(base_url: str, start: float, end: float, fetch: Fetch = _urlopen) -> PrometheusEvaluation:

@@ -53,9 +53,14 @@ def pictures_rise(qtbot, player, more_than: int = 5) -> None:
 
 
 DIGEST_UNSUPPORTED = pytest.mark.xfail(
-    strict=True,
+    run=False,
     reason="measured: Debian's libVLC 3.0 HTTP access never answers a Digest challenge (also Digest-only, plain "
-    "admin/secret); it stays without pictures. A product limitation to fix (e.g. a relay), not a test problem.",
+    "admin/secret); it stays without pictures. A product limitation to fix (e.g. a relay), not a test problem. "
+    "NOT RUN: against a camera that offers Digest and Basic, libVLC 3.0.24's legacy HTTP access "
+    "(libhttp_plugin.so) retries the refused Basic login in a tight loop (~20,000 log lines/s), and a stop "
+    "during that loop double-frees in vlc_http_auth_Deinit on libVLC's input thread: 'free(): double free "
+    "detected in tcache 2' aborted the whole CI run; reproduced with bare python-vlc (no project player code) "
+    "after 36 play/stop cycles.",
 )
 
 

@@ -541,6 +541,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
         <translation>kosong</translation>
     </message>
     <message>
+        <source>degraded</source>
+        <translation>menurun</translation>
+    </message>
+    <message>
         <source>No districts</source>
         <translation>Tidak ada kecamatan</translation>
     </message>

@@ -57,7 +57,7 @@ def test_schema_1_file_is_readable_and_migrates_keeping_every_row(tmp_path: Path
     journal = Journal(path, now=T0 + 100)
     try:
         db = sqlite3.connect(path)
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         db.close()
         assert journal.events() == [("start", "videowall 0.9", T0 - 5)]
         after = journal.query()
@@ -78,7 +78,7 @@ def test_schema_1_file_is_readable_and_migrates_keeping_every_row(tmp_path: Path
 def test_a_journal_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
     db = sqlite3.connect(path)
-    db.execute("PRAGMA user_version = 3")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
     with pytest.raises(JournalError, match="newer"):
         Journal(path)

@@ -35,6 +35,8 @@ from viewer.core.journal_read import (
 from viewer.core.journal_schema import BUSY_TIMEOUT_S, SCHEMA_EVENT, SCHEMA_VERSION, JournalError, migrate
 from viewer.core.reasons import Reason
 from viewer.core.secrets import mask_known_secrets
+from viewer.core.stream_figures import StreamMinute
+from viewer.core.stream_minutes_store import prune_stream_minutes, query_stream_minutes, write_stream_minutes
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +271,24 @@ class Journal:
             log.info("journal: %d outages and %d events older than the retention deleted",
                      outages.rowcount, events.rowcount)
         return outages.rowcount, events.rowcount
+
+    def add_stream_minutes(self, rows: Iterable[StreamMinute]) -> int:
+        """Store per-minute stream figures (adding to a minute already stored); one transaction.
+        Returns how many rows were written."""
+        return write_stream_minutes(self._db, rows)
+
+    def stream_minutes(
+        self, since: float, until: float, camera_ids: Collection[str] | None = None
+    ) -> list[StreamMinute]:
+        """Stored minutes starting in ``[since, until)``."""
+        return query_stream_minutes(self._db, since, until, camera_ids)
+
+    def prune_stream_minutes(self, before: float) -> int:
+        """Delete stream minutes that started before ``before`` (their own retention)."""
+        deleted = prune_stream_minutes(self._db, before)
+        if deleted:
+            log.info("journal: %d stream minutes older than their retention deleted", deleted)
+        return deleted
 
     def _transaction(self):
         return _Transaction(self._db)

@@ -13,6 +13,9 @@ Schema 2 adds
   shows pictures: the pictures win, the disagreement is noted).
 Migrating 1 -> 2 keeps every row; coverage starts being recorded at the migration (an
 ``events`` row of kind ``schema`` records when), so older periods read as unknown.
+Schema 3 adds ``stream_minutes``: what each stream delivered, summed per UTC minute and per
+source (:class:`viewer.core.stream_figures.StreamMinute`; bytes, pictures, key pictures,
+nominal frame rate, format, worst time to first packet, losses). Never one row per frame.
 
 Threading: plain functions on a connection the caller owns. Times: UTC epoch seconds.
 """
@@ -26,7 +29,9 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: The schema version that started recording coverage.
+COVERAGE_SCHEMA = 2
 #: How long a statement waits for another connection's lock before failing.
 BUSY_TIMEOUT_S = 5.0
 #: ``events.kind`` of the row recording when a schema version started (detail "2").
@@ -83,6 +88,31 @@ CREATE INDEX IF NOT EXISTS notes_by_camera ON notes(camera_id, at);
 """
 
 
+_V2_TO_V3 = """
+CREATE TABLE IF NOT EXISTS stream_minutes (
+    camera_id      TEXT NOT NULL,
+    stream         TEXT NOT NULL DEFAULT '',
+    source         TEXT NOT NULL,
+    minute         REAL NOT NULL,
+    seconds        REAL NOT NULL,
+    bytes          INTEGER NOT NULL,
+    frames         INTEGER NOT NULL,
+    keyframes      INTEGER NOT NULL DEFAULT 0,
+    nominal_fps    REAL,
+    codec          TEXT NOT NULL DEFAULT '',
+    width          INTEGER,
+    height         INTEGER,
+    first_packet_s REAL,
+    opens          INTEGER NOT NULL DEFAULT 0,
+    lost           INTEGER NOT NULL DEFAULT 0,
+    late           INTEGER NOT NULL DEFAULT 0,
+    reconnects     INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (camera_id, stream, source, minute)
+);
+CREATE INDEX IF NOT EXISTS stream_minutes_by_minute ON stream_minutes(minute);
+"""
+
+
 class JournalError(Exception):
     """The journal file is missing, unreadable, not a journal, or from a newer version."""
 
@@ -98,7 +128,9 @@ def migrate(db: sqlite3.Connection, path: Path, now: float | None = None) -> Non
     steps = []
     if version < 1:
         steps.append(_SCHEMA_V1)
-    steps.append(_V1_TO_V2)
+    if version < 2:
+        steps.append(_V1_TO_V2)
+    steps.append(_V2_TO_V3)
     script = "".join(steps)
     db.executescript(
         f"BEGIN; {script}"
@@ -139,8 +171,9 @@ def open_readonly(path: Path) -> tuple[sqlite3.Connection, int]:
 
 
 def coverage_since(db: sqlite3.Connection) -> float | None:
-    """When this journal started recording coverage (the schema-2 event), None if unknown."""
+    """When this journal started recording coverage (the first event of schema 2 or later),
+    None if unknown."""
     row = db.execute(
-        "SELECT MIN(at) FROM events WHERE kind = ? AND detail = ?", (SCHEMA_EVENT, str(SCHEMA_VERSION))
+        "SELECT MIN(at) FROM events WHERE kind = ? AND CAST(detail AS INTEGER) >= ?", (SCHEMA_EVENT, COVERAGE_SCHEMA)
     ).fetchone()
     return None if row is None or row[0] is None else float(row[0])

@@ -22,6 +22,7 @@ class Reason(str, Enum):
     UNSUPPORTED = "unsupported"  # this libVLC cannot play the scheme (e.g. RTSP without live555)
     FROZEN_IMAGE = "frozen_image"  # pictures keep coming but show the same image (picture check)
     BLANK_PICTURE = "blank_picture"  # pictures keep coming but are uniform: black, grey, one colour
+    DEGRADED = "degraded"  # pictures keep coming, but far fewer than the stream's nominal frame rate
 
     def __str__(self) -> str:
         return self.value
@@ -43,4 +44,5 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.UNSUPPORTED: "not supported by this libVLC",
     Reason.FROZEN_IMAGE: "picture frozen",
     Reason.BLANK_PICTURE: "blank picture",
+    Reason.DEGRADED: "degraded (low frame rate)",
 }

@@ -90,6 +90,7 @@ _REASONS_ID: dict[str, str] = {
     "not supported by this libVLC": "tidak didukung libVLC ini",
     "picture frozen": "gambar beku",
     "blank picture": "gambar kosong",
+    "degraded (low frame rate)": "menurun (laju gambar rendah)",
 }
 _ID.update(_REASONS_ID)
 

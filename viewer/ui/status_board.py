@@ -44,6 +44,7 @@ REASON_WORDS: dict[Reason, str] = {
     Reason.UNSUPPORTED: QT_TRANSLATE_NOOP("StatusBoard", "unsupported"),
     Reason.FROZEN_IMAGE: QT_TRANSLATE_NOOP("StatusBoard", "frozen"),
     Reason.BLANK_PICTURE: QT_TRANSLATE_NOOP("StatusBoard", "blank"),
+    Reason.DEGRADED: QT_TRANSLATE_NOOP("StatusBoard", "degraded"),
 }
 
 

@@ -50,6 +50,22 @@ class _Call:
     run: Callable[[], object]
     done: threading.Event | None = None
     result: object = None
+    #: Called (on the watchdog thread) when a quarantine drops the call unrun or stuck.
+    abandoned: Callable[[], None] | None = None
+
+
+class _Once:
+    """A result callback that runs at most once, whoever calls it first (thread-safe)."""
+
+    def __init__(self, callback: Callable[[bool], None]) -> None:
+        self._callback: Callable[[bool], None] | None = callback
+        self._lock = threading.Lock()
+
+    def __call__(self, ok: bool) -> None:
+        with self._lock:
+            callback, self._callback = self._callback, None
+        if callback is not None:
+            callback(ok)
 
 
 class _Worker:
@@ -60,6 +76,7 @@ class _Worker:
         self.calls: queue.SimpleQueue = queue.SimpleQueue()
         self.busy_since: float | None = None  # monotonic s of the call in flight
         self.busy_with = ""
+        self.current: _Call | None = None  # the call in flight
         self.quarantined = False
         self.inner_lock = threading.Lock()  # a thumbnail (picture-check thread) vs the release
         self.inner_released = False
@@ -74,17 +91,33 @@ class _Worker:
             call = self.calls.get()
             if call is _STOP_WORKER or self.quarantined:
                 return
-            self.busy_with, self.busy_since = call.name, time.monotonic()
+            self.busy_with, self.busy_since, self.current = call.name, time.monotonic(), call
             try:
                 call.result = call.run()
             except Exception:
                 log.exception("player call %s failed", call.name)
             finally:
-                self.busy_since = None
+                self.busy_since = self.current = None
                 if call.done is not None:
                     call.done.set()
             if self.quarantined:  # returned after all, too late: never touch it again
                 return
+
+    def abandon(self) -> None:
+        """Watchdog thread, once quarantined: tell the stuck call and every queued one that
+        they will never run (an operator's snapshot then reports failure)."""
+        calls = [self.current]
+        while True:
+            try:
+                calls.append(self.calls.get_nowait())
+            except queue.Empty:
+                break
+        for call in calls:
+            if isinstance(call, _Call) and call.abandoned is not None:
+                try:
+                    call.abandoned()
+                except Exception:
+                    log.exception("abandoned call %s: callback failed", call.name)
 
     def stuck_for(self, now: float) -> float:
         since = self.busy_since
@@ -160,6 +193,23 @@ class GuardedPlayer:
             return False
         return bool(call.result)
 
+    def snapshot_later(self, path: Path, done: Callable[[bool], None], width: int = 0, height: int = 0) -> None:
+        """An operator's snapshot without waiting: queued to the worker, returns at once.
+        ``done(ok)`` is called exactly once: on the worker thread when the snapshot ran, on
+        the watchdog thread when the player got stuck first, at once when it is released.
+        It must only hand the result over (e.g. emit a Qt signal)."""
+        once = _Once(done)
+
+        def run(worker: _Worker) -> None:
+            ok = False
+            try:
+                ok = bool(worker.inner.snapshot(path, width, height))
+            finally:
+                once(ok)
+
+        if self._submit("snapshot", run, abandoned=lambda: once(False)) is None:
+            once(False)
+
     def thumbnail(self) -> tuple[int, int, bytes] | None:
         """On the picture-check thread, straight to the inner player (not while it is stuck,
         never after its release: ``inner_lock`` keeps the two apart)."""
@@ -202,6 +252,7 @@ class GuardedPlayer:
                 self._worker = fresh
         log.error("player %s: %s did not return within %.1f s; quarantined%s", worker.thread.name, what,
                   PLAYER_CALL_DEADLINE_S, "" if fresh is None else f", continuing with {fresh.thread.name}")
+        worker.abandon()
         if fresh is not None and self._window is not None:
             window = self._window
             fresh.submit(_Call("set_window", lambda: fresh.inner.set_window(window)))
@@ -216,12 +267,13 @@ class GuardedPlayer:
         inner.set_listener(lambda event, w=worker: self._on_inner_event(w, event))
         return worker
 
-    def _submit(self, name: str, run: Callable[[_Worker], object], wait: bool = False) -> _Call | None:
+    def _submit(self, name: str, run: Callable[[_Worker], object], wait: bool = False,
+                abandoned: Callable[[], None] | None = None) -> _Call | None:
         if self._released:
             return None
         with self._lock:
             worker = self._worker
-            call = _Call(name, lambda: run(worker), threading.Event() if wait else None)
+            call = _Call(name, lambda: run(worker), threading.Event() if wait else None, abandoned=abandoned)
             worker.submit(call)
         return call
 

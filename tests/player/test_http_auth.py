@@ -14,14 +14,12 @@ at the server, stopping in the middle of refused logins never crashes, an MJPEG 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.player.conftest import WAIT_S, new_player, pictures_rise
-from tests.support.lighttpd import lighttpd  # noqa: F401  (fixture)
 from viewer.core.reasons import Reason
 from viewer.player.base import PlayerEventKind
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -120,18 +118,8 @@ def test_an_anonymous_camera_behind_digest_fails_at_once_in_libvlc(qtbot, engine
         player.release()
 
 
-@pytest.fixture
-def mjpeg_file(tmp_path_factory):
-    if shutil.which("ffmpeg") is None:
-        pytest.skip("ffmpeg is needed to make the MJPEG stream")
-    path = tmp_path_factory.mktemp("mjpeg") / "cam.mjpg"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=10",
-                    "-t", "3", "-c:v", "mjpeg", "-f", "mpjpeg", str(path)], check=True)  # fmt: skip
-    return path
-
-
 def test_lighttpd_digest_login_plays_refuses_and_mjpeg_is_unsupported(qtbot, engine, window, simulator, clips,
-                                                                      lighttpd, mjpeg_file):  # noqa: F811
+                                                                      lighttpd, mjpeg_file):
     """lighttpd's own Digest (mod_auth, htdigest) in front of the simulator's anonymous
     stream: the right password plays, a wrong one is ``auth`` with two requests in
     lighttpd's access log; an MJPEG stream behind it is ``unsupported``, never libVLC's."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -111,3 +112,16 @@ def lighttpd(tmp_path, simulator):
     yield make
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def mjpeg_file(tmp_path_factory) -> Path:
+    """A 3 s MJPEG stream as cameras send it (``multipart/x-mixed-replace``), for lighttpd."""
+    if shutil.which("ffmpeg") is None:
+        if os.environ.get("CI") == "true":  # .ci/setup installs it: missing there is a failure
+            pytest.fail("ffmpeg is needed (installed by .ci/setup)")
+        pytest.skip("ffmpeg is needed to make the MJPEG stream")
+    path = tmp_path_factory.mktemp("mjpeg") / "cam.mjpg"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=10",
+                    "-t", "3", "-c:v", "mjpeg", "-f", "mpjpeg", str(path)], check=True)  # fmt: skip
+    return path

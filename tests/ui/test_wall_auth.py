@@ -7,6 +7,7 @@ Digest is flagged ``auth`` too. Nothing of the password in the log."""
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pytest
@@ -65,3 +66,17 @@ def test_a_digest_camera_that_refuses_is_flagged_auth_without_hammering_it(qtbot
     assert 1 <= refused <= MAX_REFUSED_IN_WATCH, refused
     assert feed.flag.reason is Reason.AUTH
     assert PASSWORD not in caplog.text and "not-the-password" not in caplog.text
+
+
+def test_an_mjpeg_camera_behind_lighttpd_digest_is_flagged_unsupported(qtbot, make_wall, simulator, lighttpd,
+                                                                       mjpeg_file, caplog):
+    """lighttpd's own Digest login in front of an MJPEG stream: it cannot be remuxed for
+    libVLC, so the wall says so (``unsupported``) instead of handing it to libVLC."""
+    server = lighttpd(USER, PASSWORD, "digest", 9)
+    shutil.copy(mjpeg_file, server.root / "cam.mjpg")
+    window = make_wall(catalog(server.url("/cam.mjpg"), PASSWORD))
+    window.controller.show_district("d1", 0, "1x1")
+    feed = window.controller.feeds[0]
+    qtbot.waitUntil(lambda: feed.flag is not None, timeout=int(AUTH_FLAG_S * 1000))
+    assert feed.flag.reason is Reason.UNSUPPORTED and "MJPEG" in feed.flag.detail, feed.flag
+    assert PASSWORD not in caplog.text

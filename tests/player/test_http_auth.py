@@ -72,6 +72,9 @@ def test_the_right_password_plays_and_a_wrong_one_is_auth_at_once(qtbot, engine,
         wait_for_auth(qtbot, events, wrong)
         refused = simulator.requests(url)[1] - refused_before
         assert 1 <= refused <= REQUESTS_PER_REFUSED_LOGIN, refused  # libVLC itself: thousands a second
+        again = player.play(url, USER, PASSWORD)  # at once: the refused input's last events are stale
+        events.wait_for(qtbot, PlayerEventKind.VOUT, again)
+        assert error_of(events, again) is None, events.items
     finally:
         player.release()
 
@@ -142,3 +145,4 @@ def test_lighttpd_digest_login_plays_refuses_and_mjpeg_is_unsupported(qtbot, eng
         assert event.reason is Reason.UNSUPPORTED and "MJPEG" in event.detail, event
     finally:
         player.release()
+

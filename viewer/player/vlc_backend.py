@@ -300,45 +300,52 @@ class VlcFeedPlayer:
 
     def play(self, url: str, username: str | None = None, password: str | None = None,
              full_decoder: bool = False) -> int:
-        self.generation += 1
+        # The generation moves on only once libVLC has stopped the old input (set_media or
+        # stop joins its thread): the old media's last events (an error or end when its relay
+        # output closes) still carry the old generation and are dropped as stale.
+        generation = self.generation + 1
         self._close_relay_output()  # before libVLC stops the old input: its read returns now
         scheme = urlsplit(url).scheme.lower()
         if scheme in _HTTP_SCHEMES and has_credentials(url, username, password):
             if self._engine.relay is None:  # libVLC must not log in (module docstring)
-                self._report(self.generation, Reason.UNSUPPORTED,
-                             "an HTTP camera with a password needs FFmpeg (PyAV), which is missing")
-                self._player.stop()
-                return self.generation
-            media = self._relay_media(url, username, password)
+                return self._refuse(generation, "an HTTP camera with a password needs FFmpeg (PyAV), "
+                                                "which is missing")
+            media = self._relay_media(url, username, password, generation)
         elif scheme in _RELAY_SCHEMES and self._engine.rtsp_via_relay:
-            media = self._relay_media(url, username, password)
+            media = self._relay_media(url, username, password, generation)
         elif scheme in _RELAY_SCHEMES and not self._engine._live555:
             # Never hand rtsp:// to a libVLC without live555 (its Real-RTSP fallback can
             # hang the input thread for good): report it instead.
-            self._report(self.generation, Reason.UNSUPPORTED, "this libVLC has no RTSP client")
-            self._player.stop()
-            return self.generation
+            return self._refuse(generation, "this libVLC has no RTSP client")
         else:
             media = self._engine._instance.media_new(url_with_credentials(url, username, password))
         for option in self._engine.media_options(full_decoder):
             media.add_option(option)
         self._player.set_media(media)
+        self.generation = generation
         if self._media is not None:
             self._media.release()
         self._media = media
         self._player.play()
-        return self.generation
+        return generation
+
+    def _refuse(self, generation: int, detail: str) -> int:
+        """Stop what played and report ``unsupported`` for the new generation."""
+        self._player.stop()
+        self.generation = generation
+        self._report(generation, Reason.UNSUPPORTED, detail)
+        return generation
 
     def stop(self) -> None:
-        self.generation += 1  # events of the old media are stale from now on
         self._close_relay_output()
         self._player.stop()
+        self.generation += 1  # after libVLC's stop: the old media's last events are stale
 
-    def _relay_media(self, url: str, username: str | None, password: str | None):
-        """A libVLC media reading this camera's relay session (shared with other tiles)."""
+    def _relay_media(self, url: str, username: str | None, password: str | None, generation: int):
+        """A libVLC media reading this camera's relay session (shared with other tiles);
+        its verdict is reported for ``generation``."""
         from viewer.player.rtsp_relay import SessionKey
 
-        generation = self.generation
         key = SessionKey(url, username, password, tcp=self._engine.options.rtsp_tcp)
         output = self._engine.relay.open_output(
             key, lambda reason, detail: self._report(generation, reason, detail)

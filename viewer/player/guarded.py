@@ -3,8 +3,9 @@
 :class:`GuardedEngine` wraps any :class:`~viewer.player.base.PlayerEngine`; its players,
 :class:`GuardedPlayer`, implement :class:`~viewer.player.base.FeedPlayer` around one inner
 player each. Every call that can block inside libVLC (``set_window``, ``play`` with its
-``set_media``, ``stop``, ``release``) is queued to the player's own worker thread
-(``player-N``) and the main thread returns at once; calls keep their order.
+``set_media``, ``stop``, ``release``, an operator's snapshot: ``snapshot_later``) is queued
+to the player's own worker thread (``player-N``) and the main thread returns at once; calls
+keep their order. Nothing here waits for the worker.
 
 A call still running after ``PLAYER_CALL_DEADLINE_S`` is stuck (measured: libVLC's
 ``input_Close`` spinning forever inside ``stop``). The watchdog thread (``player-watchdog``)
@@ -19,7 +20,8 @@ so an event of an older call is still stale. The inner player must bump its gene
 per ``play``/``stop`` (``VlcFeedPlayer`` does).
 
 Threading: every public method is for the Qt main thread, except ``thumbnail`` (the
-picture-check thread) and the listener (called on libVLC or watchdog threads, as before).
+picture-check thread) and the listener and ``snapshot_later``'s callback (called on libVLC,
+worker or watchdog threads).
 ``stats``/``is_playing``/``video_size`` answer from values the worker refreshed (at most one
 poll old) so that even they never wait for libVLC.
 """
@@ -35,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from viewer.core.constants import PLAYER_CALL_DEADLINE_S, PLAYER_WATCHDOG_INTERVAL_S, SNAPSHOT_WAIT_S
+from viewer.core.constants import PLAYER_CALL_DEADLINE_S, PLAYER_WATCHDOG_INTERVAL_S
 from viewer.player.base import FeedPlayer, PlayerEngine, PlayerEvent, PlayerEventKind, PlayerStats
 
 log = logging.getLogger(__name__)
@@ -48,8 +50,6 @@ _STOP_WORKER = object()
 class _Call:
     name: str
     run: Callable[[], object]
-    done: threading.Event | None = None
-    result: object = None
     #: Called (on the watchdog thread) when a quarantine drops the call unrun or stuck.
     abandoned: Callable[[], None] | None = None
 
@@ -93,13 +93,11 @@ class _Worker:
                 return
             self.busy_with, self.busy_since, self.current = call.name, time.monotonic(), call
             try:
-                call.result = call.run()
+                call.run()
             except Exception:
                 log.exception("player call %s failed", call.name)
             finally:
                 self.busy_since = self.current = None
-                if call.done is not None:
-                    call.done.set()
             if self.quarantined:  # returned after all, too late: never touch it again
                 return
 
@@ -186,13 +184,6 @@ class GuardedPlayer:
         self._request_refresh()
         return self._size
 
-    def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool:
-        """Waits up to ``SNAPSHOT_WAIT_S`` for the worker (an operator's button); False if later."""
-        call = self._submit("snapshot", lambda w: w.inner.snapshot(path, width, height), wait=True)
-        if call is None or call.done is None or not call.done.wait(SNAPSHOT_WAIT_S):
-            return False
-        return bool(call.result)
-
     def snapshot_later(self, path: Path, done: Callable[[bool], None], width: int = 0, height: int = 0) -> None:
         """An operator's snapshot without waiting: queued to the worker, returns at once.
         ``done(ok)`` is called exactly once: on the worker thread when the snapshot ran, on
@@ -267,13 +258,13 @@ class GuardedPlayer:
         inner.set_listener(lambda event, w=worker: self._on_inner_event(w, event))
         return worker
 
-    def _submit(self, name: str, run: Callable[[_Worker], object], wait: bool = False,
+    def _submit(self, name: str, run: Callable[[_Worker], object],
                 abandoned: Callable[[], None] | None = None) -> _Call | None:
         if self._released:
             return None
         with self._lock:
             worker = self._worker
-            call = _Call(name, lambda: run(worker), threading.Event() if wait else None, abandoned=abandoned)
+            call = _Call(name, lambda: run(worker), abandoned=abandoned)
             worker.submit(call)
         return call
 

@@ -80,3 +80,29 @@ def test_an_mjpeg_camera_behind_lighttpd_digest_is_flagged_unsupported(qtbot, ma
     qtbot.waitUntil(lambda: feed.flag is not None, timeout=int(AUTH_FLAG_S * 1000))
     assert feed.flag.reason is Reason.UNSUPPORTED and "MJPEG" in feed.flag.detail, feed.flag
     assert PASSWORD not in caplog.text
+
+
+TILE_CHANGES = 20
+
+
+def test_tile_changes_during_refused_digest_logins_stay_clean(qtbot, make_wall, simulator, clips):
+    """The old crash came with a tile change during libVLC's endless Digest retries. Switch
+    the tile 20 times between a Digest camera refusing its password and a healthy one: the
+    wall plays on (green on screen at the end) and the camera saw at most 2 logins a switch."""
+    locked = simulator.add_http(SimCamera("/digest.ts", Behaviour.AUTH_DIGEST, username=USER, password=PASSWORD,
+                                          clip=clips["red"]))  # fmt: skip
+    open_url = simulator.add_http(SimCamera("/open.ts", clip=clips["green"]))
+    text = ("version: 1\ndistricts:\n  - {id: d1, name: D1}\n  - {id: d2, name: D2}\ncameras:\n"
+            f"  - {{id: locked, name: Locked, district: d1, url: '{locked}', username: '{USER}',"
+            f" password: 'wrong'}}\n  - {{id: open, name: Open, district: d2, url: '{open_url}'}}\n")  # fmt: skip
+    window = make_wall(text)
+    controller = window.controller
+    for change in range(TILE_CHANGES):
+        controller.show_district("d1", 0, "1x1")
+        if change % 2:  # half the switches after the refusal, half in the middle of the login
+            qtbot.waitUntil(lambda: controller.feeds[0].flag is not None, timeout=int(AUTH_FLAG_S * 1000))
+        controller.show_district("d2", 0, "1x1")
+    qtbot.waitUntil(lambda: close_to(grab_colour(window.grid.tiles[0]), COLOURS_RGB["green"]), timeout=20_000)
+    refused = simulator.requests(locked)[1]
+    print(f"{TILE_CHANGES} tile changes: {refused} refused requests")
+    assert refused <= 2 * TILE_CHANGES, refused

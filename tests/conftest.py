@@ -152,6 +152,7 @@ def clips(tmp_path_factory) -> dict[str, Path]:
 
 
 from tests.support.gst_rtsp import gst_rtsp  # noqa: E402,F401  (fixture for tests/player and tests/ui)
+from tests.support.lighttpd import lighttpd, mjpeg_file  # noqa: E402,F401  (fixtures: HTTP Digest tests)
 
 
 @pytest.fixture(scope="session")

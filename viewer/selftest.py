@@ -176,6 +176,8 @@ class _Playback:
         self._credentials = (username, password)
         self.failure_reason = ""  # what the stream's own session said (RTSP), if it failed
         self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self._snapshots: queue.SimpleQueue = queue.SimpleQueue()  # ok (bool) from the player's worker
+        self._snapshot_asked: tuple[int, float] | None = None  # (pictures, seconds) when asked
         self.kinds_seen: list[str] = []
         self.loaded: list[str] = []
         self.verdict: tuple[bool, str] | None = None
@@ -215,6 +217,16 @@ class _Playback:
         self.player.play(source, *self._credentials)
         self.poll.start()
 
+    def _judge_snapshot(self, ok: bool) -> None:
+        pictures, elapsed = self._snapshot_asked
+        problem = snapshot_problem(self.snapshot_path) if ok else "libVLC could not take a snapshot"
+        if problem:
+            self._finish(False, f"{pictures} pictures displayed, but {problem}")
+        else:
+            width, height = self.player.video_size()
+            self._finish(True, f"{pictures} pictures displayed in {elapsed:.1f} s, "
+                               f"video {width}x{height}, snapshot {self.snapshot_path}")
+
     def _label(self) -> str:
         from viewer.core.secrets import mask_url
 
@@ -236,18 +248,17 @@ class _Playback:
             if event.kind.value not in self.kinds_seen:
                 self.kinds_seen.append(event.kind.value)
                 log.info("selftest: %s after %.2f s", event.kind.value, time.monotonic() - self.started)
+        if self._snapshot_asked is not None:  # pictures came; waiting for the worker's snapshot
+            if not self._snapshots.empty():
+                self._judge_snapshot(self._snapshots.get_nowait())
+            return
         stats = self.player.stats()
         elapsed = time.monotonic() - self.started
         if stats.displayed_pictures >= MIN_DISPLAYED_PICTURES:
             self.loaded = loaded_vlc_files()
-            ok = self.player.snapshot(self.snapshot_path)
-            problem = snapshot_problem(self.snapshot_path) if ok else "libVLC could not take a snapshot"
-            if problem:
-                self._finish(False, f"{stats.displayed_pictures} pictures displayed, but {problem}")
-            else:
-                width, height = self.player.video_size()
-                self._finish(True, f"{stats.displayed_pictures} pictures displayed in {elapsed:.1f} s, "
-                                   f"video {width}x{height}, snapshot {self.snapshot_path}")
+            self._snapshot_asked = (stats.displayed_pictures, elapsed)
+            # taken on the player's worker: the result comes back through a queue, never waited for here
+            self.player.snapshot_later(self.snapshot_path, self._snapshots.put)
         elif self.failure_reason:
             self._finish(False, f"{self._label()} failed: {self.failure_reason}")
         elif PlayerEventKind.ERROR.value in self.kinds_seen:

@@ -55,15 +55,19 @@ def test_random_passwords_never_leave_the_wall(qtbot, make_wall, simulator, clip
             good, bad = window.controller.feeds[:2]
             qtbot.waitUntil(lambda: good.state is FeedState.PLAYING and bad.flag is not None, timeout=30_000)
             qtbot.waitUntil(lambda: len(services.fleet.results) == 2, timeout=30_000)
-            taken: list = []
+            taken: list = []  # one answer per snapshot asked for (main thread, by signal)
 
             def snapshot_taken() -> bool:  # libVLC may report success before a picture came
-                path = window.controller.snapshot(0, tmp_path)
-                taken[:] = [path]
-                return path is not None and path.exists()
+                if taken and taken[-1] is not None and taken[-1].exists():
+                    return True
+                if len(taken) == asked[0]:  # the last one answered: ask again
+                    asked[0] += 1
+                    assert window.controller.snapshot(0, tmp_path, taken.append)
+                return False
 
+            asked = [0]
             qtbot.waitUntil(snapshot_taken, timeout=15_000)
-            snapshot = taken[0]
+            snapshot = taken[-1]
             status = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/status.json", timeout=5).read()
             metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics", timeout=5).read()
         finally:

@@ -272,6 +272,13 @@ def _check_port(parts: SplitResult) -> None:
         raise ValueError("invalid port (expected a number from 1 to 65535 after the host)") from None
 
 
+def has_credentials(url: str, username: str | None, password: str | None) -> bool:
+    """Whether a camera logs in: credentials in the fields or (the catalog strips them, but
+    a URL from elsewhere may carry them) in the URL's userinfo."""
+    parts = urlsplit(url)
+    return bool(username or password or parts.username or parts.password)
+
+
 def insert_credentials(url: str, username: str | None, password: str | None) -> str:
     """``url`` with percent-encoded ``username:password@`` put in front of the host."""
     if not username and password is None:

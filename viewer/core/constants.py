@@ -82,8 +82,6 @@ BLANK_IGNORED_CELLS_FRACTION = 0.1
 PLAYER_CALL_DEADLINE_S = 5.0
 #: How often the player watchdog looks at the calls in flight.
 PLAYER_WATCHDOG_INTERVAL_S = 0.25
-#: An operator snapshot waits at most this long for its player's worker (main thread).
-SNAPSHOT_WAIT_S = 1.5
 #: This many quarantined (stuck) players in one process: ask the supervisor for a restart.
 STUCK_PLAYERS_RESTART_LIMIT = 3
 #: ... at a quiet moment: no keyboard or mouse input for this long.

@@ -3,8 +3,9 @@
 :class:`GuardedEngine` wraps any :class:`~viewer.player.base.PlayerEngine`; its players,
 :class:`GuardedPlayer`, implement :class:`~viewer.player.base.FeedPlayer` around one inner
 player each. Every call that can block inside libVLC (``set_window``, ``play`` with its
-``set_media``, ``stop``, ``release``) is queued to the player's own worker thread
-(``player-N``) and the main thread returns at once; calls keep their order.
+``set_media``, ``stop``, ``release``, an operator's snapshot: ``snapshot_later``) is queued
+to the player's own worker thread (``player-N``) and the main thread returns at once; calls
+keep their order. Nothing here waits for the worker.
 
 A call still running after ``PLAYER_CALL_DEADLINE_S`` is stuck (measured: libVLC's
 ``input_Close`` spinning forever inside ``stop``). The watchdog thread (``player-watchdog``)
@@ -19,7 +20,8 @@ so an event of an older call is still stale. The inner player must bump its gene
 per ``play``/``stop`` (``VlcFeedPlayer`` does).
 
 Threading: every public method is for the Qt main thread, except ``thumbnail`` (the
-picture-check thread) and the listener (called on libVLC or watchdog threads, as before).
+picture-check thread) and the listener and ``snapshot_later``'s callback (called on libVLC,
+worker or watchdog threads).
 ``stats``/``is_playing``/``video_size`` answer from values the worker refreshed (at most one
 poll old) so that even they never wait for libVLC.
 """
@@ -35,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from viewer.core.constants import PLAYER_CALL_DEADLINE_S, PLAYER_WATCHDOG_INTERVAL_S, SNAPSHOT_WAIT_S
+from viewer.core.constants import PLAYER_CALL_DEADLINE_S, PLAYER_WATCHDOG_INTERVAL_S
 from viewer.player.base import FeedPlayer, PlayerEngine, PlayerEvent, PlayerEventKind, PlayerStats
 
 log = logging.getLogger(__name__)
@@ -48,8 +50,22 @@ _STOP_WORKER = object()
 class _Call:
     name: str
     run: Callable[[], object]
-    done: threading.Event | None = None
-    result: object = None
+    #: Called (on the watchdog thread) when a quarantine drops the call unrun or stuck.
+    abandoned: Callable[[], None] | None = None
+
+
+class _Once:
+    """A result callback that runs at most once, whoever calls it first (thread-safe)."""
+
+    def __init__(self, callback: Callable[[bool], None]) -> None:
+        self._callback: Callable[[bool], None] | None = callback
+        self._lock = threading.Lock()
+
+    def __call__(self, ok: bool) -> None:
+        with self._lock:
+            callback, self._callback = self._callback, None
+        if callback is not None:
+            callback(ok)
 
 
 class _Worker:
@@ -60,6 +76,7 @@ class _Worker:
         self.calls: queue.SimpleQueue = queue.SimpleQueue()
         self.busy_since: float | None = None  # monotonic s of the call in flight
         self.busy_with = ""
+        self.current: _Call | None = None  # the call in flight
         self.quarantined = False
         self.inner_lock = threading.Lock()  # a thumbnail (picture-check thread) vs the release
         self.inner_released = False
@@ -74,17 +91,31 @@ class _Worker:
             call = self.calls.get()
             if call is _STOP_WORKER or self.quarantined:
                 return
-            self.busy_with, self.busy_since = call.name, time.monotonic()
+            self.busy_with, self.busy_since, self.current = call.name, time.monotonic(), call
             try:
-                call.result = call.run()
+                call.run()
             except Exception:
                 log.exception("player call %s failed", call.name)
             finally:
-                self.busy_since = None
-                if call.done is not None:
-                    call.done.set()
+                self.busy_since = self.current = None
             if self.quarantined:  # returned after all, too late: never touch it again
                 return
+
+    def abandon(self) -> None:
+        """Watchdog thread, once quarantined: tell the stuck call and every queued one that
+        they will never run (an operator's snapshot then reports failure)."""
+        calls = [self.current]
+        while True:
+            try:
+                calls.append(self.calls.get_nowait())
+            except queue.Empty:
+                break
+        for call in calls:
+            if isinstance(call, _Call) and call.abandoned is not None:
+                try:
+                    call.abandoned()
+                except Exception:
+                    log.exception("abandoned call %s: callback failed", call.name)
 
     def stuck_for(self, now: float) -> float:
         since = self.busy_since
@@ -153,12 +184,22 @@ class GuardedPlayer:
         self._request_refresh()
         return self._size
 
-    def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool:
-        """Waits up to ``SNAPSHOT_WAIT_S`` for the worker (an operator's button); False if later."""
-        call = self._submit("snapshot", lambda w: w.inner.snapshot(path, width, height), wait=True)
-        if call is None or call.done is None or not call.done.wait(SNAPSHOT_WAIT_S):
-            return False
-        return bool(call.result)
+    def snapshot_later(self, path: Path, done: Callable[[bool], None], width: int = 0, height: int = 0) -> None:
+        """An operator's snapshot without waiting: queued to the worker, returns at once.
+        ``done(ok)`` is called exactly once: on the worker thread when the snapshot ran, on
+        the watchdog thread when the player got stuck first, at once when it is released.
+        It must only hand the result over (e.g. emit a Qt signal)."""
+        once = _Once(done)
+
+        def run(worker: _Worker) -> None:
+            ok = False
+            try:
+                ok = bool(worker.inner.snapshot(path, width, height))
+            finally:
+                once(ok)
+
+        if self._submit("snapshot", run, abandoned=lambda: once(False)) is None:
+            once(False)
 
     def thumbnail(self) -> tuple[int, int, bytes] | None:
         """On the picture-check thread, straight to the inner player (not while it is stuck,
@@ -202,6 +243,7 @@ class GuardedPlayer:
                 self._worker = fresh
         log.error("player %s: %s did not return within %.1f s; quarantined%s", worker.thread.name, what,
                   PLAYER_CALL_DEADLINE_S, "" if fresh is None else f", continuing with {fresh.thread.name}")
+        worker.abandon()
         if fresh is not None and self._window is not None:
             window = self._window
             fresh.submit(_Call("set_window", lambda: fresh.inner.set_window(window)))
@@ -216,12 +258,13 @@ class GuardedPlayer:
         inner.set_listener(lambda event, w=worker: self._on_inner_event(w, event))
         return worker
 
-    def _submit(self, name: str, run: Callable[[_Worker], object], wait: bool = False) -> _Call | None:
+    def _submit(self, name: str, run: Callable[[_Worker], object],
+                abandoned: Callable[[], None] | None = None) -> _Call | None:
         if self._released:
             return None
         with self._lock:
             worker = self._worker
-            call = _Call(name, lambda: run(worker), threading.Event() if wait else None)
+            call = _Call(name, lambda: run(worker), abandoned=abandoned)
             worker.submit(call)
         return call
 

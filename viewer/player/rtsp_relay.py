@@ -1,4 +1,11 @@
-"""RTSP through FFmpeg's client (PyAV), remuxed to MPEG-TS for libVLC: the one RTSP path.
+"""Cameras received by FFmpeg's client (PyAV), remuxed to MPEG-TS for libVLC: every RTSP
+camera, and every HTTP/HTTPS camera that has credentials.
+
+(The module keeps its historical name: it began as the RTSP path. HTTP joined it because
+Debian's libVLC 3.0 cannot log in with HTTP Digest: against a camera that offers Digest it
+retries the login without end, ~2,000 requests a second, and a stop during that loop
+double-frees in ``vlc_http_auth_Deinit`` and aborts the process. FFmpeg's HTTP client does
+Basic and Digest and gives up after one refused answer. ``vlc_backend`` routes.)
 
 Debian's libVLC has no RTSP client (no live555), and Windows' live555 client was never
 tested here, so every platform receives RTSP the same way: an :class:`RtspSession` opens
@@ -7,6 +14,11 @@ and Digest authentication; only the video track is set up, audio is not received
 the compressed video packets and hands them, without decoding, to its subscribers
 (:class:`~viewer.player.relay_output.RelayOutput`), each of which muxes MPEG-TS for one
 libVLC input. libVLC decodes and renders as for any other tile.
+
+HTTP cameras come the same way: MPEG-TS over HTTP and HLS (``.m3u8``, FFmpeg's HLS client
+fetches playlist and segments with the same credentials) are remuxed like RTSP. A camera
+whose video cannot be carried in MPEG-TS for libVLC (MJPEG over HTTP: ``multipart/x-mixed-
+replace``) ends at once with ``unsupported`` and says why; it is never handed to libVLC.
 
 One session per camera stream: tiles (or wall windows, or a pre-roll) showing the same URL
 with the same credentials and transport share one session (recorders cap sessions per
@@ -31,6 +43,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 import av
 
@@ -44,6 +57,9 @@ from viewer.player.rtsp_errors import reason_for_error
 log = logging.getLogger(__name__)
 
 RTSP_RELAY_SCHEMES = frozenset({"rtsp", "rtsps"})
+HTTP_RELAY_SCHEMES = frozenset({"http", "https"})
+#: Video codecs libVLC decodes from MPEG-TS. Anything else (MJPEG above all) cannot be relayed.
+RELAYABLE_CODECS = frozenset({"h264", "hevc", "mpeg2video", "mpeg4", "mpeg1video"})
 _session_numbers = itertools.count(1)
 #: A call that failed after this share of its deadline ran into the deadline.
 TIMED_OUT_FRACTION = 0.9
@@ -147,7 +163,12 @@ class RtspSession:
             if video is None:
                 self._finish(Reason.NO_VIDEO, "the stream offers no video track")
                 return
-            log.info("relay %s: %s %s, %s", self.thread.name, label, video.codec_context.name,
+            codec = video.codec_context.name
+            if codec not in RELAYABLE_CODECS:
+                self._finish(Reason.UNSUPPORTED, f"{codec.upper()} video cannot be relayed to libVLC "
+                             "(with a password only H.264/H.265/MPEG video plays)")
+                return
+            log.info("relay %s: %s %s, %s", self.thread.name, label, codec,
                      "tcp" if self.key.tcp else "udp")
             self._pump(container, video)
         except Exception as exc:  # every failure becomes a reason, never a crash
@@ -173,6 +194,14 @@ class RtspSession:
         # No PyAV ``timeout=``: its interrupt callback takes the GIL on every FFmpeg I/O
         # check (thousands a second for 16 cameras); FFmpeg's own socket timeout bounds
         # every wait instead.
+        if urlsplit(self.key.url).scheme.lower() in HTTP_RELAY_SCHEMES:
+            return {
+                "timeout": str(int(self._options.read_timeout_s * 1_000_000)),  # socket I/O, µs
+                # one refused login ends the session: the wall's backoff decides when to
+                # try again (FFmpeg's default already; said so that it stays so)
+                "reconnect": "0",
+                "probesize": "262144",  # MPEG-TS/HLS: enough for the PMT and a keyframe
+            }
         options = {
             "rtsp_transport": "tcp" if self.key.tcp else "udp",
             "timeout": str(int(self._options.read_timeout_s * 1_000_000)),  # socket I/O, µs

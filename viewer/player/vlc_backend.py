@@ -12,11 +12,16 @@ freed under a snapshot.
 libVLC event callbacks run on libVLC threads and only call the listener with a
 :class:`PlayerEvent`; they never call libVLC.
 
-RTSP (``rtsp_client`` "relay", the default) never reaches libVLC as a URL: the camera is
-received by :mod:`viewer.player.rtsp_relay` and libVLC reads MPEG-TS through its media
-callbacks (``libvlc_media_new_callbacks``, the same on every platform). The read callback
-runs on libVLC's input thread and blocks on the relay output; ``stop``/``play`` close the
-output first, so the read returns at once and libVLC's stop never waits on the network.
+RTSP (``rtsp_client`` "relay", the default) and every HTTP/HTTPS camera with credentials
+never reach libVLC as a URL: the camera is received by :mod:`viewer.player.rtsp_relay`
+(FFmpeg) and libVLC reads MPEG-TS through its media callbacks
+(``libvlc_media_new_callbacks``, the same on every platform). The read callback runs on
+libVLC's input thread and blocks on the relay output; ``stop``/``play`` close the output
+first, so the read returns at once and libVLC's stop never waits on the network.
+libVLC 3.0's HTTP access must never log in: it cannot do Digest, retries a refused login
+without end (measured: 10,336 requests in 4 s) and double-frees when stopped meanwhile.
+Anonymous HTTP cameras still play straight in libVLC: a 401 without credentials fails at
+once (measured: 2 requests, then EncounteredError), whether the server offers Basic or Digest.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from viewer.core.catalog_model import has_credentials
 from viewer.core.png import PngError, decode_png
 from viewer.core.reasons import Reason
 from viewer.player.base import (
@@ -71,6 +77,7 @@ _EVENTS: dict[str, PlayerEventKind] = {
 
 # --- media callbacks: libVLC reads a relay output (libVLC input threads) -----------------
 _RELAY_SCHEMES = ("rtsp", "rtsps")
+_HTTP_SCHEMES = ("http", "https")
 _UNKNOWN_SIZE = 2**64 - 1
 _outputs: dict[int, object] = {}  # opaque token -> RelayOutput; dict ops are atomic
 _tokens = itertools.count(1)
@@ -210,12 +217,14 @@ class VlcEngine:
         if options.rtsp_client not in RTSP_CLIENTS:
             log.warning("rtsp_client %r unknown; using 'relay'", options.rtsp_client)
         self._live555 = rtsp_supported()
-        self.relay = None  # RtspRelay: RTSP through FFmpeg (PyAV), remuxed for libVLC
-        if options.rtsp_client != "libvlc":
-            module = _relay_module()
-            if module is not None:
-                self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms))
-        if self.relay is not None:
+        #: RtspRelay: FFmpeg (PyAV) receives, remuxed for libVLC. Always there when PyAV is:
+        #: HTTP cameras with credentials need it whatever ``rtsp_client`` says.
+        self.relay = None
+        module = _relay_module()
+        if module is not None:
+            self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms))
+        self.rtsp_via_relay = self.relay is not None and options.rtsp_client != "libvlc"
+        if self.rtsp_via_relay:
             #: How RTSP is received, for the log and the self-test.
             self.rtsp_description = (f"relay (FFmpeg {module.ffmpeg_version()}, "
                                      f"{'TCP' if options.rtsp_tcp else 'UDP'})")
@@ -225,7 +234,7 @@ class VlcEngine:
 
     def supports_scheme(self, scheme: str) -> bool:
         if scheme in _RELAY_SCHEMES:
-            return self.relay is not None or self._live555
+            return self.rtsp_via_relay or self._live555
         return scheme in ("http", "https", "file", "udp", "rtp")
 
     def new_player(self) -> VlcFeedPlayer:
@@ -291,38 +300,52 @@ class VlcFeedPlayer:
 
     def play(self, url: str, username: str | None = None, password: str | None = None,
              full_decoder: bool = False) -> int:
-        self.generation += 1
+        # The generation moves on only once libVLC has stopped the old input (set_media or
+        # stop joins its thread): the old media's last events (an error or end when its relay
+        # output closes) still carry the old generation and are dropped as stale.
+        generation = self.generation + 1
         self._close_relay_output()  # before libVLC stops the old input: its read returns now
         scheme = urlsplit(url).scheme.lower()
-        if scheme in _RELAY_SCHEMES and self._engine.relay is not None:
-            media = self._relay_media(url, username, password)
+        if scheme in _HTTP_SCHEMES and has_credentials(url, username, password):
+            if self._engine.relay is None:  # libVLC must not log in (module docstring)
+                return self._refuse(generation, "an HTTP camera with a password needs FFmpeg (PyAV), "
+                                                "which is missing")
+            media = self._relay_media(url, username, password, generation)
+        elif scheme in _RELAY_SCHEMES and self._engine.rtsp_via_relay:
+            media = self._relay_media(url, username, password, generation)
         elif scheme in _RELAY_SCHEMES and not self._engine._live555:
             # Never hand rtsp:// to a libVLC without live555 (its Real-RTSP fallback can
             # hang the input thread for good): report it instead.
-            self._report(self.generation, Reason.UNSUPPORTED, "this libVLC has no RTSP client")
-            self._player.stop()
-            return self.generation
+            return self._refuse(generation, "this libVLC has no RTSP client")
         else:
             media = self._engine._instance.media_new(url_with_credentials(url, username, password))
         for option in self._engine.media_options(full_decoder):
             media.add_option(option)
         self._player.set_media(media)
+        self.generation = generation
         if self._media is not None:
             self._media.release()
         self._media = media
         self._player.play()
-        return self.generation
+        return generation
+
+    def _refuse(self, generation: int, detail: str) -> int:
+        """Stop what played and report ``unsupported`` for the new generation."""
+        self._player.stop()
+        self.generation = generation
+        self._report(generation, Reason.UNSUPPORTED, detail)
+        return generation
 
     def stop(self) -> None:
-        self.generation += 1  # events of the old media are stale from now on
         self._close_relay_output()
         self._player.stop()
+        self.generation += 1  # after libVLC's stop: the old media's last events are stale
 
-    def _relay_media(self, url: str, username: str | None, password: str | None):
-        """A libVLC media reading this camera's relay session (shared with other tiles)."""
+    def _relay_media(self, url: str, username: str | None, password: str | None, generation: int):
+        """A libVLC media reading this camera's relay session (shared with other tiles);
+        its verdict is reported for ``generation``."""
         from viewer.player.rtsp_relay import SessionKey
 
-        generation = self.generation
         key = SessionKey(url, username, password, tcp=self._engine.options.rtsp_tcp)
         output = self._engine.relay.open_output(
             key, lambda reason, detail: self._report(generation, reason, detail)

@@ -149,6 +149,11 @@ class CameraSimulator:
         """How many clients are connected to the camera right now (for tests)."""
         return len(self._find(url_or_path).connections)
 
+    def requests(self, url_or_path: str) -> tuple[int, int]:
+        """HTTP requests the camera received so far: ``(all, refused with a 401)``."""
+        state = self._find(url_or_path)
+        return state.requests, state.refused_requests
+
     def sessions(self, url_or_path: str) -> int:
         """How many RTSP sessions (SETUP done, not torn down) the camera has right now."""
         return len(self._find(url_or_path).sessions)

@@ -67,6 +67,7 @@ async def handle_http(
             await _respond(writer, 404)
             return
         state.connections.add(conn)
+        state.requests += 1
         await _serve(reader, writer, state, segment, method, target, headers, ctx)
     except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
         pass
@@ -111,6 +112,7 @@ async def _serve(
             nonces=ctx.nonces,
         )
         if not ok:
+            state.refused_requests += 1
             challenges = auth.challenges(digest, ctx.nonces, qop=True)
             await _respond(writer, 401, [("WWW-Authenticate", c) for c in challenges])
             return

@@ -119,6 +119,10 @@ class CameraState:
     epoch_s: float = 0.0  # loop time the camera went live (HLS timeline)
     connections: set[Connection] = field(default_factory=set)
     sessions: set[object] = field(default_factory=set)  # live RTSP sessions (RtspSession)
+    #: HTTP requests received so far, by whether the server let them in (tests count the
+    #: logins a client makes: a camera locks an account that hammers it).
+    requests: int = 0
+    refused_requests: int = 0
     flapper: asyncio.Task[None] | None = None
 
     @property

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from viewer.core.catalog import Camera
 from viewer.core.health import Action, ActionKind, FeedHealth, FeedState, Flag, HealthConfig, PlayerEvent
@@ -66,6 +66,9 @@ class Feed(QObject):
       The outage goes on (nobody saw it end); the journal keeps it open.
     - ``player_stuck(Feed, camera_id, detail)``: a player call never returned; the player
       was quarantined and replaced (``viewer.player.guarded``). Journalled by the app.
+
+    ``take_snapshot`` answers through its ``done`` callback, on the main thread too: the
+    snapshot runs on the player's worker and its result is handed over by a queued signal.
     """
 
     changed = Signal()
@@ -76,6 +79,7 @@ class Feed(QObject):
     flag_cleared = Signal(object, object)
     flag_detached = Signal(object, object)
     player_stuck = Signal(object, str, str)  # Feed, camera id ("" if none), detail
+    _snapshot_result = Signal(object, bool)  # (path, done), ok: from the player's worker, queued
 
     def __init__(
         self,
@@ -112,6 +116,7 @@ class Feed(QObject):
         self.camera: Camera | None = None
         self.main_stream = False
         self.health: FeedHealth | None = None
+        self._snapshot_result.connect(self._on_snapshot_result, Qt.ConnectionType.QueuedConnection)
         self._bridge = EventBridge(self)
         self._bridge.event.connect(self._on_player_event)
         player.set_listener(self._bridge.listener)
@@ -190,8 +195,16 @@ class Feed(QObject):
         stats = self.player.stats()
         self._apply(self.health.on_stats(stats.displayed_pictures, stats.read_bytes, now))
 
-    def snapshot(self, path: Path) -> bool:
-        return self.player.snapshot(path)
+    def take_snapshot(self, path: Path, done: Callable[[Path | None], None]) -> None:
+        """Write the current picture to ``path`` without waiting for it: ``done(path)`` (or
+        ``done(None)`` on failure) follows on the main thread once the player's worker took
+        it (libVLC waits up to ~0.5 s for a picture; a stuck player answers at its deadline)."""
+        job = (path, done)
+        self.player.snapshot_later(path, lambda ok: self._snapshot_result.emit(job, ok))
+
+    def _on_snapshot_result(self, job, ok: bool) -> None:
+        path, done = job
+        done(path if ok else None)
 
     def close(self) -> None:
         self._stop_health(self._clock())

@@ -314,13 +314,15 @@ class WallController(QObject):
         for feed in feeds:
             feed.reconnect()
 
-    def snapshot(self, position: int, folder: Path) -> Path | None:
+    def snapshot(self, position: int, folder: Path, done: Callable[[Path | None], None]) -> bool:
+        """Start a snapshot of the tile at ``position``; returns at once (False: no camera
+        there). ``done(path or None)`` follows on the main thread (see ``Feed.take_snapshot``)."""
         feed = self.feed_at(position)
         if feed.camera is None:
-            return None
+            return False
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.clock()))
-        path = folder / f"{feed.camera.id}_{stamp}.png"
-        return path if feed.snapshot(path) else None
+        feed.take_snapshot(folder / f"{feed.camera.id}_{stamp}.png", done)
+        return True
 
     def active_feeds_indexed(self) -> list[Feed | None]:
         """One entry per layout position: its feed, or None for an empty tile."""

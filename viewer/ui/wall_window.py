@@ -286,6 +286,12 @@ class WallWindow(QMainWindow):
             window.controller.refresh_captions()
             window.flag_panel.refresh()
 
+    def _snapshot_done(self, path) -> None:
+        """Main thread: an operator's snapshot finished (``path``) or failed (None)."""
+        self.statusBar().showMessage(
+            self.tr("Snapshot saved: {path}").format(path=path) if path else self.tr("Snapshot failed"), 8000
+        )
+
     def tile_action(self, index: int, key: str) -> None:
         """``index`` is a layout position."""
         feed = self.controller.feed_at(index)
@@ -294,10 +300,8 @@ class WallWindow(QMainWindow):
         elif key == "reconnect":
             feed.reconnect()
         elif key == "snapshot":
-            path = self.controller.snapshot(index, self.services.snapshots_dir())
-            self.statusBar().showMessage(
-                self.tr("Snapshot saved: {path}").format(path=path) if path else self.tr("Snapshot failed"), 8000
-            )
+            if not self.controller.snapshot(index, self.services.snapshots_dir(), self._snapshot_done):
+                self._snapshot_done(None)
         elif key == "copy_id" and feed.camera is not None:
             QGuiApplication.clipboard().setText(feed.camera.id)
         elif key == "maximise":

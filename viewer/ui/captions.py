@@ -64,8 +64,7 @@ def figures_lines(figures) -> list[str]:
 class TileText:
     caption: str  # the bar under the picture
     tooltip: str
-    #: "empty", "connecting", "playing", "flagged", "degraded" (pictures, low frame rate): colours
-    state: str
+    state: str  # "empty", "connecting", "playing", "flagged", "degraded": picks the colours
     message: str = ""  # painted in the video area while no picture covers it
 
 

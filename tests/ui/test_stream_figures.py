@@ -8,6 +8,8 @@
   within the rule's time while its picture keeps playing, journaled with reason
   ``degraded``; lifting the throttle clears it (hysteresis) and closes the outage; the
   minute rows (source "wall") reach the journal.
+- A stream libVLC opens itself (HTTP MPEG-TS): libVLC's counters against the clip's own
+  frame rate and bitrate.
 """
 
 from __future__ import annotations
@@ -157,3 +159,21 @@ def test_a_camera_delivering_10_of_25_fps_is_degraded_keeps_its_picture_and_reco
     rows = journal.stream_minutes(0, time.time() + 60)
     assert rows and {r.source for r in rows} == {"wall"} and {r.camera_id for r in rows} == {"slowcam"}
     assert sum(r.frames for r in rows) > 0 and all(r.nominal_fps == 25 for r in rows)
+
+
+@pytest.mark.slow
+def test_a_stream_libvlc_opens_itself_is_measured_by_libvlc(qtbot, make_wall, simulator, clip_25fps):
+    """HTTP MPEG-TS (no relay): libVLC's own counters, read on the player's worker thread. The
+    simulator sends the clip in real time, so the truth is the clip file's own rate."""
+    url = simulator.add_http(SimCamera("/http-red", clip=clip_25fps))
+    clip_kbps = clip_25fps.stat().st_size * 8 / 1000 / 8.0  # an 8 s clip, looped
+    window = make_wall(rtsp_catalog([("httpcam", url, "", "")]))
+    window.controller.show_district("d1", 0, "1x1")
+    feed = window.controller.feeds[0]
+    qtbot.waitUntil(lambda: feed.state is FeedState.PLAYING and feed.meter.span_s >= C.FIGURES_WINDOW_S,
+                    timeout=PICTURE_TIMEOUT_MS + 10_000)
+    fig = feed.figures()
+    print(f"http: {fig.fps:.2f} fps (truth 25), {fig.bitrate_kbps:.0f} kbit/s (clip {clip_kbps:.0f}), "
+          f"nominal {fig.nominal_fps}, {fig.codec} {fig.width}x{fig.height}")
+    assert (fig.codec, fig.width, fig.height) == ("h264", 320, 180)
+    assert within(fig.fps, 25) and within(fig.bitrate_kbps, clip_kbps), fig

@@ -33,7 +33,7 @@ class StreamCounters:
 
     at: float
     bytes: int  # bytes received (relay: video payload; libVLC: bytes its input read)
-    frames: int  # pictures received (relay: video packets; libVLC: pictures decoded)
+    frames: int  # pictures received (relay: video packets; libVLC: pictures shown + dropped)
     keyframes: int = 0
     lost: int = 0  # libVLC's lost pictures (decoded but never shown: late or dropped)
     late: int = 0  # pictures known to have come too late (0 where the player cannot tell)

@@ -62,7 +62,7 @@ class PlayerStats:
     #: What the camera delivered: a relayed RTSP stream counts at the relay (video payload
     #: bytes, access units, key pictures, since the session opened — shared by the tiles of
     #: one session); a stream libVLC opens itself counts at libVLC (bytes its input read,
-    #: pictures decoded; no key pictures).
+    #: pictures shown plus pictures dropped; no key pictures).
     received_bytes: int = 0
     received_frames: int = 0
     received_keyframes: int = 0

@@ -113,23 +113,25 @@ def _relay_module():
     return rtsp_relay
 
 
-def _video_track(media) -> tuple[str, int, int, float] | None:
-    """The first video track's codec, size and frame rate as libVLC parsed them (None
-    until libVLC knows its size). Worker thread."""
-    try:
-        tracks = list(media.tracks_get() or ())
-    except Exception:  # python-vlc raises on a media without tracks yet
+def _video_track(player, media) -> tuple[str, int, int, float] | None:
+    """The video's codec (the media's first video track), size and frame rate (the player's),
+    or None until libVLC knows the size. Worker thread. Only the track's type and fourcc are
+    read: python-vlc's layout of the track's video details does not match libVLC 3's (reading
+    them crashed here), and ``libvlc_media_tracks_release`` is left to python-vlc, which skips
+    it (a few hundred bytes per media; this runs until the size is known)."""
+    width, height = player.video_get_size(0) or (0, 0)
+    if not width:
         return None
-    for track in tracks:
-        if track.type != vlc.TrackType.video or not track.video:
-            continue
-        video = track.video.contents
-        if not video.width:
-            return None
-        fourcc = int(track.codec).to_bytes(4, "little").decode("ascii", "replace").strip().lower()
-        fps = video.frame_rate_num / video.frame_rate_den if video.frame_rate_den else 0.0
-        return _CODEC_NAMES.get(fourcc, fourcc), int(video.width), int(video.height), float(fps)
-    return None
+    codec = ""
+    try:
+        for track in media.tracks_get() or ():
+            if track.type == vlc.TrackType.video:
+                fourcc = int(track.codec).to_bytes(4, "little").decode("ascii", "replace").strip().lower()
+                codec = _CODEC_NAMES.get(fourcc, fourcc)
+                break
+    except (ValueError, OSError):  # no tracks yet
+        pass
+    return codec, int(width), int(height), float(player.get_fps() or 0.0)
 
 
 #: libVLC fourccs under the names FFmpeg (the relay) uses.
@@ -399,9 +401,11 @@ class VlcFeedPlayer:
                            nominal_fps=fps or 0.0, first_packet_s=session.first_packet_s,
                            stream_time_s=stream_time_s, relayed=True)
         if self._track is None:
-            self._track = _video_track(self._media)
+            self._track = _video_track(self._player, self._media)
         codec, width, height, fps = self._track or ("", 0, 0, 0.0)
-        return replace(stats, received_bytes=stats.read_bytes, received_frames=stats.decoded_video,
+        # pictures shown or dropped: libVLC 3's decoded_video counts blocks (~2 per picture here)
+        frames = stats.displayed_pictures + stats.lost_pictures
+        return replace(stats, received_bytes=stats.read_bytes, received_frames=frames,
                        codec=codec, width=width, height=height, nominal_fps=fps)
 
     def is_playing(self) -> bool:

@@ -321,6 +321,7 @@ def run_wall(args) -> int:
         save_settings(settings_file, settings, raw_settings)
     except OSError as exc:
         log.error("cannot save settings: %s", exc)
+    services.streams.close()  # the last samples while every feed still has its camera
     for w in list(services.windows):
         w.controller.close()
     if status_server is not None:
@@ -328,7 +329,6 @@ def run_wall(args) -> int:
     if services.fleet is not None:
         services.fleet.stop()
     services.outages.close()
-    services.streams.close()
     services.pictures.shutdown()
     services.probes.shutdown()
     engine.release()

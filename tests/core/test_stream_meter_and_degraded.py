@@ -166,3 +166,11 @@ def test_degraded_is_never_raised_on_a_feed_that_does_not_play() -> None:
     health = FeedHealth(HealthConfig(), random.Random(1), label="cam")
     health.start(0.0)
     assert health.degraded(True, 5.0) == [] and health.flag is None
+
+
+def test_the_threshold_setting_is_a_percentage_and_0_switches_the_rule_off() -> None:
+    from viewer.core.settings import Settings, setting_problem
+
+    assert Settings().degraded_fps_percent == 100 * C.DEGRADED_FPS_RATIO
+    assert setting_problem("degraded_fps_percent", 0.0) == ""
+    assert setting_problem("degraded_fps_percent", 150.0) != ""

@@ -140,6 +140,9 @@ def test_a_camera_delivering_10_of_25_fps_is_degraded_keeps_its_picture_and_reco
     assert tile.state == "degraded" and feed.state is FeedState.PLAYING
     qtbot.waitUntil(lambda: close_to(grab_colour(tile), (255, 0, 0)), timeout=5_000)  # the picture stays
     assert tile.surface.message() == ""  # a badge and a border, nothing over the picture
+    border = tile.grab().toImage().pixelColor(1, 1)  # the frame around the picture: amber
+    assert close_to((border.red(), border.green(), border.blue()), (0xB8, 0x6E, 0x00), tolerance=20)
+    assert tile.caption_text().startswith("▼ DEGRADED")
     journal = window.services.journal
     qtbot.waitUntil(lambda: [o.reason for o in journal.query(open_only=True)] == [Reason.DEGRADED], timeout=5_000)
 

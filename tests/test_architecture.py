@@ -7,6 +7,7 @@
   through ``create_engine``, which wraps them so no blocking call runs on the Qt main thread.
 - matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
 - Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
+- In the UI, only ``viewer/ui/stream_recorder.py`` writes stream minutes (source "wall").
 - The headless monitor (``viewer/jobs/monitor.py``, ``viewer/cli_monitor.py`` and what they
   load) runs without Qt and without libVLC.
 - ``videowall evaluate --prometheus`` (a server-side command) loads neither Qt, libVLC nor
@@ -181,3 +182,17 @@ def test_evaluate_prometheus_runs_on_a_server_without_qt_vlc_or_matplotlib():
         "assert not any(n.split('.')[0] == 'matplotlib' for n in sys.modules), 'matplotlib loaded'\n"
     )
     assert _qt_or_vlc_loaded_by(code) == ""
+
+
+def test_the_wall_writes_stream_minutes_only_through_its_recorder():
+    """The wall's per-minute stream rows (source "wall") come from one place, on the thread of
+    the wall's other journal writes: viewer/ui/stream_recorder.py. Widgets and feeds only hand
+    samples over."""
+    allowed = {PACKAGE / "ui" / "stream_recorder.py"}
+    offenders = []
+    for path in _modules(PACKAGE / "ui"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        calls = {n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        if "add_stream_minutes" in calls and path not in allowed:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

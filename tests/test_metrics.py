@@ -121,3 +121,36 @@ def test_a_fast_render_is_fresh_on_every_scrape():
     values = [samples(exposition().text().decode())[("renders", ())] for _ in range(3)]
     exposition.close()
     assert values == [1, 2, 3] and set(collector.threads) == {threading.current_thread().name}
+
+
+def test_wall_stream_gauges_follow_the_screen_and_leave_unknown_values_out():
+    from viewer.core.stream_meter import StreamFigures
+    from viewer.metrics import STREAM_GAUGES, WallStatusCollector
+
+    shown = StreamFigures("c1", "sub", "h264", 640, 360, 25.0, 10.0, 812.5, lost=3, reconnects=1,
+                          first_picture_s=1.5, degraded=True)
+    opening = StreamFigures(ODD, "", fps=None, bitrate_kbps=None)  # measured nothing yet
+    snapshot = {"districts": [], "streams": [shown.as_dict(), opening.as_dict()], "incoming_kbps": 812.5,
+                "degraded_tiles": 1}
+    state = {"snapshot": snapshot}
+    registry = registry_with(WallStatusCollector(lambda: state["snapshot"]))
+    got = samples(render(registry).decode())
+    c1 = (("camera_id", "c1"), ("stream", "sub"))
+    assert got[("videowall_stream_fps", c1)] == 10.0
+    assert got[("videowall_stream_nominal_fps", c1)] == 25.0
+    assert got[("videowall_stream_fps_ratio", c1)] == 0.4
+    assert got[("videowall_stream_bitrate_kbps", c1)] == 812.5
+    assert got[("videowall_stream_lost_pictures", c1)] == 3
+    assert got[("videowall_stream_reconnects", c1)] == 1
+    assert got[("videowall_stream_first_picture_seconds", c1)] == 1.5
+    assert got[("videowall_stream_degraded", c1)] == 1
+    assert got[("videowall_stream_info", (*c1[:1], ("codec", "h264"), ("resolution", "640x360"), c1[1]))] == 1
+    assert got[("videowall_incoming_bitrate_kbps", ())] == 812.5 and got[("videowall_degraded_tiles", ())] == 1
+    odd = (("camera_id", ODD), ("stream", ""))
+    assert ("videowall_stream_fps", odd) not in got  # unknown: no sample rather than a false 0
+    assert got[("videowall_stream_reconnects", odd)] == 0
+    assert {name for name, labels in got if name.startswith("videowall_stream_")} == {
+        "videowall_stream_info", *(name for _key, name, _help in STREAM_GAUGES)}
+    state["snapshot"] = {"districts": [], "streams": [opening.as_dict()], "incoming_kbps": 0.0}
+    again = samples(render(registry).decode())
+    assert not [key for key in again if ("camera_id", "c1") in key[1]]  # left the screen: series gone

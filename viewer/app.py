@@ -20,10 +20,12 @@ from viewer.core.catalog import Catalog, CatalogError, load_catalog
 from viewer.core.constants import SHUTDOWN_GRACE_S
 from viewer.core.health import HealthConfig
 from viewer.core.journal import Journal
+from viewer.core.reasons import Reason
 from viewer.core.settings import Settings, load_settings, save_settings
 from viewer.core.views import ViewStore
 from viewer.log import log_startup, setup_logging
 from viewer.ui.outages import OutageRecorder
+from viewer.ui.stream_recorder import StreamRecorder
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +45,16 @@ class Services:
     outages: OutageRecorder
     kiosk: bool = False
     fleet: object = None  # FleetMonitor, when the background sweep runs
+    streams: object = None  # StreamRecorder: stream figures on screen, per-minute journal rows
     recorders: object = None  # RecorderCoordinator shared by all windows (None: one per window)
     pictures: object = None  # PictureChecker shared by all windows (None: one per window)
     windows: list = field(default_factory=list)
     _flag_count_pending: bool = False
 
     def flagged_tiles(self) -> int:
-        return sum(1 for w in self.windows for f in w.controller.active_feeds() if f.flag is not None)
+        """Tiles flagged as not showing pictures (a degraded one still shows them: not counted)."""
+        return sum(1 for w in self.windows for f in w.controller.active_feeds()
+                   if f.flag is not None and f.flag.reason is not Reason.DEGRADED)
 
     def snapshots_dir(self) -> Path:
         return paths.snapshots_dir()
@@ -58,6 +63,8 @@ class Services:
         """Record every outage of ``feed`` in the journal, the moment it starts and ends, and
         keep the status export's flagged-tile count current on every flag change."""
         self.outages.attach(feed)
+        if self.streams is not None:
+            self.streams.attach(feed)
         feed.player_stuck.connect(self._journal_stuck_player)
         for signal in (feed.flag_raised, feed.flag_updated, feed.flag_cleared, feed.flag_detached):
             signal.connect(self._count_flags_soon)
@@ -98,8 +105,9 @@ class Services:
         self.inform(parent, QCoreApplication.translate("App", "About videowall"), about_text(self.engine.version))
 
 
-def _health_config(engine) -> HealthConfig:
-    return HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp"))
+def _health_config(engine, settings: Settings) -> HealthConfig:
+    return HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp"),
+                        degraded_fps_ratio=settings.degraded_fps_percent / 100)
 
 
 def engine_options(settings: Settings, args):
@@ -237,8 +245,9 @@ def run_wall(args) -> int:
         journal=journal,
         views=ViewStore(paths.views_path()),
         settings=settings,
-        health_config=_health_config(engine),
+        health_config=_health_config(engine, settings),
         outages=OutageRecorder(journal, catalog),
+        streams=StreamRecorder(journal),
         kiosk=kiosk,
         recorders=RecorderCoordinator(),
         pictures=PictureChecker(),
@@ -254,6 +263,7 @@ def run_wall(args) -> int:
 
         services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, rules=services.outages.rules)
         services.fleet.start()
+        services.streams.publish_to = services.fleet.set_stream_figures
         if getattr(args, "status_port", None) is not None:
             from viewer.status_server import StatusServer
 
@@ -311,6 +321,7 @@ def run_wall(args) -> int:
         save_settings(settings_file, settings, raw_settings)
     except OSError as exc:
         log.error("cannot save settings: %s", exc)
+    services.streams.close()  # the last samples while every feed still has its camera
     for w in list(services.windows):
         w.controller.close()
     if status_server is not None:

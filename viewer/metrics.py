@@ -5,7 +5,10 @@ cameras cost nothing between scrapes and the label set is exactly the catalog's)
 - :class:`MonitorCollector` — ``videowall monitor``: per camera, per recorder, per district,
   and the sweep's own figures (see ``METRICS`` in README's "For the technical team").
 - :class:`WallStatusCollector` — the wall's ``--status-port``: the ``/status.json`` snapshot
-  (``viewer.core.sweep.status_snapshot``) as per-district gauges.
+  (``viewer.core.sweep.status_snapshot``) as per-district gauges, plus the figures of every
+  stream on screen (``videowall_stream_*``, labels ``camera_id`` and ``stream``: at most one
+  series per tile on screen — 64 per window, the largest grid — and a camera's series go
+  the moment it leaves the screen, because each scrape builds them from the snapshot).
 
 Threading: ``collect()`` runs on whichever thread renders (the HTTP server's); the snapshot
 callables must be thread-safe. No Qt, no vlc. Label values are escaped by the library; no URL
@@ -245,6 +248,7 @@ class WallStatusCollector(Collector):
         yield from (online, total, offline)
         yield _gauge("videowall_flagged_tiles", "Wall tiles flagged as not showing pictures right now.",
                      int(snapshot.get("flagged_tiles", 0)))  # fmt: skip
+        yield from _stream_families(snapshot)
         last = snapshot.get("last_sweep_timestamp_s")
         family = GaugeMetricFamily(
             "videowall_last_sweep_timestamp_seconds", "Unix time since which every enabled camera has been probed."
@@ -252,3 +256,41 @@ class WallStatusCollector(Collector):
         if last is not None:
             family.add_metric((), float(last))
         yield family
+
+
+#: ``status.json`` stream key -> (metric name, help) of the per-stream gauges.
+STREAM_GAUGES = (
+    ("fps", "videowall_stream_fps", "Pictures per second the stream delivers (last few seconds)."),
+    ("nominal_fps", "videowall_stream_nominal_fps", "Frame rate the stream announces (SDP / stream header)."),
+    ("fps_ratio", "videowall_stream_fps_ratio", "Delivered / nominal frame rate."),
+    ("bitrate_kbps", "videowall_stream_bitrate_kbps", "Bitrate the stream arrives with (kbit/s, last few seconds)."),
+    ("lost", "videowall_stream_lost_pictures", "Pictures lost since the tile showed the camera (libVLC)."),
+    ("reconnects", "videowall_stream_reconnects", "Times the tile reopened the camera since it showed it."),
+    ("first_picture_s", "videowall_stream_first_picture_seconds", "Open to first picture, last open."),
+    ("degraded", "videowall_stream_degraded", "1 while the stream is flagged degraded (low frame rate)."),
+)
+STREAM_LABELS = ("camera_id", "stream")
+
+
+def _stream_families(snapshot: dict) -> Iterator[Metric]:
+    """Per-stream gauges of the streams on screen (none for a stream that left the screen;
+    a value still unknown has no sample rather than a false 0)."""
+    streams = snapshot.get("streams", ())
+    for key, name, documentation in STREAM_GAUGES:
+        family = GaugeMetricFamily(name, documentation, labels=STREAM_LABELS)
+        for stream in streams:
+            value = stream.get(key)
+            if value is not None:
+                family.add_metric((str(stream["camera_id"]), str(stream["stream"])), float(value))
+        yield family
+    info = GaugeMetricFamily("videowall_stream_info", "The stream's codec and resolution (value 1).",
+                             labels=(*STREAM_LABELS, "codec", "resolution"))
+    for stream in streams:
+        size = f"{stream['width']}x{stream['height']}" if stream.get("width") else ""
+        info.add_metric((str(stream["camera_id"]), str(stream["stream"]), str(stream.get("codec") or ""), size), 1)
+    yield info
+    if "incoming_kbps" in snapshot:
+        yield _gauge("videowall_incoming_bitrate_kbps", "The wall's incoming bandwidth: streams on screen, kbit/s.",
+                     float(snapshot["incoming_kbps"]))
+        yield _gauge("videowall_degraded_tiles", "Tiles on screen flagged degraded (pictures, low frame rate).",
+                     int(snapshot.get("degraded_tiles", 0)))

@@ -63,6 +63,22 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
         <translation>sejak {clock} ({hours} jam)</translation>
     </message>
     <message>
+        <source>{value} Mbit/s</source>
+        <translation>{value} Mbit/s</translation>
+    </message>
+    <message>
+        <source>{value} kbit/s</source>
+        <translation>{value} kbit/s</translation>
+    </message>
+    <message>
+        <source>{codec} {size} · {fps} of {nominal} fps · {rate}</source>
+        <translation>{codec} {size} · {fps} dari {nominal} fps · {rate}</translation>
+    </message>
+    <message>
+        <source>lost pictures {lost} · reconnects {reconnects} · first picture after {first} s</source>
+        <translation>gambar hilang {lost} · sambung ulang {reconnects} · gambar pertama setelah {first} dtk</translation>
+    </message>
+    <message>
         <source>✓ reported by {by} {clock}</source>
         <translation>✓ dilaporkan oleh {by} {clock}</translation>
     </message>
@@ -480,6 +496,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
         <source>blank picture</source>
         <translation>gambar kosong</translation>
     </message>
+    <message>
+        <source>degraded (low frame rate)</source>
+        <translation>menurun (frame rate rendah)</translation>
+    </message>
 </context>
 <context>
     <name>StatusBoard</name>
@@ -662,6 +682,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
     <message>
         <source>Districts at a glance</source>
         <translation>Ringkasan kecamatan</translation>
+    </message>
+    <message>
+        <source>Incoming bandwidth of the streams on screen</source>
+        <translation>Bandwidth masuk dari stream yang tampil di layar</translation>
     </message>
     <message>
         <source>Wall</source>
@@ -854,6 +878,10 @@ Buka katalog, pakai katalog contoh, atau jalankan `videowall demo` untuk melihat
     <message>
         <source>{n} cameras · {playing} playing · {flagged} flagged</source>
         <translation>{n} kamera · {playing} tayang · {flagged} bermasalah</translation>
+    </message>
+    <message>
+        <source> · {n} degraded</source>
+        <translation> · {n} menurun</translation>
     </message>
     <message>
         <source> (+{n} more outages)</source>

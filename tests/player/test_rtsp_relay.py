@@ -207,3 +207,25 @@ def test_a_recording_that_ends_ends_the_session_as_ended(gst_rtsp, relay, tmp_pa
     assert read_bytes(output, 5_000)
     assert verdict.done.wait(WAIT_S)  # GStreamer sends BYE at the end of the file
     assert verdict.reason is Reason.ENDED, (verdict.reason, verdict.detail)
+
+
+def test_the_session_counts_pictures_bytes_key_pictures_and_the_stream_format(gst_rtsp, relay):
+    """The stream figures' source (issue 23): plain counters on the session thread, against a
+    server whose frame rate (15 fps), bitrate (400 kbit/s) and key picture interval (2 s) are
+    known. Counted by the camera's clock (timestamps), so the opening burst cannot skew it."""
+    server = gst_rtsp({"/noise": "snow"}, None, "", "--fps", "15", "--bitrate", "400")
+    output = relay().open_output(SessionKey(server.url("/noise")), None)
+    session = output.session
+    assert read_bytes(output, 1) != b""
+    first = (session.packets, session.bytes_in, session.keyframes_in, session.last_timestamp * session.time_base)
+    while session.last_timestamp * session.time_base - first[3] < 6.0:  # six seconds of the camera's clock
+        assert output.read(65536, timeout_s=WAIT_S) != b""
+    stream_s = float(session.last_timestamp * session.time_base - first[3])
+    fps = (session.packets - first[0]) / stream_s
+    kbps = (session.bytes_in - first[1]) * 8 / 1000 / stream_s
+    print(f"relay counters: {fps:.2f} fps, {kbps:.0f} kbit/s, {session.keyframes_in - first[2]} key pictures "
+          f"in {stream_s:.1f} s, first packet after {session.first_packet_s:.2f} s")
+    assert session.video_format == ("h264", 640, 360, 15.0)
+    assert abs(fps - 15) <= 1.5 and abs(kbps - 400) <= 40
+    assert session.keyframes_in - first[2] in (3, 4)  # one every 2 s
+    assert 0 < session.first_packet_s < WAIT_S

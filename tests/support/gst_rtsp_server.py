@@ -7,9 +7,13 @@ a venv does not see)::
         --mount /red=0xFFFF0000 --mount /green=0xFF00FF00 --auth-mount /secret=0xFF0000FF \
         --user viewer:s3cret
 
-Each ``--mount PATH=ARGB`` serves a live solid-colour (``smpte``: colour bars) H.264 stream (640x360@25, keyframe
-every 2 s), shared between clients (``set_shared``: one pipeline per mount). ``--h265`` uses
-x265 instead. ``--auth-mount`` mounts need the ``--user`` credentials (Basic, or Digest
+Each ``--mount PATH=ARGB`` serves a live solid-colour H.264 stream (640x360@25, keyframe
+every 2 s), shared between clients (``set_shared``: one pipeline per mount); instead of a
+colour, a ``videotestsrc`` pattern name (``smpte``: colour bars, ``snow``: noise, which makes
+x264 spend its whole bitrate). ``--h265`` uses x265 instead. Known truth for the stream
+figures: ``--bitrate KBPS`` sets the encoder's target (x264enc/x265enc ``bitrate=``, kbit/s;
+default: the encoder's own), ``--fps N`` the frame rate (default 25; the keyframe interval
+stays 2 s). ``--auth-mount`` mounts need the ``--user`` credentials (Basic, or Digest
 with ``--digest``); clients without (or with wrong) credentials get 401.
 
 stdout speaks JSON lines, one per event, flushed at once:
@@ -46,14 +50,17 @@ def emit(**message) -> None:
     sys.stdout.flush()
 
 
-def launch_line(argb: str, h265: bool) -> str:
-    pattern = "pattern=smpte" if argb == "smpte" else f"pattern=solid-color foreground-color={argb}"
-    source = f"videotestsrc is-live=true {pattern} ! video/x-raw,width={WIDTH},height={HEIGHT},framerate={FPS}/1"
+def launch_line(argb: str, h265: bool, fps: int = FPS, bitrate_kbps: int = 0) -> str:
+    """``argb``: a solid colour (0xAARRGGBB) or a videotestsrc pattern name (smpte, snow …)."""
+    pattern = f"pattern=solid-color foreground-color={argb}" if argb.startswith("0x") else f"pattern={argb}"
+    source = f"videotestsrc is-live=true {pattern} ! video/x-raw,width={WIDTH},height={HEIGHT},framerate={fps}/1"
+    keyframes = KEYFRAME_INTERVAL_FRAMES * fps // FPS  # 2 s at any frame rate
+    bitrate = f" bitrate={bitrate_kbps}" if bitrate_kbps else ""
     if h265:
-        encode = (f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={KEYFRAME_INTERVAL_FRAMES} "
+        encode = (f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={keyframes}{bitrate} "
                   "! rtph265pay name=pay0 pt=96 config-interval=1")
     else:
-        encode = (f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={KEYFRAME_INTERVAL_FRAMES} "
+        encode = (f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={keyframes}{bitrate} "
                   "! rtph264pay name=pay0 pt=96 config-interval=1")
     return f"( {source} ! {encode} )"
 
@@ -69,6 +76,8 @@ def main() -> int:
     parser.add_argument("--user", default="", help="USER:PASSWORD for the --auth-mount mounts")
     parser.add_argument("--digest", action="store_true", help="ask for Digest instead of Basic")
     parser.add_argument("--h265", action="store_true")
+    parser.add_argument("--fps", type=int, default=FPS, help="frames per second of the --mount streams")
+    parser.add_argument("--bitrate", type=int, default=0, help="encoder target in kbit/s (0: the encoder's default)")
     parser.add_argument("--session-timeout", type=int, default=0, help="seconds; 0: GStreamer's default (60)")
     args = parser.parse_args()
 
@@ -84,7 +93,7 @@ def main() -> int:
 
     def factory(argb: str, protected: bool) -> GstRtspServer.RTSPMediaFactory:
         media_factory = GstRtspServer.RTSPMediaFactory()
-        media_factory.set_launch(launch_line(argb, args.h265))
+        media_factory.set_launch(launch_line(argb, args.h265, args.fps, args.bitrate))
         media_factory.set_shared(True)
         permissions = GstRtspServer.RTSPPermissions()
         permissions.add_role_from_structure(role("user", construct=True))

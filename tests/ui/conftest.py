@@ -60,6 +60,7 @@ def make_wall(qtbot, tmp_path):
     from viewer.player.base import create_engine
     from viewer.ui.outages import OutageRecorder
     from viewer.ui.probe_runner import ProbeRunner
+    from viewer.ui.stream_recorder import StreamRecorder
     from viewer.ui.wall_window import WallWindow
 
     created = []
@@ -90,6 +91,7 @@ def make_wall(qtbot, tmp_path):
             settings=settings or Settings(),
             health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
             outages=OutageRecorder(journal, catalog, OutageRules(confirm_s=recovery_confirm_s)),
+            streams=StreamRecorder(journal),
             kiosk=True,  # no modal dialogs in tests
         )
         if sweep_interval_s is not None:
@@ -98,6 +100,7 @@ def make_wall(qtbot, tmp_path):
             services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, interval_s=sweep_interval_s,
                                           rules=services.outages.rules)
             services.fleet.start()
+            services.streams.publish_to = services.fleet.set_stream_figures
         window = WallWindow(services)
         services.windows.append(window)
         qtbot.addWidget(window)
@@ -116,6 +119,7 @@ def make_wall(qtbot, tmp_path):
         if services.fleet is not None:
             services.fleet.stop()
         services.outages.close()
+        services.streams.close()
         services.probes.shutdown()
         services.engine.release()
         services.journal.close()

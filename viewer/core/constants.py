@@ -160,3 +160,21 @@ RELAY_MAX_MUX_ERRORS = 50
 #: both neighbours (8), a 3x3 page the next one (9), 4x4 and larger none. Cost measured on
 #: 2 cores in docs/benchmarks.md ("Operators' moments").
 NEIGHBOUR_PREROLL_TILES = 9
+
+# --- stream figures (viewer/core/stream_meter.py, viewer/core/degraded.py) -----------------
+#: Delivered frame rate and bitrate on screen are measured over the last this many seconds
+#: (libVLC's counters rise in bursts; five one-second polls smooth them).
+FIGURES_WINDOW_S = 5.0
+#: A playing stream's counters go to the per-minute journal aggregate this often (source
+#: "wall"); the aggregate itself is written once its minute is over.
+FIGURES_SAMPLE_INTERVAL_S = 10.0
+#: A stream delivering under this share of its nominal frame rate ... (setting
+#: ``degraded_fps_percent``, 0 = off) ...
+DEGRADED_FPS_RATIO = 0.5
+#: ... for this long (seconds, measured over FIGURES_WINDOW_S) is flagged "degraded".
+DEGRADED_AFTER_S = 10.0
+#: Hysteresis: the flag clears once the stream delivers at least DEGRADED_FPS_RATIO plus
+#: this share of its nominal rate (0.5 + 0.1 = 60 %) ...
+DEGRADED_CLEAR_MARGIN_RATIO = 0.1
+#: ... for this long (seconds).
+DEGRADED_CLEAR_AFTER_S = 10.0

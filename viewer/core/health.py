@@ -197,11 +197,26 @@ class FeedHealth:
         if flag is None:
             self.flag = Flag(reason, now if since is None else since, detail)
             log.info("%s: flagged %s (%s)", self._label, reason, detail)
-        elif flag.reason in PICTURE_REASONS and flag.reason is not reason:
+        elif (flag.reason in PICTURE_REASONS or flag.reason is Reason.DEGRADED) and flag.reason is not reason:
             self.flag = Flag(reason, flag.since, detail)
         else:
             return []
         return [Action(ActionKind.FLAG, reason=reason, detail=detail)]
+
+    def degraded(self, on: bool, now: float, since: float | None = None, detail: str = "") -> list[Action]:
+        """The frame-rate rule's verdict (:mod:`viewer.core.degraded`) on a feed that plays:
+        raises ``degraded`` when no other flag is up, clears only a ``degraded`` flag. The
+        player keeps playing; every other flag takes precedence (idempotent: call per poll)."""
+        flag = self.flag
+        if on and flag is None and self.state is FeedState.PLAYING:
+            self.flag = Flag(Reason.DEGRADED, now if since is None else since, detail)
+            log.info("%s: flagged degraded (%s)", self._label, detail)
+            return [Action(ActionKind.FLAG, reason=Reason.DEGRADED, detail=detail)]
+        if not on and flag is not None and flag.reason is Reason.DEGRADED:
+            self.flag = None
+            self._forget_outage()
+            return [Action(ActionKind.UNFLAG, detail="frame rate recovered")]
+        return []
 
     def open_started(self, now: float) -> None:
         """The player really started opening now (after waiting for a recorder slot): the

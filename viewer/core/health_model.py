@@ -97,6 +97,11 @@ class HealthConfig:
     scheme: str = "http"
     #: How often a playing feed's picture is checked for frozen/blank (see core/picture.py).
     picture_check_interval_s: float = C.PICTURE_CHECK_INTERVAL_S
+    #: The ``degraded`` rule (viewer/core/degraded.py): under this share of the nominal frame
+    #: rate (0 = off) for ``degraded_after_s``; cleared after ``degraded_clear_after_s`` above it.
+    degraded_fps_ratio: float = C.DEGRADED_FPS_RATIO
+    degraded_after_s: float = C.DEGRADED_AFTER_S
+    degraded_clear_after_s: float = C.DEGRADED_CLEAR_AFTER_S
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

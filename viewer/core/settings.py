@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from viewer.core.constants import NEIGHBOUR_PREROLL_TILES
+from viewer.core.constants import DEGRADED_FPS_RATIO, NEIGHBOUR_PREROLL_TILES
 from viewer.core.store import atomic_write_json, load_json
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,9 @@ class Settings:
     #: Paging pre-rolls the neighbour pages within this many hidden players (0 = off).
     neighbour_preroll_tiles: int = NEIGHBOUR_PREROLL_TILES
     journal_retention_days: float = 365.0  # ended outages and events older than this are deleted; 0 = keep all
+    #: A stream delivering under this share of its nominal frame rate for DEGRADED_AFTER_S is
+    #: flagged "degraded" (percent; 0 = never).
+    degraded_fps_percent: float = 100 * DEGRADED_FPS_RATIO
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
 
 
@@ -82,6 +85,7 @@ SETTING_RANGES: dict[str, tuple[float, float]] = {
     "tile_decoder_threads": (0, 64),
     "tour_idle_resume_s": (1.0, 24 * 3600.0),
     "journal_retention_days": (0.0, 100 * 365.0),
+    "degraded_fps_percent": (0.0, 100.0),
 }
 LANGUAGES = ("", "id", "en")
 

@@ -58,6 +58,22 @@ class PlayerStats:
     lost_pictures: int = 0
     decoded_video: int = 0
     read_bytes: int = 0
+    # --- stream figures (viewer.core.stream_meter) -------------------------------------
+    #: What the camera delivered: a relayed RTSP stream counts at the relay (video payload
+    #: bytes, access units, key pictures, since the session opened — shared by the tiles of
+    #: one session); a stream libVLC opens itself counts at libVLC (bytes its input read,
+    #: pictures shown plus pictures dropped; no key pictures).
+    received_bytes: int = 0
+    received_frames: int = 0
+    received_keyframes: int = 0
+    codec: str = ""  # "h264", "hevc" … ("" until known)
+    width: int = 0
+    height: int = 0
+    nominal_fps: float = 0.0  # announced by the SDP / stream (0: unknown)
+    first_packet_s: float | None = None  # relay: open → first video packet
+    #: relay: the last packet's timestamp in seconds of the camera's clock (None: unknown)
+    stream_time_s: float | None = None
+    relayed: bool = False
 
 
 #: ``EngineOptions.rtsp_client`` values: FFmpeg's RTSP client relayed to libVLC (every

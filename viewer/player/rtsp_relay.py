@@ -99,6 +99,14 @@ def _frame_ticks(video) -> int:
     return max(1, ticks)
 
 
+def _video_format(video) -> tuple[str, int, int, float | None]:
+    """Codec, size and nominal frame rate as the SDP announces them (FFmpeg's stream info)."""
+    context = video.codec_context
+    rate = video.average_rate or context.framerate
+    nominal = float(rate) if rate else None
+    return context.name or "", int(context.width or 0), int(context.height or 0), nominal
+
+
 def _timed_before(untimed: list[VideoPacket], first_timed: VideoPacket, frame_ticks: int) -> list[VideoPacket]:
     """Give the packets that came before the first timed one (FFmpeg reports no timestamp
     until its RTP clock is set) timestamps one frame apart, ending one frame before it."""
@@ -121,7 +129,19 @@ class RtspSession:
         self._gop: list[VideoPacket] = []  # since the last keyframe, for late subscribers
         self._stop = threading.Event()
         self.ended = threading.Event()  # the thread finished (failure or stop)
-        self.packets = 0
+        # Stream figures (viewer.core.stream_meter), written by the session thread only:
+        # integer adds per packet; readers on other threads see a value at most one packet old.
+        self.packets = 0  # video access units received
+        self.bytes_in = 0  # their payload bytes
+        self.keyframes_in = 0
+        self.first_packet_s: float | None = None  # open → first video packet
+        #: The last timed packet's decoding (or presentation) time, in ``time_base`` units:
+        #: the delivered frame rate is pictures per second of the camera's own clock, so the
+        #: burst FFmpeg queues while it opens is not mistaken for a higher rate.
+        self.last_timestamp: int | None = None
+        self.time_base = None
+        #: (codec, width, height, nominal fps or None) from the SDP, once the session opened.
+        self.video_format: tuple[str, int, int, float | None] | None = None
         self._final: tuple[Reason, str] | None = None  # why it ended, once it did
         self.thread = threading.Thread(
             target=self._run, name=f"relay-{next(_session_numbers)}", daemon=True
@@ -170,6 +190,8 @@ class RtspSession:
                 return
             log.info("relay %s: %s %s, %s", self.thread.name, label, codec,
                      "tcp" if self.key.tcp else "udp")
+            self.video_format = _video_format(video)
+            self.time_base = video.time_base
             self._pump(container, video)
         except Exception as exc:  # every failure becomes a reason, never a crash
             if self._stop.is_set():
@@ -232,6 +254,7 @@ class RtspSession:
     def _pump(self, container, video) -> None:
         frame_ticks = _frame_ticks(video)
         untimed: list[VideoPacket] = []  # FFmpeg's first packets can come without timestamps
+        opened_at = self._waiting_since
         for packet in container.demux(video):
             if self._stop.is_set():
                 log.debug("relay %s: stop noticed", self.thread.name)
@@ -241,6 +264,12 @@ class RtspSession:
             self._waiting_since = time.monotonic()
             copied = VideoPacket(bytes(packet), packet.pts, packet.dts, packet.time_base, packet.is_keyframe)
             self.packets += 1
+            self.bytes_in += len(copied.data)
+            if copied.keyframe:
+                self.keyframes_in += 1
+            if self.packets == 1:
+                self.first_packet_s = self._waiting_since - opened_at
+            self.last_timestamp = copied.dts if copied.dts is not None else copied.pts
             if copied.pts is None and copied.dts is None:
                 if untimed or copied.keyframe:  # keep the opening keyframe: a picture one GOP sooner
                     untimed = [*untimed, copied][-C.RELAY_GOP_CACHE_MAX_PACKETS:]

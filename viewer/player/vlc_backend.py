@@ -37,6 +37,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -117,6 +118,31 @@ def _relay_module():
         log.warning("RTSP relay unavailable (PyAV missing?): %s", exc)
         return None
     return rtsp_relay
+
+
+def _video_track(player, media) -> tuple[str, int, int, float] | None:
+    """The video's codec (the media's first video track), size and frame rate (the player's),
+    or None until libVLC knows the size. Worker thread. Only the track's type and fourcc are
+    read: python-vlc's layout of the track's video details does not match libVLC 3's (reading
+    them crashed here), and ``libvlc_media_tracks_release`` is left to python-vlc, which skips
+    it (a few hundred bytes per media; this runs until the size is known)."""
+    width, height = player.video_get_size(0) or (0, 0)
+    if not width:
+        return None
+    codec = ""
+    try:
+        for track in media.tracks_get() or ():
+            if track.type == vlc.TrackType.video:
+                fourcc = int(track.codec).to_bytes(4, "little").decode("ascii", "replace").strip().lower()
+                codec = _CODEC_NAMES.get(fourcc, fourcc)
+                break
+    except (ValueError, OSError):  # no tracks yet
+        pass
+    return codec, int(width), int(height), float(player.get_fps() or 0.0)
+
+
+#: libVLC fourccs under the names FFmpeg (the relay) uses.
+_CODEC_NAMES = {"h264": "h264", "hevc": "hevc", "h265": "hevc", "mp4v": "mpeg4", "mjpg": "mjpeg", "mpgv": "mpeg2video"}
 
 
 def libvlc_version() -> str:
@@ -276,6 +302,7 @@ class VlcFeedPlayer:
         self._lock = threading.RLock()  # thumbnail() (picture-check thread) vs release()
         self._thumb_dir: str | None = None  # made on the first thumbnail, removed on release
         self._relay_output = None  # RelayOutput libVLC reads from, while an RTSP camera plays
+        self._track: tuple[str, int, int, float] | None = None  # video track info of the media
         self.generation = 0
         manager = self._player.event_manager()
         for name, kind in _EVENTS.items():
@@ -323,6 +350,7 @@ class VlcFeedPlayer:
             media.add_option(option)
         self._player.set_media(media)
         self.generation = generation
+        self._track = None
         if self._media is not None:
             self._media.release()
         self._media = media
@@ -372,17 +400,36 @@ class VlcFeedPlayer:
             listener(PlayerEvent(kind, generation, reason, detail))
 
     def stats(self) -> PlayerStats:
+        """libVLC's media stats plus the stream figures (the guarded player's worker thread):
+        a relayed stream's from its relay session's counters (plain integer reads), any
+        other's from libVLC's stats and its video track."""
         if self._media is None:
             return PlayerStats()
         raw = vlc.MediaStats()
         if not self._media.get_stats(raw):
             return PlayerStats()
-        return PlayerStats(
+        stats = PlayerStats(
             displayed_pictures=int(raw.displayed_pictures),
             lost_pictures=int(raw.lost_pictures),
             decoded_video=int(raw.decoded_video),
             read_bytes=int(raw.read_bytes),
         )
+        session = getattr(self._relay_output, "session", None)
+        if session is not None:
+            codec, width, height, fps = session.video_format or ("", 0, 0, None)
+            stamp, time_base = session.last_timestamp, session.time_base
+            stream_time_s = None if stamp is None or time_base is None else float(stamp * time_base)
+            return replace(stats, received_bytes=session.bytes_in, received_frames=session.packets,
+                           received_keyframes=session.keyframes_in, codec=codec, width=width, height=height,
+                           nominal_fps=fps or 0.0, first_packet_s=session.first_packet_s,
+                           stream_time_s=stream_time_s, relayed=True)
+        if self._track is None:
+            self._track = _video_track(self._player, self._media)
+        codec, width, height, fps = self._track or ("", 0, 0, 0.0)
+        # pictures shown or dropped: libVLC 3's decoded_video counts blocks (~2 per picture here)
+        frames = stats.displayed_pictures + stats.lost_pictures
+        return replace(stats, received_bytes=stats.read_bytes, received_frames=frames,
+                       codec=codec, width=width, height=height, nominal_fps=fps)
 
     def is_playing(self) -> bool:
         return bool(self._player.is_playing())

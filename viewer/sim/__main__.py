@@ -39,12 +39,17 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m viewer.sim", description=__doc__.splitlines()[0])
     parser.add_argument("--healthy", type=int, default=9, help="healthy HTTP cameras (default 9)")
     parser.add_argument("--rtsp", type=int, default=0, help="healthy RTSP cameras (RTP over TCP from the clips)")
+    parser.add_argument("--rtsp-deliver", type=float, default=1.0, metavar="RATIO",
+                        help="the --rtsp cameras send this share of their pictures (0.4: 10 of 25 fps)")
     parser.add_argument("--mixed", action="store_true", help="add one camera per failure behaviour")
     parser.add_argument("--mixed-scheme", choices=["http", "rtsp"], default="http", help="of the --mixed cameras")
     parser.add_argument("--clip", type=Path, action="append", help="MPEG-TS clip(s) to serve (cycled)")
     parser.add_argument("--period", type=float, default=30.0, help="flapping period in seconds")
     parser.add_argument("--once", action="store_true", help="print the catalog and stop")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not 0 < args.rtsp_deliver <= 1:
+        parser.error("--rtsp-deliver must be above 0 and at most 1")
+    return args
 
 
 def _quote(text: str) -> str:
@@ -62,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         cam = SimCamera(f"/cam/{i + 1}", clip=clips[i % len(clips)])
         entries.append((f"Simulated {i + 1}", sim.add_http(cam), False))
     for i in range(args.rtsp):
-        cam = SimCamera(f"/rtsp/{i + 1}", clip=clips[i % len(clips)])
+        cam = SimCamera(f"/rtsp/{i + 1}", clip=clips[i % len(clips)], deliver_ratio=args.rtsp_deliver)
         entries.append((f"Simulated RTSP {i + 1}", sim.add_rtsp(cam), False))
     if args.mixed:
         behaviours = _MIXED + (_AUTH if password else ())

@@ -145,6 +145,21 @@ class CameraSimulator:
 
         self._call(apply)
 
+    def set_deliver_ratio(self, url_or_path: str, ratio: float) -> None:
+        """Throttle an RTSP camera to send ``ratio`` of its pictures (live sessions too, from
+        their next picture); 1 lifts the throttle. See ``SimCamera.deliver_ratio``."""
+        if not 0 < ratio <= 1:
+            raise ValueError(f"deliver_ratio must be in (0, 1], got {ratio!r}")
+        state = self._find(url_or_path)
+        if self._loop is None:
+            state.cam.deliver_ratio = ratio
+            return
+
+        async def apply() -> None:
+            state.cam.deliver_ratio = ratio
+
+        self._call(apply)
+
     def connections(self, url_or_path: str) -> int:
         """How many clients are connected to the camera right now (for tests)."""
         return len(self._find(url_or_path).connections)

@@ -67,6 +67,10 @@ class SimCamera:
     #: position since the camera went live), mid-GOP, and waits for the next keyframe; False:
     #: every client starts at the clip's first packet (a keyframe: first picture at once).
     live_join: bool = False
+    #: RTSP: the share of the clip's pictures sent (a camera that delivers 10 of its 25 fps:
+    #: 0.4), at real-time pace with their own timestamps, key pictures always; the SDP still
+    #: announces the clip's frame rate. 1: every picture.
+    deliver_ratio: float = 1.0
 
 
 class Connection(Protocol):

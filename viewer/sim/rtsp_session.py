@@ -6,7 +6,9 @@ no thread. Stream time advances with the loop clock times the camera's rate, as 
 first ``delay_s`` seconds after PLAY, the connection stays open), and ENDS sends ``delay_s``
 seconds, then an RTCP BYE, then closes. The clip loops with timestamps that keep increasing.
 A client that does not read loses whole pictures up to the next keyframe (the send buffer is
-bounded), as with a real camera.
+bounded), as with a real camera. A camera's ``deliver_ratio`` below 1 sends only that share of
+the pictures (their RTP sequence numbers stay contiguous: nothing is "lost" on the wire, the
+camera just delivers fewer pictures than its SDP announces).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ class RtspSession:
         self._playing = False
         self._ended = False
         self._skip_to_keyframe = False
+        self._credit = 0.0  # pictures owed under the camera's deliver_ratio (a throttle)
         self._timer: asyncio.TimerHandle | None = None
         self._expiry: asyncio.TimerHandle | None = None
         self.packets_sent = self.octets_sent = 0
@@ -145,6 +148,12 @@ class RtspSession:
 
     def _unit_packets(self) -> list[bytes]:
         unit = self.track.units[self._index]
+        ratio = self.state.cam.deliver_ratio
+        if ratio < 1.0:  # throttled: send this share of the pictures (key pictures on credit)
+            self._credit += ratio
+            if self._credit < 1.0 - 1e-9 and not unit.keyframe:
+                return []
+            self._credit -= 1.0
         if self._buffered() > MAX_SEND_BUFFER_BYTES:
             self._skip_to_keyframe = True
         if self._skip_to_keyframe:

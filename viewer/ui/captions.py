@@ -35,11 +35,36 @@ def since_text(since: float, now: float) -> str:
     return translate("Caption", "since {clock} ({hours} h)").format(clock=clock, hours=minutes // 60)
 
 
+def bandwidth_text(kbps: float) -> str:
+    """``820 kbit/s`` or ``12.4 Mbit/s``."""
+    if kbps >= 10_000:
+        return translate("Caption", "{value} Mbit/s").format(value=f"{kbps / 1000:.1f}")
+    return translate("Caption", "{value} kbit/s").format(value=f"{kbps:.0f}")
+
+
+def figures_lines(figures) -> list[str]:
+    """What a stream delivers, for the tile's tooltip and details (``StreamFigures``)."""
+    if figures is None:
+        return []
+    unknown = "?"
+    size = f"{figures.width}×{figures.height}" if figures.width else unknown
+    nominal = f"{figures.nominal_fps:g}" if figures.nominal_fps else unknown
+    fps = f"{figures.fps:.1f}" if figures.fps is not None else unknown
+    rate = bandwidth_text(figures.bitrate_kbps) if figures.bitrate_kbps is not None else unknown
+    first = f"{figures.first_picture_s:.1f}" if figures.first_picture_s is not None else unknown
+    return [
+        translate("Caption", "{codec} {size} · {fps} of {nominal} fps · {rate}").format(
+            codec=(figures.codec or unknown).upper(), size=size, fps=fps, nominal=nominal, rate=rate),
+        translate("Caption", "lost pictures {lost} · reconnects {reconnects} · first picture after {first} s").format(
+            lost=figures.lost, reconnects=figures.reconnects, first=first),
+    ]
+
+
 @dataclass(frozen=True)
 class TileText:
     caption: str  # the bar under the picture
     tooltip: str
-    state: str  # "empty", "connecting", "playing", "flagged": picks the colours
+    state: str  # "empty", "connecting", "playing", "flagged", "degraded": picks the colours
     message: str = ""  # painted in the video area while no picture covers it
 
 
@@ -63,7 +88,19 @@ def tile_text(feed, district_name: str, now: float, ack=None) -> TileText:
         return TileText(translate("Caption", "empty"), "", "empty", translate("Caption", "drag a camera here"))
     where = f"{camera.name} · {district_name}"
     tooltip = f"{camera.id}\n{camera.name}\n{district_name}" + (f"\n{camera.group}" if camera.group else "")
+    figures = feed.figures()
+    tooltip = "\n".join([tooltip, *figures_lines(figures)])
     flag = feed.flag
+    if flag is not None and flag.reason is Reason.DEGRADED:
+        # pictures keep coming: a badge and a border colour, never a message over the picture
+        reason = reason_text(flag.reason).upper()
+        since = since_text(flag.since, now)
+        tooltip += f"\n{reason}: {flag.detail}" if flag.detail else f"\n{reason}"
+        caption = f"▼ {reason} · {where} · {since}"
+        if ack is not None:
+            caption += f" · {ack_text(ack)}"
+            tooltip += f"\n{ack_tooltip(ack)}"
+        return TileText(caption, tooltip, "degraded")
     if flag is not None:
         reason = reason_text(flag.reason).upper()
         since = since_text(flag.since, now)

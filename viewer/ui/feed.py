@@ -18,9 +18,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 
 from viewer.core.catalog import Camera
+from viewer.core.degraded import DegradedRule
 from viewer.core.health import Action, ActionKind, FeedHealth, FeedState, Flag, HealthConfig, PlayerEvent
 from viewer.core.picture import PictureCheckConfig, PictureWatch
 from viewer.core.secrets import mask_url
+from viewer.core.stream_figures import SOURCE_WALL, STREAM_MAIN, STREAM_SUB, StreamSample
+from viewer.core.stream_meter import StreamCounters, StreamFigures, StreamFormat, StreamMeter
 from viewer.player.base import FeedPlayer, PlayerEventKind
 from viewer.ui.bridge import EventBridge
 from viewer.ui.probe_runner import ProbeRunner
@@ -66,6 +69,8 @@ class Feed(QObject):
       The outage goes on (nobody saw it end); the journal keeps it open.
     - ``player_stuck(Feed, camera_id, detail)``: a player call never returned; the player
       was quarantined and replaced (``viewer.player.guarded``). Journalled by the app.
+    - ``stream_sample(StreamSample)``: what the stream delivered since the previous sample
+      (:meth:`flush_sample`; also when the feed leaves its camera), for the per-minute journal.
 
     ``take_snapshot`` answers through its ``done`` callback, on the main thread too: the
     snapshot runs on the player's worker and its result is handed over by a queued signal.
@@ -80,6 +85,7 @@ class Feed(QObject):
     flag_detached = Signal(object, object)
     player_stuck = Signal(object, str, str)  # Feed, camera id ("" if none), detail
     _snapshot_result = Signal(object, bool)  # (path, done), ok: from the player's worker, queued
+    stream_sample = Signal(object)  # StreamSample: counters since the last one (flush_sample)
 
     def __init__(
         self,
@@ -126,6 +132,14 @@ class Feed(QObject):
         self._open_flag: Flag | None = None  # the outage this feed has reported as started
         self._shown_state = FeedState.IDLE  # last state announced through ``changed``
         self._open_requested_at: float | None = None  # until this open's first picture
+        # Stream figures of the camera shown (viewer.core.stream_meter), reset by show():
+        # ``reconnects`` counts reopens since show() (retries and operator reconnects),
+        # ``first_picture_s`` the last open's time to its first picture.
+        self.meter: StreamMeter
+        self.degraded_rule: DegradedRule
+        self.reconnects = 0
+        self.first_picture_s: float | None = None
+        self._reset_figures()
 
     # --- what the wall asks ---------------------------------------------------------
     @property
@@ -148,6 +162,7 @@ class Feed(QObject):
             return
         now = self._clock()
         was_playing = self.health is not None
+        self.flush_sample(now)  # what the old camera delivered since the last sample
         self._stop_health(now)
         self._recorders.forget(self)
         self.camera = camera
@@ -165,6 +180,7 @@ class Feed(QObject):
         if camera.stall_timeout_s:
             config = replace(config, stall_timeout_s=camera.stall_timeout_s)
         config = replace(config, scheme=camera.scheme)
+        self._reset_figures()
         self.health = FeedHealth(
             config, self._rng, label=camera.id, probe_allowed=self._recorders.probe_allowed(self),
             hold_retry=self._recorders.hold_retry(self),
@@ -194,6 +210,69 @@ class Feed(QObject):
             return
         stats = self.player.stats()
         self._apply(self.health.on_stats(stats.displayed_pictures, stats.read_bytes, now))
+        if self.health is not None and self.health.state is FeedState.PLAYING:
+            self._measure(stats, now)
+        else:
+            self.degraded_rule.observe(None, None, now)  # no verdict while it does not play
+
+    # --- stream figures -------------------------------------------------------------
+    @property
+    def stream(self) -> str:
+        """"main"/"sub" for a camera with a sub-stream, "" for one with a single stream."""
+        if self.camera is None or not self.camera.substream:
+            return ""
+        return STREAM_MAIN if self.main_stream else STREAM_SUB
+
+    def figures(self) -> StreamFigures | None:
+        """What this feed's stream delivers (None when it shows no camera or does not play)."""
+        if self.camera is None or self.health is None or self.health.state is not FeedState.PLAYING:
+            return None
+        return self.meter.figures(self.camera.id, self.stream, self.reconnects, self.first_picture_s,
+                                  self.degraded_rule.degraded)
+
+    def flush_sample(self, now: float) -> StreamSample | None:
+        """Emit (and return) ``stream_sample`` with the counters since the previous sample
+        (source "wall"), unless nothing was observed meanwhile."""
+        if self.camera is None:
+            return None
+        sample = self.meter.take_sample(self.camera.id, self.stream, SOURCE_WALL, now,
+                                        self._unsampled_first_packet_s, self._unsampled_reconnects)
+        if sample is not None:
+            self._unsampled_reconnects, self._unsampled_first_packet_s = 0, None
+            self.stream_sample.emit(sample)
+        return sample
+
+    def _measure(self, stats, now: float) -> None:
+        fmt = StreamFormat(stats.codec, stats.width or None, stats.height or None, stats.nominal_fps or None)
+        self.meter.observe(StreamCounters(now, stats.received_bytes, stats.received_frames, stats.received_keyframes,
+                                          stats.lost_pictures, stream_s=stats.stream_time_s), fmt)  # fmt: skip
+        if stats.first_packet_s is not None and self._unsampled_first_packet_s is None and self._opens_measured():
+            self._unsampled_first_packet_s = stats.first_packet_s
+        fps, _kbps = self.meter.rates()
+        rule = self.degraded_rule
+        degraded = rule.observe(fps, fmt.nominal_fps, now)
+        detail = rule.describe(fps, fmt.nominal_fps) if degraded else ""
+        self._apply(self.health.degraded(degraded, now, rule.since, detail))
+
+    def _opens_measured(self) -> bool:
+        """True once per open: the first poll after it carries the open's first-packet time."""
+        fresh, self._first_packet_pending = self._first_packet_pending, False
+        return fresh
+
+    def _new_degraded_rule(self) -> DegradedRule:
+        config = self._base_config
+        return DegradedRule(ratio=config.degraded_fps_ratio, after_s=config.degraded_after_s,
+                            clear_after_s=config.degraded_clear_after_s)
+
+    def _reset_figures(self) -> None:
+        """A new camera (or none): figures start from nothing."""
+        self.meter = StreamMeter()
+        self.degraded_rule = self._new_degraded_rule()
+        self.reconnects = self._opens = 0
+        self._unsampled_reconnects = 0  # reopens not yet handed to a sample
+        self.first_picture_s = None
+        self._unsampled_first_packet_s: float | None = None
+        self._first_packet_pending = False  # the next poll carries a fresh open's first-packet time
 
     def take_snapshot(self, path: Path, done: Callable[[Path | None], None]) -> None:
         """Write the current picture to ``path`` without waiting for it: ``done(path)`` (or
@@ -252,6 +331,13 @@ class Feed(QObject):
         url = self.url or ""
         log.info("open %s %s%s", camera.id, mask_url(url), f" ({why})" if why else "")
         self._played_camera = camera
+        self._opens += 1
+        if self._opens > 1:
+            self.reconnects += 1
+            self._unsampled_reconnects += 1
+        self._first_packet_pending = True
+        self.meter.reopened()
+        self.degraded_rule.reset()
         self._generation = self.player.play(url, camera.username, camera.password, full_decoder=self.main_stream)
         self.health.open_started(self._clock())
 
@@ -307,7 +393,8 @@ class Feed(QObject):
             self.started_playing.emit(self)
         if state is FeedState.PLAYING and self._open_requested_at is not None:
             requested, self._open_requested_at = self._open_requested_at, None
-            self.first_picture.emit(self, self._clock() - requested)
+            self.first_picture_s = self._clock() - requested
+            self.first_picture.emit(self, self.first_picture_s)
         self._shown_state = state
         for action in actions:
             if action.kind is ActionKind.OPEN:

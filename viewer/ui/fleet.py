@@ -41,6 +41,7 @@ class FleetMonitor(QObject):
         self.summaries = self._tally.summaries()
         self._flagged = 0
         self._process: dict = {}
+        self._streams: dict = {}  # the wall's stream figures (set_stream_figures)
         self._writer = SweepJournalWriter(journal, rules, interval_s)  # rules: shared with the wall
         self._batch.connect(self._on_batch, Qt.ConnectionType.QueuedConnection)
         self._emit_timer = QTimer(self)
@@ -65,11 +66,16 @@ class FleetMonitor(QObject):
         Only built when asked: nothing is spent on it while nobody serves it. ``flagged_tiles``
         is the count of the last :meth:`set_flagged_tiles`: a tile flagged a moment ago counts.
         """
-        return {**self._tally.snapshot(self._flagged, time.time()), **self._process}
+        return {**self._tally.snapshot(self._flagged, time.time()), **self._process, **self._streams}
 
     def set_process_figures(self, figures: dict) -> None:
         """Stuck players, process threads and CPU (``viewer.ui.player_watch``); main thread."""
         self._process = dict(figures)
+
+    def set_stream_figures(self, figures: dict) -> None:
+        """``streams`` (one dict per stream on screen), ``incoming_kbps`` and
+        ``degraded_tiles`` (``viewer.ui.stream_recorder``); main thread, replaced whole."""
+        self._streams = dict(figures)
 
     def set_flagged_tiles(self, count: int) -> None:
         """The wall's flagged tiles changed (main thread; called on every flag change)."""

@@ -28,6 +28,7 @@ from viewer.core.health import FeedState, Flag
 from viewer.core.journal import Journal
 from viewer.core.outage_rules import PICTURE_SOURCES, Acknowledgement, Observation, OutageRules, Status
 from viewer.core.outage_writer import acknowledge, apply, rules_for
+from viewer.core.reasons import Reason
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ class OutageRecorder(QObject):
     def known_flag(self, camera_id: str) -> Flag | None:
         """The flag of the camera's open outage (any source), None when it is not known down."""
         state = self.rules.open_state(camera_id)
-        return None if state is None else Flag(state.reason, state.started_at, state.detail)
+        if state is None or state.reason is Reason.DEGRADED:  # degraded is not down: pre-roll it
+            return None
+        return Flag(state.reason, state.started_at, state.detail)
 
     def acknowledgement(self, camera_id: str) -> Acknowledgement | None:
         """Who reported the camera's open outage to the technical team, and when (or None)."""

@@ -31,6 +31,7 @@ REASON_STRINGS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Reason", "not supported by this libVLC"),
     QT_TRANSLATE_NOOP("Reason", "picture frozen"),
     QT_TRANSLATE_NOOP("Reason", "blank picture"),
+    QT_TRANSLATE_NOOP("Reason", "degraded (low frame rate)"),
 )
 #: Feed states as shown in the camera details (context "FeedState").
 STATE_WORDS: dict[FeedState, str] = {

@@ -21,6 +21,7 @@ STATE_COLOURS = {
     "connecting": "#5a5a20",
     "playing": "#1f3a1f",
     "flagged": "#d01010",
+    "degraded": "#b86e00",  # amber: pictures keep coming, far below the nominal frame rate
 }
 
 
@@ -65,7 +66,7 @@ class Tile(QFrame):
         if state != self.state:
             self.state = state
             colour = STATE_COLOURS.get(state, STATE_COLOURS["empty"])
-            weight = "bold" if state == "flagged" else "normal"
+            weight = "bold" if state in ("flagged", "degraded") else "normal"
             self.setStyleSheet(
                 f"#tile {{ background: {colour}; border: none; }}"
                 f"#caption {{ background: {colour}; color: #f0f0f0; padding: 1px 4px; font-weight: {weight}; }}"
@@ -94,7 +95,7 @@ class Tile(QFrame):
     def context_menu(self) -> QMenu:
         """The right-click menu; a flagged tile offers the acknowledgement first."""
         menu = QMenu(self)
-        if self.state == "flagged":
+        if self.state in ("flagged", "degraded"):
             action = QAction(self.tr("Acknowledge / reported to the technical team…"), menu)
             action.triggered.connect(lambda _=False: self.action_requested.emit(self.index, "acknowledge"))
             menu.addAction(action)

@@ -24,6 +24,7 @@ from viewer.core.constants import HEALTH_TICK_INTERVAL_S, STATS_POLL_INTERVAL_S
 from viewer.core.health import HealthConfig
 from viewer.core.picture import first_check_delay_s
 from viewer.core.preroll_lead import FirstPictureHistory, PageLead
+from viewer.core.reasons import Reason
 from viewer.core.views import WallView, district_page, same_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
 from viewer.ui.captions import tile_text
@@ -398,7 +399,8 @@ class WallController(QObject):
         playing: dict[str, int] = {}
         for i in self.slots + [i for i in range(len(self.feeds)) if i not in self.slots]:
             feed = self.feeds[i]
-            if feed.camera is not None and not feed.main_stream and feed.flag is None:
+            if feed.camera is not None and not feed.main_stream and (feed.flag is None
+                                                                     or feed.flag.reason is Reason.DEGRADED):
                 playing.setdefault(feed.camera.id, i)
         slots = [playing.pop(c, None) if c is not None else None for c in cameras]
         claimed = {i for i in slots if i is not None}
@@ -432,7 +434,7 @@ class WallController(QObject):
         text = tile_text(feed, name, now, ack)
         tile = self.grid.tiles[index]
         tile.set_view(text.caption, text.tooltip, text.state)
-        tile.surface.set_message(text.message, alarm=text.state == "flagged")
+        tile.surface.set_message(text.message, alarm=text.state == "flagged")  # "degraded": no message
 
     def _tick(self) -> None:
         now = self.clock()

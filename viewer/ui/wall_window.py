@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.layouts import MENU_LAYOUTS
+from viewer.core.reasons import Reason
 from viewer.core.secrets import mask_url
 from viewer.core.tour import BUILTIN_TOUR_ID
 from viewer.ui.ack_editor import AckEditor
+from viewer.ui.captions import bandwidth_text, figures_lines
 from viewer.ui.flag_panel import FlagPanel
 from viewer.ui.navigator import Navigator
 from viewer.ui.reason_strings import reason_text, state_text, storm_text
@@ -95,6 +97,9 @@ class WallWindow(QMainWindow):
         self.resizeDocks([self.flag_dock], [160], Qt.Orientation.Vertical)
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
+        self.bandwidth_label = QLabel(self)  # the wall's incoming bandwidth (stream figures)
+        self.bandwidth_label.setToolTip(self.tr("Incoming bandwidth of the streams on screen"))
+        self.statusBar().addPermanentWidget(self.bandwidth_label)
         self.ack_editor = AckEditor(self)
         self.statusBar().addPermanentWidget(self.ack_editor, 1)
         self._build_toolbar()
@@ -216,6 +221,14 @@ class WallWindow(QMainWindow):
         self.ack_editor.submitted.connect(self._acknowledge)
         self.controller.acknowledgement = self.services.outages.acknowledgement
         self.tour.status_changed.connect(self._tour_status)
+        streams = getattr(self.services, "streams", None)
+        if streams is not None:
+            streams.figures_changed.connect(self._figures_changed)
+
+    def _figures_changed(self, kbps: float) -> None:
+        """Every second: the bandwidth in the status bar; tooltips carry the tiles' figures."""
+        self.bandwidth_label.setText(f"↓ {bandwidth_text(kbps)}")
+        self.controller.refresh_captions()
 
     def _connect_tile(self, tile) -> None:
         tile.double_clicked.connect(self._tile_double_clicked)
@@ -321,6 +334,7 @@ class WallWindow(QMainWindow):
             if flag is not None:
                 flag_line = self.tr("Flag: {reason} {detail}")
                 lines.append(flag_line.format(reason=reason_text(flag.reason), detail=flag.detail))
+            lines += figures_lines(feed.figures())
             self.services.inform(self, self.tr("Camera details"), "\n".join(lines))
 
     def _jump_to(self, window, position: int) -> None:
@@ -494,7 +508,8 @@ class WallWindow(QMainWindow):
     def _update_status(self) -> None:
         view = self.controller.view
         feeds = self.controller.active_feeds()
-        flagged = sum(1 for f in feeds if f.flag is not None)
+        flagged = sum(1 for f in feeds if f.flag is not None and f.flag.reason is not Reason.DEGRADED)
+        degraded = sum(1 for f in feeds if f.flag is not None and f.flag.reason is Reason.DEGRADED)
         if view.district is not None:
             try:
                 name = self.services.catalog.district(view.district).name
@@ -509,6 +524,8 @@ class WallWindow(QMainWindow):
         text = self.tr("{n} cameras · {playing} playing · {flagged} flagged").format(
             n=len(feeds), playing=sum(1 for f in feeds if f.state.value == "playing"), flagged=flagged
         )
+        if degraded:
+            text += self.tr(" · {n} degraded").format(n=degraded)
         storms = self.controller.recorders.current_storms()
         if storms:
             names = {d.id: d.name for d in self.services.catalog.districts}

@@ -16,15 +16,20 @@ from pathlib import Path
 
 from viewer.core.evaluation_model import CoverageRow, OutageRow
 from viewer.core.journal import Journal
+from viewer.core.stream_figures import StreamMinute
 
 #: max_gap_s of generated coverage rows: large, so open rows count as watched up to "now".
 _LONG_GAP_S = 1e9
 
 
 def write_journal(path: Path, outages: Iterable[OutageRow], coverage: Iterable[CoverageRow],
-                  district_of: dict[str, str] | None = None, created_at: float = 0.0) -> Path:
-    """A schema-2 journal holding exactly these rows (coverage of source ``"wall"``)."""
-    Journal(path, now=created_at).close()
+                  district_of: dict[str, str] | None = None, created_at: float = 0.0,
+                  stream_minutes: Iterable[StreamMinute] = ()) -> Path:
+    """A journal holding exactly these rows (coverage of source ``"wall"``); stream minutes
+    go through :meth:`Journal.add_stream_minutes`, as the wall and the sampler write them."""
+    journal = Journal(path, now=created_at)
+    journal.add_stream_minutes(stream_minutes)
+    journal.close()
     district_of = district_of or {}
     db = sqlite3.connect(path)
     with db:

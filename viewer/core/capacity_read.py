@@ -18,7 +18,8 @@ from viewer.core.stream_minutes_store import STREAM_MINUTES_SCHEMA
 
 _SUMS = (
     "SELECT camera_id, stream, source, COUNT(*), SUM(seconds), SUM(bytes), SUM(frames),"
-    " TOTAL(CASE WHEN nominal_fps > 0 THEN frames END), TOTAL(CASE WHEN nominal_fps > 0 THEN seconds * nominal_fps END),"
+    " TOTAL(CASE WHEN nominal_fps > 0 THEN frames END),"
+    " TOTAL(CASE WHEN nominal_fps > 0 THEN seconds * nominal_fps END),"
     " MAX(width), MAX(height) FROM stream_minutes WHERE {minute} >= ? AND {minute} < ?"
     " GROUP BY camera_id, stream, source"
 )

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import NamedTuple
 
-from viewer.core.catalog import gc_paused
 from viewer.core.capacity import evaluate_capacity
+from viewer.core.catalog import gc_paused
 from viewer.core.catalog_model import Camera, Catalog
 from viewer.core.evaluate_daily import daily_series
 from viewer.core.evaluate_incidents import recorder_incidents

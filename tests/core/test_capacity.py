@@ -53,7 +53,7 @@ def test_district_recorder_and_network_figures_exact(local_tz, catalog):
     assert (a.first_packets_wall, a.first_packets_sample) == (2, 5)
     assert (a.degraded_s, a.degraded_outages, a.covered_s) == (DEGRADED_A_S, 2, 669_600)
     assert a.sub_like_main == ("a2",)
-    assert (b.main_kbps, b.main_unknown, b.sub_kbps, b.sub_unknown) == (0, ("b1", "b2"), 2000, ())
+    assert (b.main_kbps, b.main_unknown, b.sub_kbps, b.sub_unknown) == (None, ("b1", "b2"), 2000, ())
     assert (b.first_packet_p50_s, b.first_packet_p95_s, b.degraded_pct) == (0.6, 0.6, 0.0)
 
     recorders = {g.key: g for g in cap.recorders}

@@ -158,8 +158,8 @@ def group_capacity(key: str, name: str, members: Sequence[CameraCapacity], laten
     worst = min(ratios) if ratios else None
     return CapacityGroup(
         key=key, name=name, cameras=len(members), with_sub=sum(1 for c in members if c.has_sub),
-        main_kbps=sum(c.main_kbps for c in members if c.main_kbps is not None),
-        sub_kbps=sum(c.sub_kbps for c in members if c.has_sub and c.sub_kbps is not None),
+        main_kbps=_total(c.main_kbps for c in members),
+        sub_kbps=_total(c.sub_kbps for c in members if c.has_sub),
         main_unknown=tuple(c.camera_id for c in members if c.main_kbps is None),
         sub_unknown=tuple(c.camera_id for c in members if c.has_sub and c.sub_kbps is None),
         fps_ratio_median=statistics.median(r for r, _ in ratios) if ratios else None,
@@ -173,6 +173,12 @@ def group_capacity(key: str, name: str, members: Sequence[CameraCapacity], laten
         degraded_outages=figures.degraded_outages if figures else 0,
         sub_like_main=tuple(c.camera_id for c in members if c.sub_like_main),
     )  # fmt: skip
+
+
+def _total(values: Iterable[float | None]) -> float | None:
+    """Sum of the measured values; None when none was measured (unknown, not zero)."""
+    known = [v for v in values if v is not None]
+    return sum(known, 0.0) if known else None
 
 
 def score(kind: str, group: CapacityGroup, rank: int = 0) -> Ranked:

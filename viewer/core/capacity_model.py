@@ -78,8 +78,8 @@ class CapacityGroup:
     name: str
     cameras: int
     with_sub: int  # cameras with a sub-stream in the catalog
-    main_kbps: float  # sum over cameras whose main stream was measured
-    sub_kbps: float  # sum over cameras with a sub-stream that was measured
+    main_kbps: float | None  # sum over cameras whose main stream was measured; None: none was
+    sub_kbps: float | None  # sum over cameras with a sub-stream that was measured; None: none was
     main_unknown: tuple[str, ...] = ()  # cameras whose main stream was never measured
     sub_unknown: tuple[str, ...] = ()  # cameras with a sub-stream never measured
     fps_ratio_median: float | None = None  # over measured camera streams

@@ -20,14 +20,14 @@ _SUB, _MAIN = "#4f81bd", "#c0504d"
 def bitrate_chart(cap: Capacity, words: Words) -> str | None:
     """Mbit/s per district if every camera were watched: sub-streams and main streams stacked."""
     groups = sorted((g for g in cap.districts if g.main_kbps or g.sub_kbps),
-                    key=lambda g: g.main_kbps + g.sub_kbps, reverse=True)[:MAX_BITRATE_DISTRICTS][::-1]
+                    key=lambda g: (g.main_kbps or 0) + (g.sub_kbps or 0), reverse=True)[:MAX_BITRATE_DISTRICTS][::-1]
     if not groups:
         return None
     figure = _figure(7.5, 0.9 + 0.26 * len(groups))
     axes = figure.add_subplot()
     names = [g.name for g in groups]
-    sub = [g.sub_kbps / 1000 for g in groups]
-    main = [g.main_kbps / 1000 for g in groups]
+    sub = [(g.sub_kbps or 0) / 1000 for g in groups]
+    main = [(g.main_kbps or 0) / 1000 for g in groups]
     axes.barh(names, sub, color=_SUB, label=words("sub-streams"))
     axes.barh(names, main, left=sub, color=_MAIN, label=words("main streams"))
     axes.set_xlabel(words("Mbit/s if every camera were watched"))

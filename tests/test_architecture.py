@@ -7,6 +7,7 @@
   through ``create_engine``, which wraps them so no blocking call runs on the Qt main thread.
 - matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
 - Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
+- The table ``stream_minutes`` is queried only by its store and the capacity reader.
 - The headless monitor (``viewer/jobs/monitor.py``, ``viewer/cli_monitor.py`` and what they
   load) runs without Qt and without libVLC.
 - ``videowall evaluate --prometheus`` (a server-side command) loads neither Qt, libVLC nor
@@ -181,3 +182,17 @@ def test_evaluate_prometheus_runs_on_a_server_without_qt_vlc_or_matplotlib():
         "assert not any(n.split('.')[0] == 'matplotlib' for n in sys.modules), 'matplotlib loaded'\n"
     )
     assert _qt_or_vlc_loaded_by(code) == ""
+
+
+def test_only_the_store_and_the_capacity_reader_query_stream_minutes():
+    """The table ``stream_minutes`` is written and pruned by viewer/core/stream_minutes_store.py
+    and summed for the evaluation by viewer/core/capacity_read.py (created by the schema);
+    everyone else goes through them, so the evaluation's sums and the stored rows cannot drift."""
+    import re
+
+    sql = re.compile(r"""["'][^"']*\b(?:FROM|INTO|UPDATE|TABLE(?: IF NOT EXISTS)?)\s+stream_minutes\b""", re.I)
+    allowed = {PACKAGE / "core" / n for n in ("stream_minutes_store.py", "capacity_read.py", "journal_schema.py")}
+    offenders = [str(p.relative_to(ROOT)) for p in _modules(PACKAGE)
+                 if p not in allowed and sql.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert sql.search((PACKAGE / "core" / "capacity_read.py").read_text(encoding="utf-8"))

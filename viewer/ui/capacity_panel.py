@@ -17,17 +17,18 @@ from viewer.core.report import human_duration
 
 
 class CapacityPanel(QWidget):
-    """See the module docstring. ``number_item(text, value)`` makes a cell that sorts by value."""
+    """See the module docstring. ``number_item(text, value)`` makes a cell that sorts by value;
+    ``make_table()`` an empty read-only sortable table (the window's own kind)."""
 
-    def __init__(self, number_item, parent: QWidget | None = None) -> None:
+    def __init__(self, number_item, make_table, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.number_item = number_item
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.ranking_table = self._table()
-        self.districts_table = self._table()
-        self.recorders_table = self._table()
+        self.ranking_table = make_table()
+        self.districts_table = make_table()
+        self.recorders_table = make_table()
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.ranking_table, self.tr("Upgrade first"))
         self.tabs.addTab(self.districts_table, self.tr("Districts"))
@@ -35,14 +36,6 @@ class CapacityPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
-
-    def _table(self) -> QTableWidget:
-        table = QTableWidget(0, 0, self)
-        table.setSortingEnabled(True)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        table.verticalHeader().setVisible(False)
-        return table
 
     def show_evaluation(self, ev: Evaluation) -> None:
         cap = ev.capacity

@@ -128,7 +128,7 @@ class EvaluationWindow(QWidget):
         self.incidents_table = self._table()
         self.tabs.addTab(self.incidents_table, self.tr("Recorder incidents"))
         self.tabs.addTab(chart_area, self.tr("Daily availability"))
-        self.capacity = CapacityPanel(NumberItem, self)
+        self.capacity = CapacityPanel(NumberItem, self._table, self)
         self.tabs.addTab(self.capacity, self.tr("Capacity"))
 
         self.save_html = QPushButton(self.tr("Save HTML report…"), self)

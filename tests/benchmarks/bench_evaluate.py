@@ -125,8 +125,8 @@ def main() -> int:
             html_runs.append(timed_command([*common, "--format", "html", "--lang", "id", "-o", str(report)]))
             json_runs.append(timed_command([*common, "--format", "json", "-o", str(folder / "out.json")]))
         since, until = datetime(2025, 12, 1).timestamp(), datetime(2026, 12, 1).timestamp()
-        parts = breakdown(catalog, journal, since, until)
-        journal_bytes = journal.stat().st_size  # html_s includes importing matplotlib (first use here)
+        parts = breakdown(catalog, journal, since, until)  # html_s includes importing matplotlib (first use here)
+        journal_bytes, report_bytes = journal.stat().st_size, report.stat().st_size
         from tests.support.chromium import chromium_path, render
 
         browser = {}
@@ -151,7 +151,7 @@ def main() -> int:
             "cameras": args.cameras, "outages": outages, "coverage_rows": coverage, "days": DAYS,
             "html_wall_s": median([w for w, _ in html_runs]), "html_cpu_s": median([c for _, c in html_runs]),
             "json_wall_s": median([w for w, _ in json_runs]), "json_cpu_s": median([c for _, c in json_runs]),
-            "html_runs_s": [round(w, 3) for w, _ in html_runs], "report_bytes": report.stat().st_size,
+            "html_runs_s": [round(w, 3) for w, _ in html_runs], "report_bytes": report_bytes,
             "journal_bytes": journal_bytes, **parts, **browser, "capacity": capacity,
         }
     print(json.dumps(result), flush=True)

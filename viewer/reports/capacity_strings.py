@@ -43,7 +43,7 @@ CAPACITY_ID: dict[str, str] = {
     "first-packet time (s)": "waktu paket pertama (detik)",
     "Streams never measured": "Stream yang belum pernah diukur",
     "main": "utama",
-    "sub": "sub",
+    "sub": "sub-stream",
     "{n} more in the CSV tables.": "{n} lagi di tabel CSV.",
 }
 

@@ -101,7 +101,7 @@ def percentile(bins: Counter[int], p: float) -> float | None:
     n = sum(bins.values())
     if n <= 0:
         return None
-    rank = max(1, math.ceil(p / 100 * n))
+    rank = max(1, math.ceil(p * n / 100))  # p × n first: 95 × 20 / 100 is exactly 19
     running = 0
     for value in sorted(bins):
         running += bins[value]
@@ -165,7 +165,7 @@ def group_capacity(key: str, name: str, members: Sequence[CameraCapacity], laten
         fps_ratio_median=statistics.median(r for r, _ in ratios) if ratios else None,
         fps_ratio_worst=worst[0] if worst else None, fps_worst_camera=worst[1] if worst else "",
         fps_streams=len(ratios),
-        fps_low=tuple(dict.fromkeys(label.split(" ")[0] for r, label in sorted(ratios, key=lambda x: x[1])
+        fps_low=tuple(dict.fromkeys(label.rsplit(" ", 1)[0] for r, label in sorted(ratios, key=lambda x: x[1])
                                     if r < CAPACITY_LOW_FPS_RATIO)),
         first_packet_p50_s=percentile(latency, 50), first_packet_p95_s=percentile(latency, 95),
         first_packets_wall=wall_opens, first_packets_sample=sample_opens,

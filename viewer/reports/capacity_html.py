@@ -77,12 +77,13 @@ class CapacitySection:
              f"{measured_main}/{n.cameras} · {len(n.main_unknown)} {self.w('not measured')}"),
             (f"{self.mbps(n.sub_kbps)} Mbit/s", self.w("Sub-streams, total"),
              f"{measured_sub}/{n.with_sub} · {len(n.sub_unknown)} {self.w('not measured')}"),
-            (self.ratio(n.fps_ratio_median), self.w("fps delivered ÷ nominal, median"), f"{n.fps_streams}"),
+            (self.ratio(n.fps_ratio_median), self.w("fps delivered ÷ nominal, median"),
+             f"{n.fps_streams} {self.w('camera streams')}"),
             (self.ratio(n.fps_ratio_worst), self.w("fps delivered ÷ nominal, worst"),
              html.escape(n.fps_worst_camera)),
             (self.secs(n.first_packet_p50_s), self.w("First-packet time p50"), html.escape(sources)),
             (self.secs(n.first_packet_p95_s), self.w("First-packet time p95"), html.escape(sources)),
-            (self.hours(n.degraded_s), self.w("Degraded time"), f"{n.degraded_outages}"),
+            (self.hours(n.degraded_s), self.w("Degraded time"), f"{n.degraded_outages} {self.w('episodes')}"),
             (f"{len(n.sub_like_main)}", self.w("Sub-streams sending main-stream bitrates"), f"/ {n.with_sub}"),
         ]
         body = "".join(f"<div class=card><b>{v}</b><span>{label}</span><br><small>{note}</small></div>"

@@ -40,6 +40,7 @@ CAPACITY_ID: dict[str, str] = {
     "Mbit/s if every camera were watched": "Mbit/s bila semua kamera ditonton",
     "delivered ÷ nominal frame rate (%)": "laju gambar terkirim ÷ nominal (%)",
     "camera streams": "stream kamera",
+    "episodes": "kejadian",
     "first-packet time (s)": "waktu paket pertama (detik)",
     "Streams never measured": "Stream yang belum pernah diukur",
     "main": "utama",

@@ -8,6 +8,7 @@
 - matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
 - Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
 - In the UI, only ``viewer/ui/stream_recorder.py`` writes stream minutes (source "wall").
+- The table ``stream_minutes`` is queried only by its store and the capacity reader.
 - The headless monitor (``viewer/jobs/monitor.py``, ``viewer/cli_monitor.py`` and what they
   load) runs without Qt and without libVLC.
 - ``videowall evaluate --prometheus`` (a server-side command) loads neither Qt, libVLC nor
@@ -196,3 +197,17 @@ def test_the_wall_writes_stream_minutes_only_through_its_recorder():
         if "add_stream_minutes" in calls and path not in allowed:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_only_the_store_and_the_capacity_reader_query_stream_minutes():
+    """The table ``stream_minutes`` is written and pruned by viewer/core/stream_minutes_store.py
+    and summed for the evaluation by viewer/core/capacity_read.py (created by the schema);
+    everyone else goes through them, so the evaluation's sums and the stored rows cannot drift."""
+    import re
+
+    sql = re.compile(r"""["'][^"']*\b(?:FROM|INTO|UPDATE|TABLE(?: IF NOT EXISTS)?)\s+stream_minutes\b""", re.I)
+    allowed = {PACKAGE / "core" / n for n in ("stream_minutes_store.py", "capacity_read.py", "journal_schema.py")}
+    offenders = [str(p.relative_to(ROOT)) for p in _modules(PACKAGE)
+                 if p not in allowed and sql.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+    assert sql.search((PACKAGE / "core" / "capacity_read.py").read_text(encoding="utf-8"))

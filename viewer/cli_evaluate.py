@@ -1,8 +1,10 @@
 """``videowall evaluate``: the network evaluation over a period, from the journal.
 
 Availability over watched time, repair and acknowledgement times per district, recorder and
-camera, recorder incidents and daily availability (definitions: README, *Network
-evaluation*). Formats: ``table`` (terminal), ``csv`` (one ``--table``, or one file per table
+camera, recorder incidents, daily availability, and the capacity section from the journal's
+stream minutes: bitrates, delivered ÷ nominal frame rate, first-packet times, degraded time,
+sub-streams sending main-stream bitrates, and the "upgrade first" ranking (definitions: README,
+*Network evaluation*). Formats: ``table`` (terminal), ``csv`` (one ``--table``, or one file per table
 into the folder ``-o``), ``json`` (every table, or the ``--table`` ones) and ``html`` (one
 self-contained page, ``--lang id|en``). Reads the journal through its own read-only
 connection, so it works while the wall is running. A catalog entry with errors is skipped
@@ -23,6 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from viewer.cli_report import BadDate, parse_since
+from viewer.core.capacity_tables import CAPACITY_TABLES, NO_CAPACITY_TEXT
 from viewer.core.evaluate_tables import TABLES
 
 log = logging.getLogger(__name__)
@@ -32,7 +35,18 @@ FORMATS = ("table", "csv", "json", "html")
 #: "Last 7 days").
 DEFAULT_DAYS = 7
 #: Tables the terminal shows without --table.
-TEXT_TABLES = ("summary", "districts", "recorders", "incidents")
+TEXT_TABLES = ("summary", "districts", "recorders", "incidents", "capacity_districts", "upgrade_first")
+#: The terminal shows these columns of the wide capacity tables (CSV/JSON have them all).
+TEXT_COLUMNS = {
+    "capacity_districts": ["district", "cameras", "main_kbps", "main_unknown", "sub_kbps", "sub_unknown",
+                           "fps_ratio_median", "fps_ratio_worst", "first_packet_p50_ms", "first_packet_p95_ms",
+                           "degraded_s", "sub_like_main"],
+    "capacity_recorders": ["recorder", "cameras", "main_kbps", "main_unknown", "sub_kbps", "sub_unknown",
+                           "fps_ratio_median", "fps_ratio_worst", "first_packet_p50_ms", "first_packet_p95_ms",
+                           "degraded_s", "sub_like_main"],
+    "upgrade_first": ["kind", "rank", "name", "score", "fps_points", "latency_points", "degraded_points",
+                      "sub_like_main_points", "fps_ratio_median", "first_packet_p95_ms", "degraded_pct"],
+}
 
 
 class UsageError(ValueError):
@@ -43,10 +57,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``evaluate`` subcommand (``args.func(args) -> int``)."""
     parser = subparsers.add_parser(
         "evaluate",
-        help="network evaluation: availability, repair times, recorders, acknowledgements",
+        help="network evaluation: availability, repair times, recorders, acknowledgements, capacity",
         description="Evaluate the network over a period from the outage journal: availability over watched"
         " time, time to restore and to acknowledge per district, recorder and camera, recorder incidents,"
-        " daily availability. Times in CSV/JSON are local with their UTC offset.",
+        " daily availability; capacity per district and recorder (bitrates, frame rates, first-packet times, degraded"
+        " time) and the 'upgrade first' ranking. Times in CSV/JSON are local with their UTC offset.",
     )
     add_arguments(parser)
     parser.set_defaults(func=run)
@@ -170,10 +185,17 @@ def write_output(evaluation, args: argparse.Namespace) -> None:
         text = render_html(evaluation, report_language(args.lang))
     else:
         parts = []
+        no_capacity = False
         for name in names or TEXT_TABLES:
             records = tables.table(evaluation, name)
             if name == "summary":
                 parts.append("".join(f"{k}: {tables.cell_text(k, v)}\n" for k, v in records[0].items()))
+            elif name in CAPACITY_TABLES and evaluation.capacity is None:
+                if not no_capacity:
+                    parts.append(f"CAPACITY\n{NO_CAPACITY_TEXT} (no stream minutes in this period)\n")
+                no_capacity = True
+            elif name in TEXT_COLUMNS:
+                parts.append(f"{name.upper()}\n" + tables.render_text(records, TEXT_COLUMNS[name]))
             else:
                 parts.append(f"{name.upper()}\n" + tables.render_text(records, tables.columns_of(name)))
         text = "\n".join(parts)

@@ -49,6 +49,125 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
     </message>
 </context>
 <context>
+    <name>CapacityPanel</name>
+    <message>
+        <source>Upgrade first</source>
+        <translation>Prioritas peningkatan</translation>
+    </message>
+    <message>
+        <source>Districts</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Recorders</source>
+        <translation>Perekam</translation>
+    </message>
+    <message>
+        <source>No capacity figures recorded yet: this journal has no stream minutes in this period (bitrates, frame rates and first-packet times are recorded by the wall&apos;s tiles and the quality samples).</source>
+        <translation>Belum ada angka kapasitas yang tercatat: jurnal ini belum memiliki menit stream pada periode ini (bitrate, laju gambar dan waktu paket pertama dicatat oleh petak dinding video dan sampel kualitas).</translation>
+    </message>
+    <message>
+        <source>Degraded time: {degraded}</source>
+        <translation>Waktu menurun: {degraded}</translation>
+    </message>
+    <message>
+        <source>If every camera were watched: main streams {main} Mbit/s ({main_unknown} not measured), sub-streams {sub} Mbit/s ({sub_unknown} not measured) · delivered ÷ nominal frame rate: median {median}, worst {worst} · first-packet time p50 {p50}, p95 {p95} (from {opens} stream openings: wall {wall}, quality samples {sample}) · degraded {degraded} · {like_main} sub-streams sending main-stream bitrates</source>
+        <translation>Bila semua kamera ditonton: stream utama {main} Mbit/s ({main_unknown} belum diukur), sub-stream {sub} Mbit/s ({sub_unknown} belum diukur) · laju gambar terkirim ÷ nominal: median {median}, terburuk {worst} · waktu paket pertama p50 {p50}, p95 {p95} (dari {opens} pembukaan stream: dinding {wall}, sampel kualitas {sample}) · menurun {degraded} · {like_main} sub-stream dengan bitrate stream utama</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Recorder</source>
+        <translation>Perekam</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Jenis</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>Peringkat</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Skor</translation>
+    </message>
+    <message>
+        <source>fps points</source>
+        <translation>Poin fps</translation>
+    </message>
+    <message>
+        <source>Latency points</source>
+        <translation>Poin latensi</translation>
+    </message>
+    <message>
+        <source>Degraded points</source>
+        <translation>Poin menurun</translation>
+    </message>
+    <message>
+        <source>Sub-stream points</source>
+        <translation>Poin sub-stream</translation>
+    </message>
+    <message>
+        <source>fps median</source>
+        <translation>fps median</translation>
+    </message>
+    <message>
+        <source>First packet p95</source>
+        <translation>Paket pertama p95</translation>
+    </message>
+    <message>
+        <source>Degraded %</source>
+        <translation>Menurun %</translation>
+    </message>
+    <message>
+        <source>Sub like main</source>
+        <translation>Sub seperti utama</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Main Mbit/s</source>
+        <translation>Utama Mbit/s</translation>
+    </message>
+    <message>
+        <source>Main not measured</source>
+        <translation>Utama belum diukur</translation>
+    </message>
+    <message>
+        <source>Sub Mbit/s</source>
+        <translation>Sub Mbit/s</translation>
+    </message>
+    <message>
+        <source>Sub not measured</source>
+        <translation>Sub belum diukur</translation>
+    </message>
+    <message>
+        <source>fps worst</source>
+        <translation>fps terburuk</translation>
+    </message>
+    <message>
+        <source>First packet p50</source>
+        <translation>Paket pertama p50</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>Menurun</translation>
+    </message>
+    <message>
+        <source>Never measured: {cameras}</source>
+        <translation>Belum pernah diukur: {cameras}</translation>
+    </message>
+</context>
+<context>
     <name>Caption</name>
     <message>
         <source>since {clock}</source>
@@ -170,6 +289,10 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
         <translation>Ketersediaan harian</translation>
     </message>
     <message>
+        <source>Capacity</source>
+        <translation>Kapasitas</translation>
+    </message>
+    <message>
         <source>Save HTML report…</source>
         <translation>Simpan laporan HTML…</translation>
     </message>
@@ -248,6 +371,10 @@ Aplikasi ini memakai libVLC (LGPL-2.1-or-later, videolan.org) dan Qt for Python 
     <message>
         <source>Never online</source>
         <translation>Tidak pernah aktif</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>Menurun</translation>
     </message>
     <message>
         <source>Started</source>

@@ -1,6 +1,7 @@
 """Benchmark: ``videowall evaluate`` over a year of journal for a city of 4,470 cameras.
 
     python -m tests.benchmarks.bench_evaluate [--cameras 4470] [--outages 100000] [--runs 3]
+                                              [--stream-minutes-days 7]
 
 Generates (same seed every run) a catalog and a schema-2 journal: ~100,000 outages over 365
 days (a tenth of them recorder-wide), about 200,000 coverage intervals, acknowledgements on
@@ -9,6 +10,12 @@ processes, spawn to exit, wall clock and CPU (``os.wait4``); breaks one in-proce
 into catalog, journal read, evaluation and HTML; and opens the HTML report in headless
 Chromium (screenshot, console messages). Prints one JSON line. Goal: <= 3 s for the html
 command. Not collected by pytest.
+
+Then, apart (the goal figure above stays comparable with earlier runs), the capacity section:
+the same journal gets ``--stream-minutes-days`` of stream minutes (every camera's sub-stream
+sampled hourly, 16 wall tiles playing all the time; written through
+``Journal.add_stream_minutes`` in time order) and a catalog with sub-streams, and the html
+command and the in-process steps are timed again (``capacity`` in the JSON).
 """
 
 from __future__ import annotations
@@ -57,6 +64,26 @@ def timed_command(args: list[str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def add_stream_minutes(folder: Path, journal: Path, cameras: int, outages: int, days: float) -> tuple[Path, int]:
+    """Stream minutes of the last ``days`` of the period into ``journal``; a catalog with
+    sub-streams next to it. Returns (catalog, minutes written)."""
+    from tests.support.eval_journal import generate_city, generate_stream_minutes
+    from viewer.core.journal import Journal
+
+    since = datetime(2025, 12, 1).timestamp()
+    city = generate_city(cameras, outages, since, DAYS, substreams=True)  # same seed: the same city
+    catalog = folder / "catalog-substreams.yaml"
+    catalog.write_text(city.catalog_yaml, encoding="utf-8")
+    written = 0
+    store = Journal(journal)
+    try:
+        for batch in generate_stream_minutes(city, datetime(2026, 11, 30).timestamp(), days):
+            written += store.add_stream_minutes(batch)
+    finally:
+        store.close()
+    return catalog, written
+
+
 def breakdown(catalog: Path, journal: Path, since: float, until: float) -> dict:
     from viewer.core.catalog import gc_paused, load_catalog
     from viewer.core.evaluate import Scope, evaluate
@@ -83,6 +110,8 @@ def main() -> int:
     parser.add_argument("--cameras", type=int, default=4470)
     parser.add_argument("--outages", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--stream-minutes-days", type=float, default=7.0,
+                        help="then time the capacity section over this many days of stream minutes (0: not)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-evaluate-") as tmp:
         folder = Path(tmp)
@@ -97,6 +126,7 @@ def main() -> int:
             json_runs.append(timed_command([*common, "--format", "json", "-o", str(folder / "out.json")]))
         since, until = datetime(2025, 12, 1).timestamp(), datetime(2026, 12, 1).timestamp()
         parts = breakdown(catalog, journal, since, until)  # html_s includes importing matplotlib (first use here)
+        journal_bytes, report_bytes = journal.stat().st_size, report.stat().st_size
         from tests.support.chromium import chromium_path, render
 
         browser = {}
@@ -105,12 +135,24 @@ def main() -> int:
             rendered = render(report, folder / "report.png", 1280, 4000)
             browser = {"chromium_s": time.perf_counter() - started, "console": rendered.console,
                        "svg_charts": rendered.dom.count("<svg"), "dom_chars": len(rendered.dom)}
+        capacity = {}
+        if args.stream_minutes_days > 0:
+            catalog, minutes = add_stream_minutes(folder, journal, args.cameras, args.outages,
+                                                  args.stream_minutes_days)
+            gc.collect()
+            common = ["evaluate", "--journal", str(journal), "--catalog", str(catalog), *period]
+            runs = [timed_command([*common, "--format", "html", "--lang", "id", "-o", str(report)])
+                    for _ in range(args.runs)]
+            capacity = {"stream_minutes": minutes, "days": args.stream_minutes_days,
+                        "html_wall_s": median([w for w, _ in runs]), "html_cpu_s": median([c for _, c in runs]),
+                        **breakdown(catalog, journal, since, until), "journal_bytes": journal.stat().st_size,
+                        "report_bytes": report.stat().st_size}
         result = {
             "cameras": args.cameras, "outages": outages, "coverage_rows": coverage, "days": DAYS,
             "html_wall_s": median([w for w, _ in html_runs]), "html_cpu_s": median([c for _, c in html_runs]),
             "json_wall_s": median([w for w, _ in json_runs]), "json_cpu_s": median([c for _, c in json_runs]),
-            "html_runs_s": [round(w, 3) for w, _ in html_runs], "report_bytes": report.stat().st_size,
-            "journal_bytes": journal.stat().st_size, **parts, **browser,
+            "html_runs_s": [round(w, 3) for w, _ in html_runs], "report_bytes": report_bytes,
+            "journal_bytes": journal_bytes, **parts, **browser, "capacity": capacity,
         }
     print(json.dumps(result), flush=True)
     return 0

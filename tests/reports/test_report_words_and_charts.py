@@ -16,7 +16,7 @@ _LOOKUP = re.compile(r"""(?:self\.w|self\.words|words|w)\(\s*["']([^"']+)["']\s*
 
 def test_every_label_used_has_an_indonesian_text():
     used = set()
-    for module in ("evaluation_html.py", "charts.py"):
+    for module in ("evaluation_html.py", "charts.py", "capacity_html.py", "capacity_charts.py"):
         used |= set(_LOOKUP.findall((REPORTS / module).read_text(encoding="utf-8")))
     assert len(used) > 40
     words = Words("id")

@@ -1,6 +1,8 @@
 """The Network evaluation window: a real journal file, the work on a pool thread (never the
-Qt main thread), sortable district/recorder tables, the daily chart, and reports written
-into the data folder in kiosk mode; opened from a running wall's menu."""
+Qt main thread), sortable district/recorder tables, the daily chart, the capacity tab (its
+"upgrade first" ranking, figures, and "no capacity figures" for a journal without stream
+minutes), and reports written into the data folder in kiosk mode; opened from a running
+wall's menu."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 
 from tests.support.eval_journal import write_journal
-from tests.support.eval_scenario import CATALOG, at, journal
+from tests.support.eval_scenario import CATALOG, at, journal, stream_minutes
 from viewer.core.catalog import catalog_from_text
 from viewer.ui import evaluation_window
 from viewer.ui.evaluation_window import EvaluationWindow, preset_period
@@ -21,7 +23,8 @@ from viewer.ui.evaluation_window import EvaluationWindow, preset_period
 @pytest.fixture
 def window(qtbot, tmp_path, local_tz):
     data = journal()
-    path = write_journal(tmp_path / "journal.sqlite3", data.outages, data.coverage, created_at=at(1))
+    path = write_journal(tmp_path / "journal.sqlite3", data.outages, data.coverage, created_at=at(1),
+                         stream_minutes=stream_minutes())
     services = SimpleNamespace(catalog=catalog_from_text(CATALOG, "cat.yaml"),
                                journal=SimpleNamespace(path=path), kiosk=True)
     win = EvaluationWindow(services)
@@ -94,9 +97,8 @@ def test_kiosk_reports_go_to_the_data_folder(qtbot, window, isolated_home):
     assert "Alpha" in target.read_text(encoding="utf-8")
     window.export_csv.click()
     folder = isolated_home / "data" / "reports" / "evaluation-20261102-20261104"
-    qtbot.waitUntil(lambda: (folder / "reasons.csv").is_file() and str(folder) in window.status.text(),
-                    timeout=30_000)
-    assert len(list(folder.glob("*.csv"))) == 7
+    qtbot.waitUntil(lambda: f"Saved to {folder}" in window.status.text(), timeout=30_000)  # not "Writing …"
+    assert len(list(folder.glob("*.csv"))) == 11  # 7 + 4 capacity tables
 
 
 def test_a_broken_journal_is_reported_not_raised(qtbot, window, tmp_path):
@@ -207,3 +209,44 @@ def test_outside_kiosk_the_user_picks_where(qtbot, window, tmp_path, monkeypatch
     monkeypatch.setattr(evaluation_window.QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
     window.save_html.click()  # cancelled: nothing queued
     qtbot.waitUntil(lambda: not window._pending, timeout=30_000)  # the CSV job done, nothing new queued
+
+
+def test_capacity_tab_shows_the_ranking_and_the_figures(qtbot, window):
+    choose_period(window)
+    window.start_evaluation()
+    wait_for_result(qtbot, window)
+    panel = window.capacity
+    window.tabs.setCurrentWidget(panel)
+    assert panel.tabs.isEnabled() and panel.isVisible()
+    text = panel.summary.text()
+    assert "main streams 10.0 Mbit/s (3 not measured)" in text and "sub-streams 6.5 Mbit/s" in text
+    assert "p50 0.80 s, p95 3.00 s" in text and "wall 2, quality samples 6" in text
+    ranking = panel.ranking_table
+    assert ranking.rowCount() == 4
+    assert [(ranking.item(r, 0).text(), ranking.item(r, 2).text(), ranking.item(r, column(ranking, "Score")).text())
+            for r in range(4)][:3] == [("Recorder", "nvr-b:554", "106.0"), ("Recorder", "10.0.0.1:554", "64.9"),
+                                        ("District", "Beta", "106.0")]
+    districts = panel.districts_table
+    assert [districts.item(r, 0).text() for r in range(2)] == ["Beta", "Alpha"]  # upgrade-first order
+    alpha = 1
+    assert districts.item(alpha, column(districts, "Main Mbit/s")).text() == "10.0"
+    assert districts.item(alpha, column(districts, "fps worst")).text() == "40 %"
+    assert districts.item(alpha, column(districts, "fps worst")).toolTip() == "a3 sub"
+    assert districts.item(0, column(districts, "Main Mbit/s")).text() == "—"  # Beta: nothing measured, not 0
+    assert "b1, b2" in districts.item(0, 0).toolTip()
+    assert panel.recorders_table.rowCount() == 3
+    table = window.districts_table  # degraded counted apart in the availability table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Alpha")
+    assert table.item(row, column(table, "Degraded")).text() == "2h 59m"  # 10,798 s
+
+
+def test_capacity_tab_without_stream_minutes_says_so(qtbot, window, tmp_path):
+    data = journal()
+    window.services.journal.path = write_journal(tmp_path / "old.sqlite3", data.outages, data.coverage,
+                                                 created_at=at(1))
+    choose_period(window)
+    window.start_evaluation()
+    wait_for_result(qtbot, window)
+    panel = window.capacity
+    assert panel.summary.text().startswith("No capacity figures recorded yet")
+    assert not panel.tabs.isEnabled() and panel.ranking_table.rowCount() == 0

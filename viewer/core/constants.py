@@ -106,6 +106,23 @@ PREROLL_MIN_OPENS = 5
 PREROLL_HISTORY_OPENS = 20
 #: The estimate is this quantile of those opens (nearest rank).
 PREROLL_QUANTILE = 0.9
+# --- capacity evaluation (viewer/core/capacity.py) ---------------------------------------
+#: A camera stream delivering less than this fraction of its nominal frame rate over the
+#: period is listed as "low frame rate" in the capacity section (0.5: half the pictures).
+CAPACITY_LOW_FPS_RATIO = 0.5
+#: A sub-stream "looks like a main stream" when its bitrate is at least this fraction of the
+#: same camera's main-stream bitrate (both measured) ...
+SUB_LIKE_MAIN_BITRATE_RATIO = 0.8
+#: ... or when its pictures are at least this many lines high (1080p: a main-stream size).
+SUB_LIKE_MAIN_HEIGHT_PX = 1080
+#: "Upgrade first" score weights (points): per percentage point of frame-rate shortfall (the
+#: median camera stream), per second of p95 first-packet time, per percentage point of watched
+#: time degraded, per percentage point of sub-stream cameras sending main-stream bitrates.
+SCORE_POINTS_PER_FPS_PCT = 1.0
+SCORE_POINTS_PER_LATENCY_S = 10.0
+SCORE_POINTS_PER_DEGRADED_PCT = 1.0
+SCORE_POINTS_PER_SUB_LIKE_MAIN_PCT = 1.0
+
 # --- headless monitor ------------------------------------------------------------------
 #: ``videowall monitor`` looks at the catalog file's mtime and size this often.
 MONITOR_CATALOG_POLL_S = 2.0

@@ -1,5 +1,8 @@
 """The network evaluation: availability, repair and acknowledgement times per camera,
-district and recorder, recorder incidents and a daily series (pure Python).
+district and recorder, recorder incidents, a daily series and the capacity section (pure Python).
+
+Outage rows with reason ``degraded`` are kept apart from the start: they are not down time
+(see :mod:`viewer.core.evaluate_model`), only ``degraded_s`` / ``degraded_outages``.
 
 :func:`evaluate` takes an :class:`~viewer.core.evaluation_model.EvaluationInput` (read from
 the journal by the caller) and the catalog and returns an
@@ -17,16 +20,19 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import NamedTuple
 
+from viewer.core.capacity import evaluate_capacity
 from viewer.core.catalog import gc_paused
 from viewer.core.catalog_model import Camera, Catalog
 from viewer.core.evaluate_daily import daily_series
 from viewer.core.evaluate_incidents import recorder_incidents
 from viewer.core.evaluate_model import CameraRow, Evaluation, Figures, GroupRow
 from viewer.core.evaluation_model import EvaluationInput, OutageRow
-from viewer.core.intervals import Interval, normalize_within, total
+from viewer.core.intervals import Interval, intersect, normalize_within, subtract, total
+from viewer.core.reasons import Reason
 
 log = logging.getLogger(__name__)
 _START_ID = attrgetter("started_at", "id")
+_DEGRADED = Reason.DEGRADED.value
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,28 @@ def combine(parts: Sequence[Figures], camera_ids: Sequence[str], period_s: float
         acknowledge_times_s=tuple(t for p in parts for t in p.acknowledge_times_s),
         never_online=tuple(i for p, i in zip(parts, camera_ids, strict=True) if p.covered_s > 0 and p.up_s <= 0),
         unwatched=tuple(i for p, i in zip(parts, camera_ids, strict=True) if p.covered_s <= 0),
+        degraded_s=sum(p.degraded_s for p in parts),
+        degraded_outages=sum(p.degraded_outages for p in parts),
     )
+
+
+def degraded_figures(
+    degraded: Sequence[MergedOutage], covered: list[Interval], down: list[Interval], since: float, horizon: float
+) -> tuple[float, int]:
+    """Covered degraded seconds outside every real outage, and how many degraded episodes
+    (merged rows) overlap ``[since, horizon)``. ``covered``/``down``: one camera's normal lists
+    from :func:`camera_figures`."""
+    spans: list[Interval] = []
+    count = 0
+    for outage in degraded:
+        end = horizon if outage.end is None or outage.end > horizon else outage.end
+        if end <= since or outage.start >= horizon:
+            continue
+        count += 1
+        spans.append((max(outage.start, since), end))
+    if not spans:
+        return 0.0, 0
+    return total(subtract(intersect(covered, spans), down)), count
 
 
 def evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None = None) -> Evaluation:
@@ -187,10 +214,11 @@ def _evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None) -> E
     wanted = {c.id for c in cameras}
     known = {c.id for c in catalog.cameras if c.enabled}
     rows_by_camera: dict[str, list[OutageRow]] = defaultdict(list)
+    degraded_by_camera: dict[str, list[OutageRow]] = defaultdict(list)
     ignored = 0  # rows of cameras gone from the catalog or disabled (not those outside the scope)
     for row in data.outages:
         if row.camera_id in wanted:
-            rows_by_camera[row.camera_id].append(row)
+            (degraded_by_camera if row.reason == _DEGRADED else rows_by_camera)[row.camera_id].append(row)
         elif row.camera_id not in known:
             ignored += 1
     coverage_by_camera: dict[str, list[Interval]] = defaultdict(list)
@@ -205,6 +233,10 @@ def _evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None) -> E
         merged = merged_by_camera[camera.id] = merge_outages(rows_by_camera.get(camera.id, ()))
         figures, covered, down = camera_figures(merged, coverage_by_camera.get(camera.id, ()), since, horizon)
         covered_by_camera[camera.id] = (covered, down)
+        if camera.id in degraded_by_camera:
+            degraded_s, episodes = degraded_figures(merge_outages(degraded_by_camera[camera.id]), covered, down,
+                                                    since, horizon)
+            figures = replace(figures, degraded_s=degraded_s, degraded_outages=episodes)
         if figures.covered_s <= 0:
             figures = replace(figures, unwatched=(camera.id,))
         elif figures.up_s <= 0:
@@ -219,6 +251,8 @@ def _evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None) -> E
     daily = daily_series({c.id: c.district for c in cameras}, covered_by_camera, since, horizon)
     if ignored:
         log.info("evaluation: %d outages of cameras outside the catalog or the scope left out", ignored)
+    capacity = None if data.capacity is None else evaluate_capacity(data.capacity, cameras, districts, recorders,
+                                                                    network)
     return Evaluation(
         since=since,
         until=data.until,
@@ -233,6 +267,7 @@ def _evaluate(data: EvaluationInput, catalog: Catalog, scope: Scope | None) -> E
         daily=tuple(daily),
         ignored_outages=ignored,
         coverage_since=getattr(data, "coverage_since", None),  # journals before coverage: not said
+        capacity=capacity,
     )
 
 

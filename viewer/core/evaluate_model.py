@@ -15,12 +15,21 @@ Definitions (the README's evaluation section says the same in words):
   (even before ``since``) to its end, or to the period's end while still open.
 - *time to restore*: duration of the outages that ended within the period (mean, median);
   *time to acknowledge*: first acknowledgement − start, for acknowledged outages.
+- *degraded* (outage rows with reason ``degraded``: pictures keep coming, far below the
+  nominal frame rate) is NOT down: it never enters down time, outages, restore or
+  acknowledgement times or incidents, and degraded time counts as up. It is counted apart:
+  ``degraded_s`` = covered time inside a degraded row and outside every real outage;
+  ``degraded_outages`` = degraded rows (merged per camera) overlapping the period.
 """
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from viewer.core.capacity_model import Capacity
 
 
 def _mean(values: tuple[float, ...]) -> float | None:
@@ -48,6 +57,8 @@ class Figures:
     acknowledge_times_s: tuple[float, ...] = ()  # one per acknowledged outage
     never_online: tuple[str, ...] = ()  # camera ids watched in the period but never up
     unwatched: tuple[str, ...] = ()  # camera ids never watched in the period
+    degraded_s: float = 0.0  # covered time degraded (not down: counted apart, inside up_s)
+    degraded_outages: int = 0  # degraded episodes overlapping the period
 
     @property
     def unknown_s(self) -> float:
@@ -160,6 +171,8 @@ class Evaluation:
     #: when the journal started recording coverage (older time is unknown); None: not said
     coverage_since: float | None = None
     notes: tuple[str, ...] = field(default=())
+    #: The capacity section (viewer.core.capacity); None: no stream minutes in the period
+    capacity: Capacity | None = None
 
     @property
     def period_s(self) -> float:

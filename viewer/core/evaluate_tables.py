@@ -14,11 +14,13 @@ import io
 import json
 from collections.abc import Callable
 
+from viewer.core import capacity_tables
+from viewer.core.capacity_tables import CAPACITY_TABLES
 from viewer.core.evaluate_model import Evaluation, Figures, GroupRow
 from viewer.core.report import human_duration, iso_local
 
 Record = dict[str, object]
-TABLES = ("summary", "districts", "recorders", "cameras", "incidents", "daily", "reasons")
+TABLES = ("summary", "districts", "recorders", "cameras", "incidents", "daily", "reasons", *CAPACITY_TABLES)
 #: How many cameras the report's "worst cameras" table lists.
 WORST_CAMERAS = 20
 
@@ -50,6 +52,8 @@ def figure_record(f: Figures) -> Record:
         "tta_median_s": seconds(f.tta_median_s),
         "never_online": len(f.never_online),
         "unwatched": len(f.unwatched),
+        "degraded_s": seconds(f.degraded_s),  # not down: counted apart
+        "degraded_outages": f.degraded_outages,
     }
 
 
@@ -67,6 +71,7 @@ def summary_records(ev: Evaluation) -> list[Record]:
         **figure_record(ev.network),
         "recorder_incidents": len(ev.incidents),
         "ignored_outages": ev.ignored_outages,
+        "capacity_recorded": ev.capacity is not None,
     }]
 
 
@@ -143,6 +148,8 @@ _BUILDERS: dict[str, Callable[[Evaluation], list[Record]]] = {
 
 def table(ev: Evaluation, name: str) -> list[Record]:
     """One of :data:`TABLES` as records; KeyError for another name."""
+    if name in CAPACITY_TABLES:
+        return capacity_tables.table(ev, name)
     return _BUILDERS[name](ev)
 
 
@@ -160,11 +167,13 @@ def render_csv(records: list[Record], columns: list[str] | None = None) -> str:
 
 def columns_of(name: str) -> list[str]:
     """The header of a table, also when it has no rows."""
+    if name in CAPACITY_TABLES:
+        return capacity_tables.columns_of(name)
     figures = list(FIGURE_COLUMNS)
     return {
         "summary": ["since", "until", "counted_until", "generated_at", "scope", "coverage_since", *figures,
                     "recorder_incidents",
-                    "ignored_outages"],
+                    "ignored_outages", "capacity_recorded"],
         "districts": ["district", "name", *figures],
         "recorders": ["recorder", "districts", *figures],
         "cameras": ["camera_id", "name", "district", "recorder", *figures[1:]],

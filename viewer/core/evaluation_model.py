@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from viewer.core.capacity_model import CapacityInput
+
 
 @dataclass(frozen=True)
 class OutageRow:
@@ -54,3 +56,6 @@ class EvaluationInput:
     #: When this journal started recording coverage (its migration to schema 2); None when
     #: unknown. Time before it is unknown for every camera.
     coverage_since: float | None = None
+    #: Stream minutes of the period summed per camera stream (viewer.core.capacity_read); None
+    #: or empty: none recorded (a journal before schema 3, or nothing measured yet).
+    capacity: CapacityInput | None = None

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from viewer.core.capacity_read import capacity_input_from_db
 from viewer.core.evaluation_model import CoverageRow, EvaluationInput, OutageRow
 from viewer.core.journal_schema import JournalError, coverage_since, open_readonly
 from viewer.core.reasons import Reason
@@ -146,7 +147,7 @@ def evaluation_input_from_db(
         recorded_since = coverage_since(db)
     return EvaluationInput(
         since=since, until=until, generated_at=now, outages=outages, coverage=coverage,
-        coverage_since=recorded_since,
+        coverage_since=recorded_since, capacity=capacity_input_from_db(db, since, until, wanted),
     )  # fmt: skip
 
 

@@ -4,8 +4,9 @@ No external resource of any kind (no stylesheet, font, script or image URL): sty
 inline, charts are inline SVG from :mod:`viewer.reports.charts`. Printable to PDF from a
 browser (A4, tables keep their header rows on each page). The page is what the head of the
 technical team takes to the weekly meeting: summary, districts, recorders, recorder
-incidents, daily availability, worst cameras, acknowledgement and restore times, and how
-the figures are computed. Pure function of the :class:`Evaluation`; any thread.
+incidents, daily availability, capacity (bitrates, frame rates, first-packet times, degraded
+time, "upgrade first"), worst cameras, acknowledgement and restore times, and how the figures
+are computed. Pure function of the :class:`Evaluation`; any thread.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from viewer.core.evaluate_tables import worst_cameras
 from viewer.core.report import human_duration
 from viewer.core.storm import STORM_MIN_FEEDS, STORM_WINDOW_S
 from viewer.reports import charts
+from viewer.reports.capacity_html import capacity_section
 from viewer.reports.strings import INDONESIAN, Words
 
 #: Rows the page shows at most per table (the CSV export has every row).
@@ -31,6 +33,7 @@ MAX_NEVER_ONLINE = 60
 _CSS = """
 @page { size: A4; margin: 14mm 12mm; }
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 10pt; color: #111; margin: 24px; }
+h3 { font-size: 11pt; margin: 14px 0 4px; page-break-after: avoid; }
 h1 { font-size: 18pt; margin: 0 0 4px; } h2 { font-size: 13pt; margin: 22px 0 6px; border-bottom: 2px solid #244;
   padding-bottom: 2px; page-break-after: avoid; }
 .meta { color: #444; margin: 0 0 12px; }
@@ -110,6 +113,8 @@ class _Page:
             (f"{len(self.ev.incidents):,}", "Recorder incidents"),
             (f"{len(f.never_online):,}", "Never seen online"),
             (f"{len(f.unwatched):,}", "Not watched"),
+            (self.dur(f.degraded_s) + (f" <small>({f.degraded_outages})</small>" if f.degraded_outages else ""),
+             "Degraded time"),
         ]
         body = "".join(f"<div class=card><b>{value}</b><span>{self.w(label)}</span></div>" for value, label in cards)
         return f"<h2>{self.w('Summary')}</h2><div class=cards>{body}</div>"
@@ -119,7 +124,7 @@ class _Page:
         shown = ordered[:limit] if limit else ordered
         headers = [self.w(first), self.w("Cameras"), self.w("Availability"), self.w("Watched"), self.w("Outages"),
                    self.w("Down"), self.w("MTTR mean"), self.w("MTTR median"), self.w("Longest outage"),
-                   self.w("Never seen online"), self.w("Not watched")]
+                   self.w("Never seen online"), self.w("Not watched"), self.w("Degraded")]
         lines = []
         for row in shown:
             f = row.figures
@@ -131,6 +136,7 @@ class _Page:
                 f"{f.outages:,}" + (f" ({f.open_outages})" if f.open_outages else ""), self.dur(f.down_s),
                 self.dur(f.mttr_mean_s), self.dur(f.mttr_median_s),
                 self.dur(f.longest_outage_s if f.outages else None), f"{len(f.never_online)}", f"{len(f.unwatched)}",
+                self.dur(f.degraded_s),
             ], _row_class(f)))
         more = ""
         if limit and len(ordered) > limit:
@@ -222,7 +228,8 @@ class _Page:
             self.header(), self.summary(),
             self.group_table(self.ev.districts, "Districts", "District"),
             self.group_table(self.ev.recorders, "Recorders", "Recorder", MAX_RECORDERS),
-            self.incidents(), self.daily(), self.worst(), self.response_times(), self.never_online(),
+            self.incidents(), self.daily(), capacity_section(self), self.worst(), self.response_times(),
+            self.never_online(),
             self.method(), self.signature(),
         ))
         title = html.escape(f"{self.words('Network evaluation')} {datetime.fromtimestamp(self.ev.since):%Y-%m-%d}")

@@ -12,6 +12,7 @@ import locale
 import os
 
 from viewer.core.reasons import REASON_TEXT, Reason
+from viewer.reports.capacity_strings import CAPACITY_ID, CAPACITY_METHOD_EN, CAPACITY_METHOD_ID
 
 ENGLISH, INDONESIAN = "en", "id"
 
@@ -139,6 +140,11 @@ _METHOD_ID: dict[str, str] = {
     "method.coverage_since": "Pemantauan dicatat sejak {when}; waktu sebelumnya tidak diketahui.",
     "method.ignored": "{n} gangguan dari kamera yang tidak lagi ada di katalog (atau dinonaktifkan) tidak dihitung.",
 }
+
+
+_ID.update(CAPACITY_ID)
+_METHOD_EN.update(CAPACITY_METHOD_EN)
+_METHOD_ID.update(CAPACITY_METHOD_ID)
 
 
 def report_language(requested: str | None = None) -> str:

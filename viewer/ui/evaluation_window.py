@@ -1,5 +1,6 @@
 """The *Network evaluation* window: a period and a district in, the evaluation's tables,
-the daily chart, and the HTML report / CSV tables out, without leaving the wall.
+the daily chart, the capacity tab (:mod:`viewer.ui.capacity_panel`), and the HTML report /
+CSV tables out, without leaving the wall.
 
 Reading the journal, evaluating, drawing the chart and writing reports run as jobs on a
 pool thread (:mod:`viewer.jobs.evaluation_job`); this window only builds requests and shows
@@ -38,6 +39,7 @@ from viewer.core.evaluate_model import Evaluation, Figures, GroupRow
 from viewer.core.reasons import Reason
 from viewer.core.report import human_duration
 from viewer.jobs.evaluation_job import EvaluationJobs, EvaluationRequest, EvaluationResult, run_evaluation, write_report
+from viewer.ui.capacity_panel import CapacityPanel
 from viewer.ui.i18n import current_language
 from viewer.ui.reason_strings import reason_text
 
@@ -126,6 +128,8 @@ class EvaluationWindow(QWidget):
         self.incidents_table = self._table()
         self.tabs.addTab(self.incidents_table, self.tr("Recorder incidents"))
         self.tabs.addTab(chart_area, self.tr("Daily availability"))
+        self.capacity = CapacityPanel(NumberItem, self._table, self)
+        self.tabs.addTab(self.capacity, self.tr("Capacity"))
 
         self.save_html = QPushButton(self.tr("Save HTML report…"), self)
         self.save_html.clicked.connect(self.save_html_report)
@@ -242,6 +246,7 @@ class EvaluationWindow(QWidget):
         self._fill(self.districts_table, ev.districts, self.tr("District"))
         self._fill(self.recorders_table, ev.recorders, self.tr("Recorder"))
         self._fill_incidents(ev)
+        self.capacity.show_evaluation(ev)
         pixmap = QPixmap()
         pixmap.loadFromData(result.daily_chart_png, "PNG")
         self.chart.setPixmap(pixmap)
@@ -253,7 +258,8 @@ class EvaluationWindow(QWidget):
     def _fill(self, table: QTableWidget, rows: tuple[GroupRow, ...], first: str) -> None:
         headers = [first, self.tr("Cameras"), self.tr("Availability %"), self.tr("Watched %"), self.tr("Outages"),
                    self.tr("Open"), self.tr("MTTR mean"), self.tr("MTTR median"), self.tr("Longest"),
-                   self.tr("Acknowledged"), self.tr("Time to acknowledge (median)"), self.tr("Never online")]
+                   self.tr("Acknowledged"), self.tr("Time to acknowledge (median)"), self.tr("Never online"),
+                   self.tr("Degraded")]
         table.setSortingEnabled(False)
         table.clear()
         table.setColumnCount(len(headers))
@@ -273,6 +279,7 @@ class EvaluationWindow(QWidget):
                 NumberItem(f"{f.acknowledged}", f.acknowledged),
                 NumberItem(_dur(f.tta_median_s), f.tta_median_s),
                 NumberItem(f"{len(f.never_online)}", len(f.never_online)),
+                NumberItem(_dur(f.degraded_s), f.degraded_s),  # not down: counted apart
             ]
             name = QTableWidgetItem(row.name)
             name.setToolTip(row.key if not row.districts else f"{row.key} · {', '.join(row.districts)}")

@@ -81,6 +81,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
+    from viewer.cli_sweep_sample import add_arguments as add_sample_arguments
+
+    add_sample_arguments(parser, _positive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,6 +112,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         known = ", ".join(d.id for d in catalog.districts) or "none"
         print(f"videowall sweep: unknown district {args.district!r} (known: {known})", file=err)
         return EXIT_USAGE
+    if getattr(args, "sample", False):
+        from viewer.cli_sweep_sample import run_sample
+
+        return run_sample(args, cameras, out, err)
     progress = ProgressBar(err, len(cameras), draw=_is_terminal(err))
     started = time.monotonic()
     try:

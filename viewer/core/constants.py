@@ -162,3 +162,17 @@ RELAY_MAX_MUX_ERRORS = 50
 #: both neighbours (8), a 3x3 page the next one (9), 4x4 and larger none. Cost measured on
 #: 2 cores in docs/benchmarks.md ("Operators' moments").
 NEIGHBOUR_PREROLL_TILES = 9
+# --- off-screen quality samples (viewer/jobs/sampler.py) ---------------------------------
+#: How long a quality sample counts a stream, from its first video packet (seconds).
+SAMPLE_SECONDS = 5.0
+#: Samples in flight at once (each one a thread reading one stream).
+SAMPLE_CONCURRENCY = 4
+#: The shared bandwidth cap of ``videowall sweep --sample`` (Mbit/s, 10**6 bit/s).
+SAMPLE_BUDGET_MBPS = 20.0
+#: A camera stream is sampled again at most this often by the monitor and the wall.
+SAMPLE_EVERY_S = 3600.0
+#: Bitrate assumed for a stream never sampled before, to reserve its budget (kbit/s):
+#: a generous sub-stream; a main stream above it is caught by the reading backstop.
+SAMPLE_DEFAULT_KBPS = 2048.0
+#: Stream minutes (journal table ``stream_minutes``) older than this are pruned (days).
+STREAM_MINUTES_RETENTION_DAYS = 90.0

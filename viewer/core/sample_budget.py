@@ -1,0 +1,74 @@
+"""The quality samples' bandwidth cap as data: admission by reservation, reading as a backstop.
+
+Measured (docs/benchmarks.md, "Quality samples"): pausing the reader alone does NOT keep the
+bytes on the wire under the cap for a sample of a few seconds. The server keeps sending into
+the kernel's socket buffers (several MB on Linux with autotuning) and the sample measures the
+throttle instead of the camera. So a sample is *admitted* only when the budget holds its
+expected bytes (the camera's last measured bitrate × the sample length, or a default), and
+those bytes are reserved at once. While it reads, bytes beyond the reservation are charged as
+they arrive; when the bucket is in debt the reader pauses (the backstop for a camera sending
+far more than expected). At the end, reserved bytes not received are refunded.
+
+Units: bytes, kbit/s, seconds of a monotonic clock passed in. Pure; not thread-safe (the
+sampler job holds a lock around it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from viewer.core.token_bucket import TokenBucket
+
+#: RTP/RTSP (or MPEG-TS/HTTP) headers on top of the video payload that a sample counts.
+WIRE_OVERHEAD_FRACTION = 0.05
+#: The bucket holds this many seconds of the budget (how much may start at once).
+BUDGET_BURST_S = 1.0
+
+
+@dataclass
+class Reservation:
+    """Bytes a running sample reserved (``reserved``) and what it was charged beyond them."""
+
+    reserved: float
+    charged: float = 0.0  # payload bytes already counted against the reservation or the bucket
+
+
+class SampleBudget:
+    """A shared cap of ``mbps`` Mbit/s (10**6 bit/s) over every sample in flight."""
+
+    def __init__(self, mbps: float, clock: Callable[[], float], burst_s: float = BUDGET_BURST_S) -> None:
+        if not mbps > 0:
+            raise ValueError("the sample budget must be more than 0 Mbit/s")
+        self.mbps = float(mbps)
+        rate = self.mbps * 1e6 / 8
+        self.bucket = TokenBucket(rate, rate * burst_s, clock)
+
+    @staticmethod
+    def expected_bytes(kbps: float, seconds: float) -> float:
+        """Wire bytes of ``seconds`` of a ``kbps`` stream, headers included."""
+        return max(0.0, kbps) * 1000 / 8 * max(0.0, seconds) * (1 + WIRE_OVERHEAD_FRACTION)
+
+    def admit_wait_s(self, expected: float) -> float:
+        """Seconds before a sample expecting ``expected`` bytes may start (0: now)."""
+        return self.bucket.wait_s(expected)
+
+    def admit(self, expected: float) -> Reservation:
+        """Reserve ``expected`` bytes (call when :meth:`admit_wait_s` said 0)."""
+        self.bucket.take(expected)
+        return Reservation(expected)
+
+    def received(self, reservation: Reservation, payload_bytes: int) -> float:
+        """``payload_bytes`` more arrived: charge what exceeds the reservation. Returns how
+        long the reader should pause (seconds; 0 unless the bucket is in debt)."""
+        wire = payload_bytes * (1 + WIRE_OVERHEAD_FRACTION)
+        before = reservation.charged
+        reservation.charged += wire
+        beyond = max(0.0, reservation.charged - max(before, reservation.reserved))
+        if beyond:
+            self.bucket.take(beyond)
+        return self.bucket.wait_s(0.0)
+
+    def settle(self, reservation: Reservation) -> None:
+        """The sample ended: refund the reserved bytes it did not receive."""
+        self.bucket.give(max(0.0, reservation.reserved - reservation.charged))

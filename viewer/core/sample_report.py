@@ -33,32 +33,38 @@ COLUMNS = ("camera_id", "camera_name", "district", "recorder", "stream", "url", 
 
 
 class SampleTally:
-    """Counts one sample's packets. ``opened_at``: monotonic s when the open began;
-    ``started_at``: the same instant as UTC epoch s."""
+    """Counts one sample's packets in the window [first packet, first packet + ``seconds``).
+    ``opened_at``: monotonic s when the open began; ``started_at``: that instant as UTC epoch s."""
 
-    def __init__(self, opened_at: float, started_at: float) -> None:
+    def __init__(self, opened_at: float, started_at: float, seconds: float) -> None:
         self.opened_at = opened_at
         self.started_at = started_at
+        self.seconds = seconds
         self.first_at: float | None = None  # monotonic s of the first video packet
         self.bytes = self.frames = self.keyframes = 0
 
-    def packet(self, size: int, keyframe: bool, at: float) -> None:
-        """One video packet (one picture) of ``size`` bytes arrived at ``at`` (monotonic s)."""
+    def packet(self, size: int, keyframe: bool, at: float) -> bool:
+        """One video packet (one picture) of ``size`` bytes arrived at ``at`` (monotonic s).
+        False (not counted) once the window is over: the sample is complete."""
+        if self.done(at):
+            return False
         if self.first_at is None:
             self.first_at = at
         self.bytes += size
         self.frames += 1
         self.keyframes += bool(keyframe)
+        return True
 
-    def done(self, at: float, seconds: float) -> bool:
-        """True once the window (``seconds`` after the first packet) is over at ``at``."""
-        return self.first_at is not None and at - self.first_at >= seconds
+    def done(self, at: float) -> bool:
+        """True once the window is over at ``at``."""
+        return self.first_at is not None and at - self.first_at >= self.seconds
 
     def sample(self, target: SampleTarget, ended_at: float, *, nominal_fps: float | None = None, codec: str = "",
                width: int | None = None, height: int | None = None) -> StreamSample:
-        """The :class:`StreamSample` of the packets counted, the window ending at ``ended_at``."""
+        """The :class:`StreamSample` of the packets counted; its window is ``seconds`` long, or
+        shorter when the stream ended (or the sample was stopped) at ``ended_at`` before."""
         first = self.first_at
-        seconds = 0.0 if first is None else max(0.0, ended_at - first)
+        seconds = 0.0 if first is None else min(self.seconds, max(0.0, ended_at - first))
         return StreamSample(
             camera_id=target.camera_id, stream=target.stream, source=SOURCE_SAMPLE,
             started_at=self.started_at + (0.0 if first is None else first - self.opened_at), seconds=seconds,

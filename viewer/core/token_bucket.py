@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+#: Float sums of rate × dt fall just short of whole amounts: a shortfall this small is none.
+_EPSILON_BYTES = 1e-6
+
 
 class TokenBucket:
     """``wait_s(n)``: how long until ``n`` bytes (at most the capacity) are available;
@@ -41,7 +44,7 @@ class TokenBucket:
         bigger than the capacity waits for a full bucket, then :meth:`take` puts it in debt."""
         wanted = min(max(0.0, amount), self.capacity_bytes)
         missing = wanted - self._refill()
-        return 0.0 if missing <= 0 else missing / self.rate_bytes_per_s
+        return 0.0 if missing <= _EPSILON_BYTES else missing / self.rate_bytes_per_s
 
     def take(self, amount: float) -> None:
         """Spend ``amount`` bytes now, whatever the level (it may go negative)."""

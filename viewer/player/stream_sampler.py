@@ -71,7 +71,7 @@ def sample_stream(
 ) -> SampleResult:
     """Sample ``target`` for ``seconds`` after its first video packet; see the module docstring."""
     stop = stop or threading.Event()
-    tally = SampleTally(clock(), wall_clock())
+    tally = SampleTally(clock(), wall_clock(), seconds)
     label = mask_url(target.url)
     container = None
     waiting_since = tally.opened_at
@@ -87,14 +87,13 @@ def sample_stream(
         for packet in container.demux(video):
             now = clock()
             if packet.size:
-                tally.packet(packet.size, packet.is_keyframe, now)
+                if not tally.packet(packet.size, packet.is_keyframe, now):
+                    break  # the window is over: this packet belongs after it
                 waiting_since = now
                 pause_s = on_bytes(packet.size) if on_bytes is not None else 0.0
                 if pause_s > 0 and stop.wait(pause_s):
                     break
-            if stop.is_set() or tally.done(now, seconds):
-                break
-            if now > deadline:  # a trickle: the pictures so far are the sample
+            if stop.is_set() or now > deadline:  # a trickle: the pictures so far are the sample
                 break
         if stop.is_set() and tally.first_at is None:
             return SampleResult(target, Reason.ERROR, wall_clock(), None, "stopped")

@@ -18,9 +18,11 @@ TARGET = SampleTarget("cam-1", "sub", "rtsp://admin:Hunter2pw@10.0.0.9/sub", "d1
 
 
 def known_sample():
-    """25 fps, 5,000-byte pictures (1,000 kbit/s), a key picture every 50, first packet 0.4 s
-    after the open, a 4 s window (the picture at 4.0 s belongs to the next window)."""
+    """25 fps, 5,000-byte pictures (1,000 kbit/s), a key picture every 50, window opening 0.4 s
+    after the open; a 4 s window (the picture at 4.0 s belongs to the next window)."""
     tally = SampleTally(opened_at=0.1, started_at=1_700_000_000.0, seconds=4.0)
+    for late in range(3):  # three pictures queued while opening come out at once, at 0.46 s
+        assert tally.packet(9000, keyframe=late == 0, at=0.46 + late * 0.0001)
     n = 0
     while tally.packet(5000, keyframe=n % 50 == 0, at=0.5 + n / 25):
         n += 1
@@ -32,8 +34,8 @@ def known_sample():
 def test_tally_measures_what_was_sent():
     sample = known_sample()
     assert sample.source == SOURCE_SAMPLE
-    assert sample.first_packet_s == pytest.approx(0.4)
-    assert sample.started_at == pytest.approx(1_700_000_000.4)
+    assert sample.first_packet_s == pytest.approx(0.36)  # the first packet, backlog included
+    assert sample.started_at == pytest.approx(1_700_000_000.4)  # the window opened at 0.5
     assert sample.seconds == pytest.approx(4.0)
     assert sample.frames == 100  # packets at 0 .. 3.96 s
     assert sample.fps == pytest.approx(25.0)

@@ -21,6 +21,8 @@ for every SETUP request, ``{"event": "teardown"}``, ``{"event": "request",
 (the benchmarks send the same video over RTSP and HTTP; make the file long enough).
 ``--audio-mount PATH`` serves an audio-only stream (no video track).
 ``--session-timeout S`` announces a session timeout of S seconds (keep-alive tests).
+``--x264-bitrate-kbps N --framerate F`` (known truth for the quality samples): the ``--mount``
+streams are x264 CBR at N kbit/s on a noise picture at F fps, a keyframe every 2 s.
 """
 
 from __future__ import annotations
@@ -46,9 +48,17 @@ def emit(**message) -> None:
     sys.stdout.flush()
 
 
-def launch_line(argb: str, h265: bool) -> str:
+def launch_line(argb: str, h265: bool, x264_bitrate_kbps: int = 0, fps: int = FPS) -> str:
+    """``x264_bitrate_kbps``: a known constant bitrate (x264 CBR on a noise picture, which
+    needs every bit it is given); 0: x264's default on the colour pattern."""
     pattern = "pattern=smpte" if argb == "smpte" else f"pattern=solid-color foreground-color={argb}"
-    source = f"videotestsrc is-live=true {pattern} ! video/x-raw,width={WIDTH},height={HEIGHT},framerate={FPS}/1"
+    if x264_bitrate_kbps:
+        pattern = "pattern=snow"
+    source = f"videotestsrc is-live=true {pattern} ! video/x-raw,width={WIDTH},height={HEIGHT},framerate={fps}/1"
+    if x264_bitrate_kbps and not h265:
+        encode = (f"x264enc tune=zerolatency speed-preset=ultrafast pass=cbr bitrate={x264_bitrate_kbps} "
+                  f"key-int-max={fps * 2} ! rtph264pay name=pay0 pt=96 config-interval=1")
+        return f"( {source} ! {encode} )"
     if h265:
         encode = (f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={KEYFRAME_INTERVAL_FRAMES} "
                   "! rtph265pay name=pay0 pt=96 config-interval=1")
@@ -70,6 +80,9 @@ def main() -> int:
     parser.add_argument("--digest", action="store_true", help="ask for Digest instead of Basic")
     parser.add_argument("--h265", action="store_true")
     parser.add_argument("--session-timeout", type=int, default=0, help="seconds; 0: GStreamer's default (60)")
+    parser.add_argument("--x264-bitrate-kbps", type=int, default=0,
+                        help="known-truth streams: x264 CBR at this bitrate on a noise picture (quality samples)")
+    parser.add_argument("--framerate", type=int, default=FPS, help=f"frames per second of the --mount streams ({FPS})")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -84,7 +97,7 @@ def main() -> int:
 
     def factory(argb: str, protected: bool) -> GstRtspServer.RTSPMediaFactory:
         media_factory = GstRtspServer.RTSPMediaFactory()
-        media_factory.set_launch(launch_line(argb, args.h265))
+        media_factory.set_launch(launch_line(argb, args.h265, args.x264_bitrate_kbps, args.framerate))
         media_factory.set_shared(True)
         permissions = GstRtspServer.RTSPPermissions()
         permissions.add_role_from_structure(role("user", construct=True))

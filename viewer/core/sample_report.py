@@ -1,9 +1,9 @@
 """Quality samples as results and exports: counting one sample, and ``videowall sweep --sample``'s
 table, CSV and JSON (pure: times passed in, no I/O).
 
-- :class:`SampleTally` — counts the packets of one sample: the window runs from the first
-  video packet for ``seconds`` (the time to the first packet is reported apart), so the
-  bitrate and frame rate are the stream's, not the connection set-up's.
+- :class:`SampleTally` — counts the packets of one sample: the window runs for ``seconds``
+  from the first packet that arrived in real time (the time to the first packet is reported
+  apart), so the bitrate and frame rate are the stream's, not the connection set-up's.
 - :class:`SampleResult` — one target's outcome: a :class:`StreamSample` (source "sample") or
   the :class:`Reason` it failed with (the sweep's vocabulary).
 
@@ -26,6 +26,10 @@ from viewer.core.sample_schedule import SampleTarget
 from viewer.core.secrets import mask_url
 from viewer.core.stream_figures import SOURCE_SAMPLE, StreamSample
 
+#: A packet that arrives this soon after the previous one, before the window opened, was
+#: queued while the stream was being opened (seconds; pictures are >= 16 ms apart at 60 fps).
+BACKLOG_GAP_S = 0.002
+
 #: CSV header and JSON keys, in this order.
 COLUMNS = ("camera_id", "camera_name", "district", "recorder", "stream", "url", "reason", "detail", "bitrate_kbps",
            "fps", "nominal_fps", "fps_ratio", "keyframe_interval_s", "first_packet_s", "codec", "width", "height",
@@ -33,23 +37,36 @@ COLUMNS = ("camera_id", "camera_name", "district", "recorder", "stream", "url", 
 
 
 class SampleTally:
-    """Counts one sample's packets in the window [first packet, first packet + ``seconds``).
-    ``opened_at``: monotonic s when the open began; ``started_at``: that instant as UTC epoch s."""
+    """Counts one sample's packets in a window of ``seconds``.
+
+    The window opens at the first packet that arrives at least :data:`BACKLOG_GAP_S` after the
+    one before it: the packets FFmpeg read while opening the stream (and any burst queued
+    behind them) come out of the demuxer at once, late, and would add a picture (often the
+    opening key picture) to every window. They count for ``first_packet_s`` only.
+    ``opened_at``: monotonic s when the open began; ``started_at``: that instant as UTC epoch s.
+    """
 
     def __init__(self, opened_at: float, started_at: float, seconds: float) -> None:
         self.opened_at = opened_at
         self.started_at = started_at
         self.seconds = seconds
         self.first_at: float | None = None  # monotonic s of the first video packet
+        self.window_at: float | None = None  # monotonic s the window opened
+        self._last_at: float | None = None
         self.bytes = self.frames = self.keyframes = 0
 
     def packet(self, size: int, keyframe: bool, at: float) -> bool:
         """One video packet (one picture) of ``size`` bytes arrived at ``at`` (monotonic s).
         False (not counted) once the window is over: the sample is complete."""
-        if self.done(at):
-            return False
         if self.first_at is None:
             self.first_at = at
+        if self.window_at is None:
+            last, self._last_at = self._last_at, at
+            if last is None or at - last < BACKLOG_GAP_S:
+                return True  # the open's backlog: not in the window
+            self.window_at = at
+        if self.done(at):
+            return False
         self.bytes += size
         self.frames += 1
         self.keyframes += bool(keyframe)
@@ -57,19 +74,19 @@ class SampleTally:
 
     def done(self, at: float) -> bool:
         """True once the window is over at ``at``."""
-        return self.first_at is not None and at - self.first_at >= self.seconds
+        return self.window_at is not None and at - self.window_at >= self.seconds
 
     def sample(self, target: SampleTarget, ended_at: float, *, nominal_fps: float | None = None, codec: str = "",
                width: int | None = None, height: int | None = None) -> StreamSample:
         """The :class:`StreamSample` of the packets counted; its window is ``seconds`` long, or
         shorter when the stream ended (or the sample was stopped) at ``ended_at`` before."""
-        first = self.first_at
-        seconds = 0.0 if first is None else min(self.seconds, max(0.0, ended_at - first))
+        window, first = self.window_at, self.first_at
+        seconds = 0.0 if window is None else min(self.seconds, max(0.0, ended_at - window))
         return StreamSample(
             camera_id=target.camera_id, stream=target.stream, source=SOURCE_SAMPLE,
-            started_at=self.started_at + (0.0 if first is None else first - self.opened_at), seconds=seconds,
-            bytes=self.bytes, frames=self.frames, keyframes=self.keyframes, nominal_fps=nominal_fps, codec=codec,
-            width=width, height=height, first_packet_s=None if first is None else first - self.opened_at,
+            started_at=self.started_at + ((window if window is not None else self.opened_at) - self.opened_at),
+            seconds=seconds, bytes=self.bytes, frames=self.frames, keyframes=self.keyframes, nominal_fps=nominal_fps,
+            codec=codec, width=width, height=height, first_packet_s=None if first is None else first - self.opened_at,
         )  # fmt: skip
 
 

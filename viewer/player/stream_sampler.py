@@ -97,7 +97,7 @@ def sample_stream(
                 break
         if stop.is_set() and tally.first_at is None:
             return SampleResult(target, Reason.ERROR, wall_clock(), None, "stopped")
-        if tally.first_at is None:
+        if tally.window_at is None:
             return SampleResult(target, Reason.ENDED, wall_clock(), None, "the stream ended before any picture")
         sample = tally.sample(target, clock(), **figures)
         return SampleResult(target, Reason.OK, wall_clock(), sample)

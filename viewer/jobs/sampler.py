@@ -1,7 +1,8 @@
 """The quality sampler job: samples camera streams nobody watches, under a bandwidth cap.
 
-:class:`QualitySampler` runs ``concurrency`` worker threads (named ``sample-N``, non-daemon,
-started by :meth:`start`, joined by :meth:`stop` or :meth:`wait`). Each worker claims the
+:class:`QualitySampler` runs ``concurrency`` worker threads (named ``sample-N``, started by
+:meth:`start`, joined by :meth:`stop` or :meth:`wait` with a deadline; daemon, like the relay's
+session threads, so that an FFmpeg call stuck past its socket timeout never blocks an exit). Each worker claims the
 next due target (``viewer.core.sample_schedule.sample_order``: not on screen, least recently
 sampled first, spread over recorders and districts), waits until the shared budget
 (``viewer.core.sample_budget.SampleBudget``) admits it, samples it
@@ -101,7 +102,7 @@ class QualitySampler:
             if self._threads:
                 return
             workers = max(1, self.options.concurrency)
-            self._threads = [threading.Thread(target=self._work, name=f"sample-{n + 1}", daemon=False)
+            self._threads = [threading.Thread(target=self._work, name=f"sample-{n + 1}", daemon=True)
                              for n in range(workers)]  # fmt: skip
         for thread in self._threads:
             thread.start()

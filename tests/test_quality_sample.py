@@ -150,7 +150,8 @@ def test_simulator_known_bitrate(simulator, camera_clip):
 def test_bandwidth_cap_holds_on_the_server_side(simulator, camera_clip):
     """16 cameras of ~1 Mbit/s, 8 samples allowed at once (8 Mbit/s without a cap), capped at
     3 Mbit/s: the simulator's sockets send at most the cap on average over the run, and no
-    2-second window exceeds what the token bucket allows (cap × (2 s + 1 s burst) / 2 s)."""
+    2-second window exceeds it by more than a quarter (each sample opens with a keyframe
+    burst; the budget bounds reservations, the wire follows them over the sample's length)."""
     clip, _kbps, _fps = camera_clip
     cameras = [Camera(f"c{n}", f"C{n}", f"d{n % 3}", simulator.add_rtsp(SimCamera(f"/c{n}", clip=clip)),
                       recorder=f"r{n % 4}") for n in range(16)]  # fmt: skip
@@ -179,4 +180,4 @@ def test_bandwidth_cap_holds_on_the_server_side(simulator, camera_clip):
     print(f"server side: {average * 8 / 1e6:.2f} Mbit/s on average, worst 2 s window "
           f"{max(windows) * 8 / 1e6:.2f} Mbit/s, cap 3 Mbit/s, {len(results)} cameras in {end_t - start_t:.1f} s")
     assert average <= cap_bytes_per_s
-    assert max(windows) <= cap_bytes_per_s * 1.5
+    assert max(windows) <= cap_bytes_per_s * 1.25

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from viewer.core.sample_budget import WIRE_OVERHEAD_FRACTION, SampleBudget
+from viewer.core.sample_budget import WIRE_OVERHEAD_FRACTION, SampleBudget, estimate_kbps
 from viewer.core.token_bucket import TokenBucket
 
 
@@ -70,7 +70,7 @@ def test_admission_keeps_the_long_run_rate_at_the_cap():
 
 def test_reading_beyond_the_reservation_is_charged_and_pauses_the_reader():
     clock = Clock()
-    budget = SampleBudget(8.0, clock)  # 1 MB/s, bucket 1 MB
+    budget = SampleBudget(8.0, clock, burst_s=1.0)  # 1 MB/s, bucket 1 MB
     reservation = budget.admit(budget.expected_bytes(800.0, 5.0))  # 525,000 bytes reserved
     assert budget.received(reservation, 400_000) == 0.0  # within the reservation: nothing more
     pause = budget.received(reservation, 1_000_000)  # far beyond: the bucket goes into debt
@@ -78,9 +78,17 @@ def test_reading_beyond_the_reservation_is_charged_and_pauses_the_reader():
     assert budget.bucket.level == pytest.approx(-pause * 1e6, rel=1e-6)
 
 
+def test_a_reader_within_its_reservation_never_pauses_even_in_debt():
+    clock = Clock()
+    budget = SampleBudget(8.0, clock)  # bucket 0.1 s = 100 kB: a 5 s sample leaves it in debt
+    reservation = budget.admit(budget.expected_bytes(800.0, 5.0))
+    assert budget.bucket.level < 0
+    assert budget.received(reservation, 100_000) == 0.0
+
+
 def test_settle_refunds_what_was_reserved_but_not_received():
     clock = Clock()
-    budget = SampleBudget(8.0, clock)
+    budget = SampleBudget(8.0, clock, burst_s=1.0)
     reservation = budget.admit(600_000.0)
     budget.received(reservation, 100_000)
     budget.settle(reservation)
@@ -90,3 +98,11 @@ def test_settle_refunds_what_was_reserved_but_not_received():
 def test_budget_must_be_positive():
     with pytest.raises(ValueError):
         SampleBudget(0.0, Clock())
+
+
+def test_estimate_for_a_stream_never_sampled():
+    assert estimate_kbps({}, "new", 2048.0) == 2048.0
+    known = {f"c{n}": float(100 * (n + 1)) for n in range(10)}  # 100 … 1000 kbit/s
+    assert estimate_kbps(known, "c0", 2048.0) == 100.0  # its own
+    assert estimate_kbps(known, "new", 2048.0) == 1000.0  # the 90th percentile of the fleet
+    assert estimate_kbps({"a": 1.0, "b": 2.0}, "new", 2048.0) == 2048.0  # too few known

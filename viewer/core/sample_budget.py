@@ -4,7 +4,8 @@ Measured (docs/benchmarks.md, "Quality samples"): pausing the reader alone does 
 bytes on the wire under the cap for a sample of a few seconds. The server keeps sending into
 the kernel's socket buffers (several MB on Linux with autotuning) and the sample measures the
 throttle instead of the camera. So a sample is *admitted* only when the budget holds its
-expected bytes (the camera's last measured bitrate × the sample length, or a default), and
+expected bytes (the camera's last measured bitrate × the sample length; see
+:func:`estimate_kbps` for a camera never sampled), and
 those bytes are reserved at once. While it reads, bytes beyond the reservation are charged as
 they arrive; when the bucket is in debt the reader pauses (the backstop for a camera sending
 far more than expected). At the end, reserved bytes not received are refunded.
@@ -15,15 +16,37 @@ sampler job holds a lock around it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from viewer.core.token_bucket import TokenBucket
 
 #: RTP/RTSP (or MPEG-TS/HTTP) headers on top of the video payload that a sample counts.
 WIRE_OVERHEAD_FRACTION = 0.05
-#: The bucket holds this many seconds of the budget (how much may start at once).
-BUDGET_BURST_S = 1.0
+#: The bucket holds this many seconds of the budget. Small on purpose: a sample reserves its
+#: whole expected bytes when it starts but receives them over its length D, so the samples
+#: admitted within any D seconds, all on the wire together, are at most the budget × (D +
+#: burst): 2 % over the cap for D = 5 s. A sample bigger than the bucket waits for a full
+#: bucket and leaves it in debt, which the next admission waits out.
+BUDGET_BURST_S = 0.1
+
+
+#: A stream never sampled is expected to send what this share of the sampled ones stay
+#: under (once UNKNOWN_ESTIMATE_MIN_KNOWN have been sampled): generous, not the worst.
+UNKNOWN_ESTIMATE_QUANTILE = 0.9
+UNKNOWN_ESTIMATE_MIN_KNOWN = 5
+
+
+def estimate_kbps(known: Mapping[object, float], key: object, default_kbps: float) -> float:
+    """The bitrate to reserve for ``key``: its last measured one; for a stream never sampled,
+    the 90th percentile of the others (the fleet's sub-streams are alike), or
+    ``default_kbps`` while fewer than five were sampled. kbit/s."""
+    if key in known:
+        return known[key]
+    if len(known) < UNKNOWN_ESTIMATE_MIN_KNOWN:
+        return default_kbps
+    ordered = sorted(known.values())
+    return ordered[min(len(ordered) - 1, int(UNKNOWN_ESTIMATE_QUANTILE * len(ordered)))]
 
 
 @dataclass
@@ -60,13 +83,15 @@ class SampleBudget:
 
     def received(self, reservation: Reservation, payload_bytes: int) -> float:
         """``payload_bytes`` more arrived: charge what exceeds the reservation. Returns how
-        long the reader should pause (seconds; 0 unless the bucket is in debt)."""
+        long the reader should pause (seconds): 0 while the sample is within its reservation
+        (its bytes were paid for), else until the bucket is out of debt."""
         wire = payload_bytes * (1 + WIRE_OVERHEAD_FRACTION)
         before = reservation.charged
         reservation.charged += wire
         beyond = max(0.0, reservation.charged - max(before, reservation.reserved))
-        if beyond:
-            self.bucket.take(beyond)
+        if not beyond:
+            return 0.0
+        self.bucket.take(beyond)
         return self.bucket.wait_s(0.0)
 
     def settle(self, reservation: Reservation) -> None:

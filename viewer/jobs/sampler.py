@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from viewer.core import constants as C
-from viewer.core.sample_budget import Reservation, SampleBudget
+from viewer.core.sample_budget import Reservation, SampleBudget, estimate_kbps
 from viewer.core.sample_report import SampleResult
 from viewer.core.sample_schedule import STREAMS_SUB, SampleTarget, next_due_s, sample_order
 
@@ -188,8 +188,8 @@ class QualitySampler:
                 if target.key in self._in_flight or (target.camera_id in self._on_screen and not self._once):
                     self._queue.pop(0)
                     continue
-                expected = self._budget.expected_bytes(self._kbps.get(target.key, C.SAMPLE_DEFAULT_KBPS),
-                                                       self.options.seconds)  # fmt: skip
+                kbps = estimate_kbps(self._kbps, target.key, C.SAMPLE_DEFAULT_KBPS)
+                expected = self._budget.expected_bytes(kbps, self.options.seconds)
                 wait_s = self._budget.admit_wait_s(expected)
                 if wait_s > 0:
                     self._cond.wait(wait_s)

@@ -149,9 +149,8 @@ def test_simulator_known_bitrate(simulator, camera_clip):
 @pytest.mark.slow
 def test_bandwidth_cap_holds_on_the_server_side(simulator, camera_clip):
     """16 cameras of ~1 Mbit/s, 8 samples allowed at once (8 Mbit/s without a cap), capped at
-    3 Mbit/s: the simulator's sockets send at most the cap on average over the run, and no
-    2-second window exceeds it by more than a quarter (each sample opens with a keyframe
-    burst; the budget bounds reservations, the wire follows them over the sample's length)."""
+    3 Mbit/s, 2 s samples: the simulator's sockets send at most the cap on average over the
+    run, and in any 2 s at most 10 % more (each sample opens with a key picture: a burst)."""
     clip, _kbps, _fps = camera_clip
     cameras = [Camera(f"c{n}", f"C{n}", f"d{n % 3}", simulator.add_rtsp(SimCamera(f"/c{n}", clip=clip)),
                       recorder=f"r{n % 4}") for n in range(16)]  # fmt: skip
@@ -176,8 +175,12 @@ def test_bandwidth_cap_holds_on_the_server_side(simulator, camera_clip):
     start_t, start_b = readings[0][0], readings[0][1]
     end_t, end_b = sending[-1]
     average = (end_b - start_b) / (end_t - start_t)
-    windows = [(b2 - b1) / (t2 - t1) for (t1, b1) in readings for (t2, b2) in readings if 1.9 <= t2 - t1 <= 2.1]
-    print(f"server side: {average * 8 / 1e6:.2f} Mbit/s on average, worst 2 s window "
-          f"{max(windows) * 8 / 1e6:.2f} Mbit/s, cap 3 Mbit/s, {len(results)} cameras in {end_t - start_t:.1f} s")
+    def worst(seconds: float) -> float:
+        return max((b2 - b1) / (t2 - t1) for (t1, b1) in readings for (t2, b2) in readings
+                   if seconds - 0.1 <= t2 - t1 <= seconds + 0.1)  # fmt: skip
+
+    print(f"server side: {average * 8 / 1e6:.2f} Mbit/s on average, worst 2 s window {worst(2) * 8 / 1e6:.2f}, "
+          f"worst 4 s window {worst(4) * 8 / 1e6:.2f} Mbit/s, cap 3 Mbit/s, {len(results)} cameras in "
+          f"{end_t - start_t:.1f} s")  # fmt: skip
     assert average <= cap_bytes_per_s
-    assert max(windows) <= cap_bytes_per_s * 1.25
+    assert worst(2) <= cap_bytes_per_s * 1.10

@@ -4,11 +4,10 @@ Measured (docs/benchmarks.md, "Quality samples"): pausing the reader alone does 
 bytes on the wire under the cap for a sample of a few seconds. The server keeps sending into
 the kernel's socket buffers (several MB on Linux with autotuning) and the sample measures the
 throttle instead of the camera. So a sample is *admitted* only when the budget holds its
-expected bytes (the camera's last measured bitrate × the sample length; see
-:func:`estimate_kbps` for a camera never sampled), and
+expected bytes (what the camera's last sample cost; see :func:`estimate_bytes`), and
 those bytes are reserved at once. While it reads, bytes beyond the reservation are charged as
 they arrive; when the bucket is in debt the reader pauses (the backstop for a camera sending
-far more than expected). At the end, reserved bytes not received are refunded.
+far more than expected). Reserved bytes not received are not refunded (see :meth:`settle`).
 
 Units: bytes, kbit/s, seconds of a monotonic clock passed in. Pure; not thread-safe (the
 sampler job holds a lock around it).
@@ -31,20 +30,22 @@ WIRE_OVERHEAD_FRACTION = 0.05
 BUDGET_BURST_S = 0.1
 
 
-#: A stream never sampled is expected to send what this share of the sampled ones stay
+#: A stream never sampled is expected to cost what this share of the sampled ones stayed
 #: under (once UNKNOWN_ESTIMATE_MIN_KNOWN have been sampled): generous, not the worst.
 UNKNOWN_ESTIMATE_QUANTILE = 0.9
 UNKNOWN_ESTIMATE_MIN_KNOWN = 5
 
 
-def estimate_kbps(known: Mapping[object, float], key: object, default_kbps: float) -> float:
-    """The bitrate to reserve for ``key``: its last measured one; for a stream never sampled,
-    the 90th percentile of the others (the fleet's sub-streams are alike), or
-    ``default_kbps`` while fewer than five were sampled. kbit/s."""
+def estimate_bytes(known: Mapping[object, float], key: object, default_bytes: float) -> float:
+    """The bytes to reserve for a sample of ``key``: what its last sample cost on the wire
+    (every byte read: the window, the pictures queued while opening, often a key picture
+    bigger than a second of the rest); for a stream never sampled, the 90th percentile of
+    the others (a fleet's sub-streams are alike), or ``default_bytes`` while fewer than five
+    were sampled."""
     if key in known:
         return known[key]
     if len(known) < UNKNOWN_ESTIMATE_MIN_KNOWN:
-        return default_kbps
+        return default_bytes
     ordered = sorted(known.values())
     return ordered[min(len(ordered) - 1, int(UNKNOWN_ESTIMATE_QUANTILE * len(ordered)))]
 
@@ -95,5 +96,6 @@ class SampleBudget:
         return self.bucket.wait_s(0.0)
 
     def settle(self, reservation: Reservation) -> None:
-        """The sample ended: refund the reserved bytes it did not receive."""
-        self.bucket.give(max(0.0, reservation.reserved - reservation.charged))
+        """The sample ended. Reserved bytes it did not receive are NOT refunded: that budget
+        was held back while it ran, and giving it back now would let the next samples catch
+        up on it, above the cap (measured: 4-s windows 15 % over with refunds)."""

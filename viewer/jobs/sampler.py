@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from viewer.core import constants as C
-from viewer.core.sample_budget import Reservation, SampleBudget, estimate_kbps
+from viewer.core.sample_budget import Reservation, SampleBudget, estimate_bytes
 from viewer.core.sample_report import SampleResult
 from viewer.core.sample_schedule import STREAMS_SUB, SampleTarget, next_due_s, sample_order
 
@@ -88,7 +88,7 @@ class QualitySampler:
         self._targets: list[SampleTarget] = list(targets)
         self._queue: list[SampleTarget] = sample_order(self._targets, {}, clock()) if once else []
         self._last: dict[tuple[str, str], float] = {}  # key -> monotonic s of the last sample's end
-        self._kbps: dict[tuple[str, str], float] = {}  # key -> last measured bitrate
+        self._cost: dict[tuple[str, str], float] = {}  # key -> wire bytes its last sample read
         self._in_flight: set[tuple[str, str]] = set()
         self._on_screen: frozenset[str] = frozenset()
         self._latest: dict[tuple[str, str], SampleResult] = {}
@@ -188,8 +188,8 @@ class QualitySampler:
                 if target.key in self._in_flight or (target.camera_id in self._on_screen and not self._once):
                     self._queue.pop(0)
                     continue
-                kbps = estimate_kbps(self._kbps, target.key, C.SAMPLE_DEFAULT_KBPS)
-                expected = self._budget.expected_bytes(kbps, self.options.seconds)
+                default = self._budget.expected_bytes(C.SAMPLE_DEFAULT_KBPS, self.options.seconds)
+                expected = estimate_bytes(self._cost, target.key, default)
                 wait_s = self._budget.admit_wait_s(expected)
                 if wait_s > 0:
                     self._cond.wait(wait_s)
@@ -211,7 +211,7 @@ class QualitySampler:
             self._last[target.key] = self._clock()
             self._samples += 1
             self._failures += not result.ok
-            if result.sample is not None and result.sample.bitrate_kbps:
-                self._kbps[target.key] = result.sample.bitrate_kbps
+            if result.sample is not None and reservation.charged > 0:
+                self._cost[target.key] = reservation.charged
             self._latest[target.key] = result
             self._cond.notify_all()

@@ -1,12 +1,14 @@
 """Benchmark: quality samples of a simulated fleet under a bandwidth cap (issue 23 part 2).
 
-    python -m tests.benchmarks.bench_sample [--cameras 200] [--budget 20] [--concurrency 48] [--seconds 5]
+    python -m tests.benchmarks.bench_sample [--cameras 200] [--budget 20] [--seconds 5] \
+        [--runs admit:16,admit:48,read:48]
 
 The simulator runs in a CHILD process (this module with ``--serve``): ``--cameras`` RTSP
 sub-streams, 640×360 25 fps, a keyframe every 2 s, noise over a moving pattern, at 256, 512
 and 1,024 kbit/s in turn (mean ~600 kbit/s: camera sub-streams). It prints the bytes its
 sockets handed to the kernel every 0.25 s (server-side byte counting). This process samples
-every camera once (``viewer.jobs.sampler.QualitySampler``, once=True) twice:
+every camera once (``viewer.jobs.sampler.QualitySampler``, once=True) per run, each run
+``MODE:CONCURRENCY``:
 
 - ``admit``: as shipped (a sample is admitted when the budget holds its expected bytes;
   reading pauses only when a camera sends more than expected);
@@ -91,7 +93,7 @@ def server_rates(readings: list[tuple[float, int]], since: float, until: float) 
     return average, max(windows, default=float("nan"))
 
 
-def run_mode(mode: str, urls: list[str], truth: list[float], args, readings) -> dict:
+def run_mode(mode: str, concurrency: int, urls: list[str], truth: list[float], args, readings) -> dict:
     from viewer.core import sample_budget
     from viewer.core.catalog_model import Camera
     from viewer.core.sample_schedule import sample_targets
@@ -102,7 +104,7 @@ def run_mode(mode: str, urls: list[str], truth: list[float], args, readings) -> 
         sample_budget.SampleBudget.expected_bytes = staticmethod(lambda kbps, seconds: 0.0)
     cameras = [Camera(f"c{n}", f"C{n}", f"d{n % 7}", url, recorder=f"r{n % 16}") for n, url in enumerate(urls)]
     results = []
-    options = SamplerOptions(budget_mbps=args.budget, seconds=args.seconds, concurrency=args.concurrency)
+    options = SamplerOptions(budget_mbps=args.budget, seconds=args.seconds, concurrency=concurrency)
     sampler = QualitySampler(sample_targets(cameras), results.append, options, once=True)
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     started = time.monotonic()
@@ -119,7 +121,8 @@ def run_mode(mode: str, urls: list[str], truth: list[float], args, readings) -> 
     ok = [r for r in results if r.ok]
     errors = [abs(r.sample.bitrate_kbps - truth[int(r.target.camera_id[1:]) % len(truth)])
               / truth[int(r.target.camera_id[1:]) % len(truth)] for r in ok]  # fmt: skip
-    return {"mode": mode, "cameras": len(urls), "ok": len(ok), "wall_s": ended - started, "cpu_s": cpu_s,
+    return {"mode": mode, "concurrency": concurrency, "cameras": len(urls), "ok": len(ok),
+            "wall_s": ended - started, "cpu_s": cpu_s,
             "cpu_ms_per_sample": cpu_s * 1000 / max(1, len(results)),
             "server_avg_mbps": average, "server_worst_2s_mbps": worst,
             "bitrate_error_median": statistics.median(errors) if errors else float("nan"),
@@ -131,15 +134,14 @@ def main() -> int:
     parser.add_argument("--serve", action="store_true")
     parser.add_argument("--cameras", type=int, default=200)
     parser.add_argument("--budget", type=float, default=20.0, help="Mbit/s")
-    parser.add_argument("--concurrency", type=int, default=48)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--modes", default="admit,read")
+    parser.add_argument("--runs", default="admit:16,admit:48,read:48", help="MODE:CONCURRENCY,...")
     args = parser.parse_args()
     if args.serve:
         return serve(args.cameras)
     truth = [clip_kbps(bitrate_clip(k)) for k in BITRATES_KBPS]
-    out = {"cameras": args.cameras, "budget_mbps": args.budget, "concurrency": args.concurrency,
-           "seconds": args.seconds, "true_kbps": truth, "mean_true_kbps": statistics.mean(truth), "runs": []}
+    out = {"cameras": args.cameras, "budget_mbps": args.budget, "seconds": args.seconds, "true_kbps": truth,
+           "mean_true_kbps": statistics.mean(truth), "runs": []}
     with Child("tests.benchmarks.bench_sample", "--serve", "--cameras", str(args.cameras)) as sim:
         urls = sim.read(120)["urls"]
         readings: list[tuple[float, int]] = []
@@ -151,8 +153,9 @@ def main() -> int:
                     readings.append((message["t"], message["bytes"]))
 
         threading.Thread(target=read_server, name="bench-server-bytes", daemon=True).start()
-        for mode in args.modes.split(","):
-            out["runs"].append(run_mode(mode, urls, truth, args, readings))
+        for run in args.runs.split(","):
+            mode, _, concurrency = run.partition(":")
+            out["runs"].append(run_mode(mode, int(concurrency), urls, truth, args, readings))
     print(json.dumps(out), flush=True)
     return 0
 

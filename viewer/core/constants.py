@@ -165,8 +165,9 @@ NEIGHBOUR_PREROLL_TILES = 9
 # --- off-screen quality samples (viewer/jobs/sampler.py) ---------------------------------
 #: How long a quality sample counts a stream, from its first video packet (seconds).
 SAMPLE_SECONDS = 5.0
-#: Samples in flight at once (each one a thread reading one stream).
-SAMPLE_CONCURRENCY = 4
+#: Samples in flight at once (each one a thread reading one stream): 16 × 5.3 s per sample
+#: covers 4,470 cameras in ~25 min, ~10 Mbit/s of typical sub-streams (docs/benchmarks.md).
+SAMPLE_CONCURRENCY = 16
 #: The shared bandwidth cap of ``videowall sweep --sample`` (Mbit/s, 10**6 bit/s).
 SAMPLE_BUDGET_MBPS = 20.0
 #: A camera stream is sampled again at most this often by the monitor and the wall.

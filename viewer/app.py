@@ -389,35 +389,26 @@ JOURNAL_TRIM_INTERVAL_S = 24 * 3600
 def trim_journal(app, journal, retention_days: float) -> None:
     """Delete ended outages and events older than ``retention_days`` now and once a day
     (0: keep everything). Main thread, like every other journal write."""
-    if retention_days <= 0:
-        return
-    from PySide6.QtCore import QTimer
-
-    def trim() -> None:
-        try:
-            journal.prune(time.time() - retention_days * 86400)
-        except Exception:  # a locked or damaged journal must not stop the wall
-            log.exception("journal: trimming to %g days failed", retention_days)
-
-    trim()
-    timer = QTimer(app)
-    timer.setInterval(int(JOURNAL_TRIM_INTERVAL_S * 1000))
-    timer.timeout.connect(trim)
-    timer.start()
+    _trim_daily(app, journal.prune, retention_days, "journal")
 
 
 def trim_stream_minutes(app, journal, retention_days: float) -> None:
     """Delete stream minutes (any source) older than ``retention_days`` now and once a day
     (0: keep all); a retention of their own, as they are far bigger than outages. Main thread."""
+    _trim_daily(app, journal.prune_stream_minutes, retention_days, "stream minutes")
+
+
+def _trim_daily(app, prune, retention_days: float, what: str) -> None:
+    """``prune(before)`` now and every JOURNAL_TRIM_INTERVAL_S (nothing when the retention is 0)."""
     if retention_days <= 0:
         return
     from PySide6.QtCore import QTimer
 
     def trim() -> None:
         try:
-            journal.prune_stream_minutes(time.time() - retention_days * 86400)
+            prune(time.time() - retention_days * 86400)
         except Exception:  # a locked or damaged journal must not stop the wall
-            log.exception("journal: trimming stream minutes to %g days failed", retention_days)
+            log.exception("%s: trimming to %g days failed", what, retention_days)
 
     trim()
     timer = QTimer(app)

@@ -23,7 +23,6 @@ from viewer.core import constants as C
 from viewer.core.catalog_model import Camera
 from viewer.core.sample_report import SampleResult, render_csv, render_json, render_summary, render_table
 from viewer.core.sample_schedule import STREAM_CHOICES, STREAMS_SUB, sample_targets
-from viewer.core.store import atomic_write_text
 from viewer.core.stream_figures import MinuteAggregator
 
 log = logging.getLogger(__name__)
@@ -71,15 +70,9 @@ def run_sample(args: argparse.Namespace, cameras: Sequence[Camera], out: TextIO,
     elapsed_s = time.monotonic() - started
     order = {t.key: n for n, t in enumerate(targets)}
     results = sorted(done, key=lambda r: order.get(r.target.key, 0))
-    text = RENDERERS[args.format](results)
-    try:
-        if args.output:
-            atomic_write_text(Path(args.output), text, mode=0o644, newline="")
-        else:
-            out.write(text)
-            out.flush()
-    except OSError as exc:
-        print(f"videowall sweep: cannot write {args.output or 'output'}: {exc.strerror or exc}", file=err)
+    from viewer.cli_sweep import write_results
+
+    if not write_results(RENDERERS[args.format](results), args.output, out, err):
         return EXIT_USAGE
     if args.journal:
         stored = store_minutes(Path(args.journal), results)

@@ -146,6 +146,21 @@ def test_simulator_known_bitrate(simulator, camera_clip):
     assert within(result.sample.fps, fps)
 
 
+def test_http_ts_and_hls_known_bitrate(simulator, camera_clip):
+    """HTTP MPEG-TS (joined live, mid-GOP) and HLS (segments arrive faster than real time:
+    counted on the stream's clock) from our simulator: bitrate and frame rate within ±10 %."""
+    clip, kbps, fps = camera_clip
+    ts = simulator.add_http(SimCamera("/live", clip=clip, live_join=True))
+    hls = simulator.add_http(SimCamera("/live.m3u8", clip=clip))
+    results = sample_once([Camera("ts", "TS", "d", ts), Camera("hls", "HLS", "d", hls)], seconds=4.0)
+    for name in ("ts", "hls"):
+        sample = results[name].sample
+        assert results[name].ok, (name, results[name].reason)
+        assert within(sample.bitrate_kbps, kbps), (name, sample.bitrate_kbps, kbps)
+        assert within(sample.fps, fps), (name, sample.fps)
+        assert sample.nominal_fps == fps and sample.width == 640
+
+
 @pytest.mark.slow
 def test_bandwidth_cap_holds_on_the_server_side(simulator, camera_clip):
     """16 cameras of ~1 Mbit/s, 8 samples allowed at once (8 Mbit/s without a cap), capped at

@@ -3,7 +3,8 @@
 :func:`sample_stream` opens one stream through FFmpeg (PyAV), the client the wall's RTSP relay
 uses: RTSP through :func:`viewer.player.rtsp_relay.open_rtsp_container` (the relay's options,
 transport and credentials), HTTP MPEG-TS and HLS through PyAV's own HTTP client. It reads the
-compressed video packets without decoding them for ``seconds`` after the first one, counts
+compressed video packets without decoding them for ``seconds`` after the first one (HLS,
+which arrives a segment at a time: ``seconds`` of the stream's own timestamps), counts
 bytes, pictures and key pictures (:class:`~viewer.core.sample_report.SampleTally`), takes the
 nominal frame rate, codec and size from the stream information, then closes (RTSP TEARDOWN).
 Any failure becomes a :class:`~viewer.core.reasons.Reason` through the relay's error mapping
@@ -21,6 +22,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import av
 
@@ -84,10 +86,19 @@ def sample_stream(
         figures = dict(nominal_fps=_nominal_fps(video), codec=context.name or "",
                        width=context.width or None, height=context.height or None)  # fmt: skip
         deadline = tally.opened_at + read_timeout_s + seconds + read_timeout_s
+        # HLS arrives a segment at a time, faster than real time: count it on the stream's
+        # own clock (media seconds), keeping the wall clock for the time to first packet.
+        media = container.format.name == "hls" and video.time_base is not None
+        first_wall: float | None = None
+        media_at = 0.0
         for packet in container.demux(video):
             now = clock()
             if packet.size:
-                if not tally.packet(packet.size, packet.is_keyframe, now):
+                if media and packet.pts is None:
+                    continue
+                first_wall = now if first_wall is None else first_wall
+                media_at = float(packet.pts * video.time_base) if media else now
+                if not tally.packet(packet.size, packet.is_keyframe, media_at):
                     break  # the window is over: this packet belongs after it
                 waiting_since = now
                 pause_s = on_bytes(packet.size) if on_bytes is not None else 0.0
@@ -99,7 +110,10 @@ def sample_stream(
             return SampleResult(target, Reason.ERROR, wall_clock(), None, "stopped")
         if tally.window_at is None:
             return SampleResult(target, Reason.ENDED, wall_clock(), None, "the stream ended before any picture")
-        sample = tally.sample(target, clock(), **figures)
+        sample = tally.sample(target, media_at if media else clock(), **figures)
+        if media and first_wall is not None:
+            sample = replace(sample, first_packet_s=first_wall - tally.opened_at,
+                             started_at=tally.started_at + (first_wall - tally.opened_at))  # fmt: skip
         return SampleResult(target, Reason.OK, wall_clock(), sample)
     except Exception as exc:  # every failure is a reason, never a crash
         had_packets = tally.first_at is not None

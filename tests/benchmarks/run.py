@@ -633,7 +633,7 @@ def sample_figures(result: dict) -> list[Figure]:
     run = runs.get("admit:48")
     if run:
         figures.append(Figure(
-            "quality samples under a 20 Mbit/s cap: server-side worst 2 s (cap binding, 48 at once)",
+            "quality samples under a 20 Mbit/s cap, 48 at once: server-side worst 2 s",
             run["server_worst_2s_mbps"], "Mbit/s", f"<= {cap * 1.1:g}",
             f"average {run['server_avg_mbps']:.1f} Mbit/s; median bitrate error "
             f"{run['bitrate_error_median'] * 100:.1f} %", note=note))

@@ -1,9 +1,10 @@
 """The quality samples' bandwidth cap as data: admission by reservation, reading as a backstop.
 
-Measured (docs/benchmarks.md, "Quality samples"): pausing the reader alone does NOT keep the
-bytes on the wire under the cap for a sample of a few seconds. The server keeps sending into
-the kernel's socket buffers (several MB on Linux with autotuning) and the sample measures the
-throttle instead of the camera. So a sample is *admitted* only when the budget holds its
+Measured (docs/benchmarks.md, ``--only sample``, server-side bytes): pausing the readers alone
+does NOT keep the bytes on the wire under the cap: 48 samples under a 20 Mbit/s cap made the
+simulator send 23.0 Mbit/s on average (worst 2 s: 31.5), since it keeps sending into socket
+buffers while a reader sleeps, and the samples measured the throttle (bitrates 30 % off).
+So a sample is *admitted* only when the budget holds its
 expected bytes (what the camera's last sample cost; see :func:`estimate_bytes`), and
 those bytes are reserved at once. While it reads, bytes beyond the reservation are charged as
 they arrive; when the bucket is in debt the reader pauses (the backstop for a camera sending

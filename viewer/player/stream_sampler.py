@@ -51,6 +51,16 @@ def _open(target: SampleTarget, read_timeout_s: float, tcp: bool):
     return av.open(url, options={"timeout": str(int(read_timeout_s * 1_000_000))})
 
 
+def _offers_no_video(target: SampleTarget, timeout_s: float) -> bool:
+    """After a failed RTSP open, as the relay does: an audio-only camera refuses FFmpeg's
+    video-only PLAY (454/455/459); its DESCRIBE (the probe: no SETUP, no media) says why."""
+    if target.url.split(":", 1)[0].lower() not in RTSP_RELAY_SCHEMES:
+        return False
+    from viewer.core.probe import probe_sync
+
+    return probe_sync(target.url, target.username, target.password, timeout_s=timeout_s).reason is Reason.NO_VIDEO
+
+
 def _nominal_fps(video) -> float | None:
     rate = video.guessed_rate or video.average_rate
     try:
@@ -109,7 +119,7 @@ def sample_stream(
         if stop.is_set() and tally.first_at is None:
             return SampleResult(target, Reason.ERROR, wall_clock(), None, "stopped")
         if tally.window_at is None:
-            return SampleResult(target, Reason.ENDED, wall_clock(), None, "the stream ended before any picture")
+            return SampleResult(target, Reason.ENDED, wall_clock(), None, "the stream ended too soon to count")
         sample = tally.sample(target, media_at if media else clock(), **figures)
         if media and first_wall is not None:
             sample = replace(sample, first_packet_s=first_wall - tally.opened_at,
@@ -119,6 +129,8 @@ def sample_stream(
         had_packets = tally.first_at is not None
         timed_out = clock() - waiting_since >= TIMED_OUT_FRACTION * read_timeout_s
         reason, detail = reason_for_error(exc, had_packets=had_packets, timed_out=timed_out)
+        if container is None and reason is Reason.PROTOCOL and _offers_no_video(target, read_timeout_s):
+            reason, detail = Reason.NO_VIDEO, "the stream offers no video track"
         log.info("sample %s (%s): %s (%s)", target.camera_id, label, reason.value, detail)
         return SampleResult(target, reason, wall_clock(), None, detail)
     finally:

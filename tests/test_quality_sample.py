@@ -146,6 +146,23 @@ def test_simulator_known_bitrate(simulator, camera_clip):
     assert within(result.sample.fps, fps)
 
 
+def test_failing_cameras_give_the_sweeps_reasons_and_stop_nobody(simulator, camera_clip):
+    """Beside a healthy camera: audio-only, 404, a server that never answers and one that
+    stops sending after 1 s; each gets its reason, the healthy one its figures."""
+    from viewer.sim.cameras import Behaviour
+
+    clip, kbps, _fps = camera_clip
+    kinds = {"ok": Behaviour.HEALTHY, "audio": Behaviour.AUDIO_ONLY, "gone": Behaviour.NOT_FOUND,
+             "silent": Behaviour.HANGING, "frozen": Behaviour.FROZEN}  # fmt: skip
+    cameras = [Camera(name, name, "d", simulator.add_rtsp(SimCamera(f"/{name}", kind, clip=clip, delay_s=1.0)))
+               for name, kind in kinds.items()]  # fmt: skip
+    results = sample_once(cameras, seconds=3.0, read_timeout_s=2.0, concurrency=5)
+    assert {k: r.reason for k, r in results.items()} == {
+        "ok": Reason.OK, "audio": Reason.NO_VIDEO, "gone": Reason.NOT_FOUND, "silent": Reason.TIMEOUT,
+        "frozen": Reason.STALLED}  # fmt: skip
+    assert within(results["ok"].sample.bitrate_kbps, kbps)
+
+
 def test_http_ts_and_hls_known_bitrate(simulator, camera_clip):
     """HTTP MPEG-TS (joined live, mid-GOP) and HLS (segments arrive faster than real time:
     counted on the stream's clock) from our simulator: bitrate and frame rate within ±10 %."""

@@ -1,7 +1,8 @@
 """The headless monitor: keeps every camera's probe verdict fresh, journals outages, logs each
 state change and serves ``/metrics`` and ``/status.json``. No Qt, no libVLC.
 
-Threads (all non-daemon, all joined by :meth:`Monitor.run` before it returns):
+Threads (all joined by :meth:`Monitor.run` before it returns; all non-daemon but the sample
+workers, joined with a deadline):
 - the CALLER's thread runs :meth:`Monitor.run`: it owns the journal (SQLite wants one thread),
   applies result batches, logs state changes and reloads the catalog;
 - ``sweep-fleet`` (``viewer.sweeper.FleetSweeper``) probes on one asyncio loop and hands result
@@ -34,6 +35,7 @@ from viewer.core.constants import (
     METRICS_PRERENDER_ABOVE_CAMERAS,
     MONITOR_CATALOG_POLL_S,
     MONITOR_RATE_WINDOW_S,
+    RELAY_JOIN_TIMEOUT_S,
     STREAM_MINUTES_RETENTION_DAYS,
 )
 from viewer.core.journal import Journal
@@ -221,8 +223,8 @@ class Monitor:
             self._loop(writer, samples)
         finally:
             self._sweeper.stop()
-            if self._sampler is not None:
-                self._sampler.stop()
+            if self._sampler is not None and not self._sampler.stop(timeout_s=RELAY_JOIN_TIMEOUT_S):
+                log.warning("quality samples still ending after %.0f s; left behind (daemon)", RELAY_JOIN_TIMEOUT_S)
             self._drain(writer)
             if samples is not None:
                 samples.take(self._take_samples(), time.time(), flush=True)

@@ -91,7 +91,7 @@ def isolated_home(tmp_path, monkeypatch) -> Path:
 #: Name prefixes of every thread the app starts: probe pools and DNS lookups, simulators,
 #: the fleet sweep, picture checks, the status server, player workers and their watchdog,
 #: RTSP relays. Daemon threads count too: a player worker is one.
-OUR_THREAD_PREFIXES = ("probe", "sim", "sweep", "picture-check", "status-http", "player-", "relay")
+OUR_THREAD_PREFIXES = ("probe", "sim", "sweep", "picture-check", "status-http", "player-", "relay", "sample")
 #: How long a test's threads get to finish after it (a worker ends its last call).
 THREAD_END_GRACE_S = 5.0
 

@@ -211,3 +211,15 @@ def test_only_the_store_and_the_capacity_reader_query_stream_minutes():
                  if p not in allowed and sql.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
     assert sql.search((PACKAGE / "core" / "capacity_read.py").read_text(encoding="utf-8"))
+def test_the_quality_sampler_loads_without_qt_or_vlc():
+    """The off-screen samples run in the headless monitor and in ``videowall sweep``: FFmpeg
+    (PyAV) through the player package's relay helpers, never libVLC or Qt."""
+    sampler_modules = ("jobs/sampler.py", "jobs/sample_journal.py", "metrics_samples.py", "cli_sweep_sample.py",
+                       "player/stream_sampler.py")  # fmt: skip
+    for path in [PACKAGE / name for name in sampler_modules]:
+        bad = sorted(n for n in _imports(path) if n.split(".")[0] in ("PySide6", "shiboken6", "vlc")
+                     or n.startswith(("viewer.ui", "viewer.app", "viewer.player.vlc_backend")))  # fmt: skip
+        assert bad == [], f"{path.relative_to(ROOT)} imports {bad}"
+    code = ("import sys, viewer.jobs.sampler, viewer.jobs.sample_journal, viewer.metrics_samples, "
+            "viewer.cli_sweep_sample, viewer.player.stream_sampler\n")  # fmt: skip
+    assert _qt_or_vlc_loaded_by(code) == ""

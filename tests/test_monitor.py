@@ -138,3 +138,37 @@ def test_district_option_and_usage_errors(simulator, tmp_path):
         out = subprocess.run([sys.executable, "-m", "viewer", "monitor", *args, "--no-journal"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=60)  # fmt: skip
         assert out.returncode == 2 and says in out.stderr, (args, out.stderr)
+
+
+def test_quality_samples_in_metrics_and_journal(simulator, tmp_path):
+    """``--sample-budget-mbps``: every stream is sampled once (the interval is an hour), the
+    figures show per camera in /metrics, the failing camera as sample_ok 0, and the stream
+    minutes (source "sample") are in the journal after a clean stop. No password anywhere."""
+    from viewer.core.stream_minutes_store import read_stream_minutes
+
+    rows = fleet(simulator, 3, bad=(2,))
+    catalog = tmp_path / "catalog.yaml"
+    write_catalog(catalog, [(cid, d, url.replace("rtsp://", "rtsp://admin:Sekr3t-pw@")) for cid, d, url in rows])
+    journal = tmp_path / "journal.sqlite3"
+    with MonitorProcess(catalog, "--max-age", "6", "--timeout", "2", "--journal", str(journal),
+                        "--sample-budget-mbps", "8", "--sample-seconds", "1", "--sample-every", "3600",
+                        home=tmp_path) as mon:  # fmt: skip
+        def per_camera(metrics: dict, name: str) -> dict:
+            return {dict(k[1])["camera_id"]: v for k, v in metrics.items() if k[0] == name}
+
+        def sampled() -> dict:
+            return per_camera(mon.metrics(), "videowall_camera_sample_ok")
+
+        wait_until(lambda: len(sampled()) == 3, what="every stream sampled")
+        assert sampled() == {"cam-0": 1.0, "cam-1": 1.0, "cam-2": 0.0}
+        metrics = mon.metrics()
+        fps = per_camera(metrics, "videowall_camera_sample_frames_per_second")
+        assert set(fps) == {"cam-0", "cam-1"} and all(v > 0 for v in fps.values())
+        assert metrics[("videowall_monitor_sample_budget_bits_per_second", ())] == 8e6
+        assert metrics[("videowall_monitor_samples_total", ())] >= 3
+        text = http_get(mon.url + "/metrics")
+        assert mon.stop() == 0
+    minutes = read_stream_minutes(journal, 0, 4e9)
+    assert sorted((m.camera_id, m.source) for m in minutes) == [("cam-0", "sample"), ("cam-1", "sample")]
+    assert all(m.frames > 0 and m.bytes > 0 for m in minutes)
+    assert b"Sekr3t" not in text and "Sekr3t" not in mon.text()

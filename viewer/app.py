@@ -56,6 +56,10 @@ class Services:
         return sum(1 for w in self.windows for f in w.controller.active_feeds()
                    if f.flag is not None and f.flag.reason is not Reason.DEGRADED)
 
+    def cameras_on_screen(self) -> set[str]:
+        """Cameras shown or pre-rolled in any window (the quality sampler leaves them alone)."""
+        return {f.camera.id for w in self.windows for f in w.controller.running_feeds()}
+
     def snapshots_dir(self) -> Path:
         return paths.snapshots_dir()
 
@@ -108,6 +112,15 @@ class Services:
 def _health_config(engine, settings: Settings) -> HealthConfig:
     return HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp"),
                         degraded_fps_ratio=settings.degraded_fps_percent / 100)
+def sampler_options(settings: Settings):
+    """The wall's quality samples from the settings; None while ``sample_budget_mbps`` is 0."""
+    if settings.sample_budget_mbps <= 0:
+        return None
+    from viewer.jobs.sampler import SamplerOptions
+
+    return SamplerOptions(budget_mbps=settings.sample_budget_mbps, seconds=settings.sample_seconds,
+                          concurrency=settings.sample_concurrency, every_s=settings.sample_every_s,
+                          tcp=settings.rtsp_tcp)  # fmt: skip
 
 
 def engine_options(settings: Settings, args):
@@ -237,6 +250,7 @@ def run_wall(args) -> int:
     journal = Journal(paths.journal_path())
     journal.record_event("start", f"videowall {__version__}, catalog {catalog_path}", time.time())
     trim_journal(app, journal, settings.journal_retention_days)
+    trim_stream_minutes(app, journal, settings.stream_minutes_retention_days)
     services = Services(
         catalog=catalog,
         catalog_label=catalog_path.name,
@@ -261,7 +275,10 @@ def run_wall(args) -> int:
     if not getattr(args, "no_sweep", False):
         from viewer.ui.fleet import FleetMonitor
 
-        services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, rules=services.outages.rules)
+        services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, rules=services.outages.rules,
+                                      sampling=sampler_options(settings),
+                                      # (pruned by trim_stream_minutes, whatever wrote them)
+                                      on_screen=services.cameras_on_screen)  # fmt: skip
         services.fleet.start()
         services.streams.publish_to = services.fleet.set_stream_figures
         if getattr(args, "status_port", None) is not None:
@@ -381,15 +398,26 @@ JOURNAL_TRIM_INTERVAL_S = 24 * 3600
 def trim_journal(app, journal, retention_days: float) -> None:
     """Delete ended outages and events older than ``retention_days`` now and once a day
     (0: keep everything). Main thread, like every other journal write."""
+    _trim_daily(app, journal.prune, retention_days, "journal")
+
+
+def trim_stream_minutes(app, journal, retention_days: float) -> None:
+    """Delete stream minutes (any source) older than ``retention_days`` now and once a day
+    (0: keep all); a retention of their own, as they are far bigger than outages. Main thread."""
+    _trim_daily(app, journal.prune_stream_minutes, retention_days, "stream minutes")
+
+
+def _trim_daily(app, prune, retention_days: float, what: str) -> None:
+    """``prune(before)`` now and every JOURNAL_TRIM_INTERVAL_S (nothing when the retention is 0)."""
     if retention_days <= 0:
         return
     from PySide6.QtCore import QTimer
 
     def trim() -> None:
         try:
-            journal.prune(time.time() - retention_days * 86400)
+            prune(time.time() - retention_days * 86400)
         except Exception:  # a locked or damaged journal must not stop the wall
-            log.exception("journal: trimming to %g days failed", retention_days)
+            log.exception("%s: trimming to %g days failed", what, retention_days)
 
     trim()
     timer = QTimer(app)

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import ipaddress
 import logging
+import math
 import signal
 import sys
 import threading
@@ -23,10 +24,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from viewer import paths
+from viewer.core import constants as C
 from viewer.core.catalog import CatalogError
 from viewer.core.monitor_model import Shard
 from viewer.core.probe import DEFAULT_TIMEOUT_S
+from viewer.core.sample_schedule import STREAM_CHOICES, STREAMS_SUB
 from viewer.jobs.monitor import Monitor, MonitorOptions, MonitorSetupError
+from viewer.jobs.sampler import SamplerOptions
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +72,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     journal = parser.add_mutually_exclusive_group()
     journal.add_argument("--journal", metavar="FILE", help="outage journal (default: the user data dir's)")
     journal.add_argument("--no-journal", action="store_true", help="keep no outage journal")
+    add_sample_arguments(parser)
     parser.add_argument("--log-file", metavar="FILE", help="log file (default: videowall-monitor.log in the log dir)")
     parser.add_argument("--debug", action="store_true", help="verbose log")
+
+
+def add_sample_arguments(parser: argparse.ArgumentParser) -> None:
+    """Quality samples (off unless ``--sample-budget-mbps`` is given): README "Quality samples"."""
+    group = parser.add_argument_group("quality samples (off by default: they cost bandwidth)")
+    group.add_argument("--sample-budget-mbps", type=float, default=0.0, metavar="MBIT/S",
+                       help="sample the cameras' streams (a few seconds each, no decoding), all samples together "
+                            f"receiving at most this many Mbit/s (e.g. {C.SAMPLE_BUDGET_MBPS:g}); 0: off (default)")
+    group.add_argument("--sample-seconds", type=float, default=C.SAMPLE_SECONDS, metavar="S",
+                       help=f"seconds per sample after the first packet (default {C.SAMPLE_SECONDS:g})")
+    group.add_argument("--sample-concurrency", type=int, default=C.SAMPLE_CONCURRENCY, metavar="N",
+                       help=f"samples at once at most (default {C.SAMPLE_CONCURRENCY})")
+    group.add_argument("--sample-every", type=float, default=C.SAMPLE_EVERY_S, metavar="S",
+                       help=f"sample each stream at most this often (default {C.SAMPLE_EVERY_S:g} s)")
+    group.add_argument("--sample-streams", choices=STREAM_CHOICES, default=STREAMS_SUB,
+                       help="sub: the sub-stream where there is one (default); main; both")
+    group.add_argument("--stream-minutes-retention-days", type=float, default=C.STREAM_MINUTES_RETENTION_DAYS,
+                       metavar="DAYS", help="delete stream minutes older than this from the journal "
+                                            f"(default {C.STREAM_MINUTES_RETENTION_DAYS:g}; 0 keeps all)")
+
+
+def sample_options(args: argparse.Namespace) -> SamplerOptions | None:
+    """The sampler's options from the command line; None when sampling is off. ValueError
+    names a bad value."""
+    if args.sample_budget_mbps < 0 or not math.isfinite(args.sample_budget_mbps):
+        raise ValueError("--sample-budget-mbps must be 0 (off) or a positive number")
+    if args.stream_minutes_retention_days < 0:
+        raise ValueError("--stream-minutes-retention-days must be 0 (keep all) or positive")
+    if args.sample_budget_mbps == 0:
+        return None
+    if not args.sample_seconds > 0 or args.sample_concurrency < 1 or not args.sample_every >= 0:
+        raise ValueError("--sample-seconds must be > 0, --sample-concurrency >= 1, --sample-every >= 0")
+    return SamplerOptions(budget_mbps=args.sample_budget_mbps, seconds=args.sample_seconds,
+                          concurrency=args.sample_concurrency, every_s=args.sample_every, streams=args.sample_streams)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,9 +126,14 @@ def run(args: argparse.Namespace) -> int:
     tune_malloc()  # 2 arenas for the sweep, HTTP and render threads; freed blocks go back
     _use_uvloop()
     journal = None if args.no_journal else Path(args.journal) if args.journal else paths.journal_path()
+    try:
+        sampling = sample_options(args)
+    except ValueError as exc:
+        print(f"videowall monitor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     options = MonitorOptions(
         Path(args.catalog), journal, host, port, args.max_age, args.timeout, args.concurrency, args.shard,
-        tuple(args.district) if args.district else None,
+        tuple(args.district) if args.district else None, sampling, args.stream_minutes_retention_days,
     )  # fmt: skip
     try:
         monitor = Monitor(options)

@@ -81,6 +81,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the results here instead of stdout")
+    from viewer.cli_sweep_sample import add_arguments as add_sample_arguments
+
+    add_sample_arguments(parser, _positive)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,6 +112,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         known = ", ".join(d.id for d in catalog.districts) or "none"
         print(f"videowall sweep: unknown district {args.district!r} (known: {known})", file=err)
         return EXIT_USAGE
+    if getattr(args, "sample", False):
+        from viewer.cli_sweep_sample import run_sample
+
+        return run_sample(args, cameras, out, err)
     progress = ProgressBar(err, len(cameras), draw=_is_terminal(err))
     started = time.monotonic()
     try:
@@ -119,15 +126,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         return EXIT_INTERRUPTED
     progress.clear()
     elapsed_s = time.monotonic() - started
-    text = RENDERERS[args.format](results)
-    try:
-        if args.output:
-            atomic_write_text(Path(args.output), text, mode=0o644, newline="")
-        else:
-            out.write(text)
-            out.flush()
-    except OSError as exc:
-        print(f"videowall sweep: cannot write {args.output or 'output'}: {exc.strerror or exc}", file=err)
+    if not write_results(RENDERERS[args.format](results), args.output, out, err):
         return EXIT_USAGE
     not_ok = sum(not r.ok for r in results)
     err.write(render_summary(summarize(catalog, results, district=args.district)))
@@ -135,6 +134,21 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
     where = f" -> {args.output}" if args.output else ""
     print(f"{len(results)} {noun} in {elapsed_s:.1f} s: {len(results) - not_ok} ok, {not_ok} not ok{where}", file=err)
     return EXIT_NOT_OK if not_ok else EXIT_OK
+
+
+def write_results(text: str, output: str | None, out: TextIO, err: TextIO) -> bool:
+    """``text`` to the file ``output`` (atomically) or to ``out``; False (said on ``err``) when
+    it cannot be written."""
+    try:
+        if output:
+            atomic_write_text(Path(output), text, mode=0o644, newline="")
+        else:
+            out.write(text)
+            out.flush()
+    except OSError as exc:
+        print(f"videowall sweep: cannot write {output or 'output'}: {exc.strerror or exc}", file=err)
+        return False
+    return True
 
 
 def sweep(

@@ -479,6 +479,15 @@ class Suite:
                            "plus auth, 404, 403, audio-only, hanging, slow, garbage, refused) on the same machine")
             self.add(figure)
 
+    def sample(self) -> None:
+        """Quality samples of a simulated sub-stream fleet under a 20 Mbit/s cap (bench_sample)."""
+        cameras = 120 if self.quick else 300
+        result = run_child("tests.benchmarks.bench_sample", "--cameras", str(cameras), "--budget", "20",
+                           "--seconds", "5", "--runs", "admit:16,admit:48,read:48", timeout_s=1800)
+        self.raw["sample"] = result
+        for figure in sample_figures(result):
+            self.add(figure)
+
     def pictures(self) -> None:
         """CPU of a 4×4 wall with the frozen/blank picture checks ÷ without (same run)."""
         window = "6" if self.quick else "30"
@@ -600,6 +609,50 @@ def longsoak_figure(result: dict, window_min: int = 10) -> Figure:
                   f"{last:.0f} MiB; threads {min(steady)}–{max(steady)} (one page / two during a pre-roll), "
                   f"lag p99 median {median([x['lag_p99_ms'] for x in samples]):.0f} ms, "
                   f"max {max(x['lag_p99_ms'] for x in samples):.0f} ms")
+
+
+SAMPLE_FLEET = ("RTSP sub-streams 640×360 25 fps GOP 2 s, noise, x264 at 256/512/1,024 kbit/s in turn (true "
+                "{true} kbit/s) · our simulator, RTSP, in a child process · none; bytes counted on the server side")
+FLEET_CAMERAS = 4470
+
+
+def sample_figures(result: dict) -> list[Figure]:
+    """The ``sample`` rows: CPU per sample, fleet time (extrapolated, said so), the cap held."""
+    runs = {f"{r['mode']}:{r['concurrency']}": r for r in result["runs"]}
+    note = SAMPLE_FLEET.format(true="/".join(f"{k:.0f}" for k in result["true_kbps"]))
+    n, cap, seconds = result["cameras"], result["budget_mbps"], result["seconds"]
+    figures = []
+    shipped = runs.get("admit:16")
+    if shipped:
+        figures.append(Figure(
+            "quality sample: CPU per sampled camera (absolute)", shipped["cpu_ms_per_sample"], "ms", "",
+            f"CPU of the sampling process ÷ samples ({n} samples of {seconds:g} s, 16 at once, PyAV, no decoding): "
+            f"{shipped['cpu_ms_per_sample'] / 10 / seconds:.2f} % of one core per stream while it is sampled; "
+            f"median bitrate error {shipped['bitrate_error_median'] * 100:.1f} %", note=note))
+    for key, label in (("admit:16", "16 at once (default)"), ("admit:48", "48 at once")):
+        run = runs.get(key)
+        if not run:
+            continue
+        minutes = FLEET_CAMERAS * run["wall_s"] / n / 60
+        figures.append(Figure(
+            f"quality samples: 4,470-camera fleet under a 20 Mbit/s cap, {label} (EXTRAPOLATED)", minutes, "min", "",
+            f"measured {n} cameras in {run['wall_s']:.1f} s; extrapolated linearly × {FLEET_CAMERAS:,}/{n} (the "
+            f"pace is steady after the first seconds); server side {run['server_avg_mbps']:.1f} Mbit/s on average, "
+            f"worst 2 s {run['server_worst_2s_mbps']:.1f} Mbit/s", note=note))
+    run = runs.get("admit:48")
+    if run:
+        figures.append(Figure(
+            "quality samples under a 20 Mbit/s cap, 48 at once: server-side worst 2 s",
+            run["server_worst_2s_mbps"], "Mbit/s", f"<= {cap * 1.1:g}",
+            f"average {run['server_avg_mbps']:.1f} Mbit/s; median bitrate error "
+            f"{run['bitrate_error_median'] * 100:.1f} %", note=note))
+    read = runs.get("read:48")
+    if read:
+        figures.append(Figure(
+            "pausing readers only (not shipped), 20 Mbit/s cap: server-side worst 2 s", read["server_worst_2s_mbps"],
+            "Mbit/s", "", f"average {read['server_avg_mbps']:.1f} Mbit/s; sampled bitrates off by "
+            f"{read['bitrate_error_median'] * 100:.0f} % (median): the samples measure the throttle", note=note))
+    return figures
 
 
 def monitor_figures(result: dict) -> list[Figure]:
@@ -883,7 +936,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=None,
                         choices=["wall", "search", "faults", "lag", "fleet", "tour", "soak", "recovery", "scaling",
                                  "sweep", "pictures", "rtsp", "longsoak", "outages", "tour_camera", "evaluate",
-                                 "moments", "monitor"])
+                                 "moments", "monitor", "sample"])
     parser.add_argument("--shared", action="store_true",
                         help="mark this run's figures as measured while other work loaded the machine")
     parser.add_argument("--minutes", type=float, default=30.0, help="length of the longsoak run")
@@ -912,7 +965,7 @@ def main() -> int:
             suite.minutes = args.minutes
             for name in args.only or ["wall", "search", "faults", "outages", "lag", "fleet", "tour", "tour_camera",
                                       "soak", "recovery", "scaling", "sweep", "pictures", "rtsp", "evaluate",
-                                      "moments"]:
+                                      "moments", "sample"]:
                 print(f"[{name}]", flush=True)
                 started = time.monotonic()
                 getattr(suite, {"wall": "wall_vs_bare"}.get(name, name))()

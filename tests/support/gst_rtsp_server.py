@@ -25,6 +25,8 @@ for every SETUP request, ``{"event": "teardown"}``, ``{"event": "request",
 (the benchmarks send the same video over RTSP and HTTP; make the file long enough).
 ``--audio-mount PATH`` serves an audio-only stream (no video track).
 ``--session-timeout S`` announces a session timeout of S seconds (keep-alive tests).
+``--x264-bitrate-kbps N --framerate F`` (known truth for the quality samples): the ``--mount``
+streams are x264 CBR at N kbit/s on a noise picture at F fps, a keyframe every 2 s.
 """
 
 from __future__ import annotations
@@ -50,12 +52,18 @@ def emit(**message) -> None:
     sys.stdout.flush()
 
 
-def launch_line(argb: str, h265: bool, fps: int = FPS, bitrate_kbps: int = 0) -> str:
-    """``argb``: a solid colour (0xAARRGGBB) or a videotestsrc pattern name (smpte, snow …)."""
+def launch_line(argb: str, h265: bool, fps: int = FPS, bitrate_kbps: int = 0, cbr: bool = False) -> str:
+    """``argb``: a solid colour (0xAARRGGBB) or a videotestsrc pattern name (smpte, snow …).
+    ``cbr``: known-truth streams — x264 constant bitrate ``bitrate_kbps`` on a noise picture
+    (which needs every bit it is given)."""
+    if cbr:
+        argb = "snow"
     pattern = f"pattern=solid-color foreground-color={argb}" if argb.startswith("0x") else f"pattern={argb}"
     source = f"videotestsrc is-live=true {pattern} ! video/x-raw,width={WIDTH},height={HEIGHT},framerate={fps}/1"
     keyframes = KEYFRAME_INTERVAL_FRAMES * fps // FPS  # 2 s at any frame rate
     bitrate = f" bitrate={bitrate_kbps}" if bitrate_kbps else ""
+    if cbr and not h265:
+        bitrate += " pass=cbr"
     if h265:
         encode = (f"x265enc tune=zerolatency speed-preset=ultrafast key-int-max={keyframes}{bitrate} "
                   "! rtph265pay name=pay0 pt=96 config-interval=1")
@@ -76,9 +84,12 @@ def main() -> int:
     parser.add_argument("--user", default="", help="USER:PASSWORD for the --auth-mount mounts")
     parser.add_argument("--digest", action="store_true", help="ask for Digest instead of Basic")
     parser.add_argument("--h265", action="store_true")
-    parser.add_argument("--fps", type=int, default=FPS, help="frames per second of the --mount streams")
+    parser.add_argument("--fps", "--framerate", dest="fps", type=int, default=FPS,
+                        help="frames per second of the --mount streams")
     parser.add_argument("--bitrate", type=int, default=0, help="encoder target in kbit/s (0: the encoder's default)")
     parser.add_argument("--session-timeout", type=int, default=0, help="seconds; 0: GStreamer's default (60)")
+    parser.add_argument("--x264-bitrate-kbps", type=int, default=0,
+                        help="known-truth streams: x264 CBR at this bitrate on a noise picture (quality samples)")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -93,7 +104,8 @@ def main() -> int:
 
     def factory(argb: str, protected: bool) -> GstRtspServer.RTSPMediaFactory:
         media_factory = GstRtspServer.RTSPMediaFactory()
-        media_factory.set_launch(launch_line(argb, args.h265, args.fps, args.bitrate))
+        media_factory.set_launch(launch_line(argb, args.h265, args.fps, args.x264_bitrate_kbps or args.bitrate,
+                                             cbr=bool(args.x264_bitrate_kbps)))
         media_factory.set_shared(True)
         permissions = GstRtspServer.RTSPPermissions()
         permissions.add_role_from_structure(role("user", construct=True))

@@ -195,3 +195,18 @@ DEGRADED_AFTER_S = 10.0
 DEGRADED_CLEAR_MARGIN_RATIO = 0.1
 #: ... for this long (seconds).
 DEGRADED_CLEAR_AFTER_S = 10.0
+# --- off-screen quality samples (viewer/jobs/sampler.py) ---------------------------------
+#: How long a quality sample counts a stream, from its first video packet (seconds).
+SAMPLE_SECONDS = 5.0
+#: Samples in flight at once (each one a thread reading one stream): 16 × 5.3 s per sample
+#: covers 4,470 cameras in ~25 min, ~10 Mbit/s of typical sub-streams (docs/benchmarks.md).
+SAMPLE_CONCURRENCY = 16
+#: The shared bandwidth cap of ``videowall sweep --sample`` (Mbit/s, 10**6 bit/s).
+SAMPLE_BUDGET_MBPS = 20.0
+#: A camera stream is sampled again at most this often by the monitor and the wall.
+SAMPLE_EVERY_S = 3600.0
+#: Bitrate assumed for a stream never sampled before, to reserve its budget (kbit/s):
+#: a generous sub-stream; a main stream above it is caught by the reading backstop.
+SAMPLE_DEFAULT_KBPS = 2048.0
+#: Stream minutes (journal table ``stream_minutes``) older than this are pruned (days).
+STREAM_MINUTES_RETENTION_DAYS = 90.0

@@ -13,7 +13,14 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from viewer.core.constants import DEGRADED_FPS_RATIO, NEIGHBOUR_PREROLL_TILES
+from viewer.core.constants import (
+    DEGRADED_FPS_RATIO,
+    NEIGHBOUR_PREROLL_TILES,
+    SAMPLE_CONCURRENCY,
+    SAMPLE_EVERY_S,
+    SAMPLE_SECONDS,
+    STREAM_MINUTES_RETENTION_DAYS,
+)
 from viewer.core.store import atomic_write_json, load_json
 
 log = logging.getLogger(__name__)
@@ -43,6 +50,15 @@ class Settings:
     #: A stream delivering under this share of its nominal frame rate for DEGRADED_AFTER_S is
     #: flagged "degraded" (percent; 0 = never).
     degraded_fps_percent: float = 100 * DEGRADED_FPS_RATIO
+    #: Quality samples of the cameras not on screen (README "Quality samples"): all samples
+    #: together receive at most this many Mbit/s; 0 = off (the default: they cost bandwidth).
+    sample_budget_mbps: float = 0.0
+    sample_seconds: float = SAMPLE_SECONDS  # per sample, after its first packet
+    sample_concurrency: int = SAMPLE_CONCURRENCY
+    sample_every_s: float = SAMPLE_EVERY_S  # each stream at most this often
+    #: Stream minutes (bitrate, frame rate ... per camera and minute) older than this are
+    #: deleted; apart from journal_retention_days: they are far bigger. 0 = keep all.
+    stream_minutes_retention_days: float = STREAM_MINUTES_RETENTION_DAYS
     window_geometry: str = ""  # base64 of QWidget.saveGeometry()
 
 
@@ -86,6 +102,11 @@ SETTING_RANGES: dict[str, tuple[float, float]] = {
     "tour_idle_resume_s": (1.0, 24 * 3600.0),
     "journal_retention_days": (0.0, 100 * 365.0),
     "degraded_fps_percent": (0.0, 100.0),
+    "sample_budget_mbps": (0.0, 10_000.0),
+    "sample_seconds": (0.5, 60.0),
+    "sample_concurrency": (1, 256),
+    "sample_every_s": (0.0, 7 * 24 * 3600.0),
+    "stream_minutes_retention_days": (0.0, 100 * 365.0),
 }
 LANGUAGES = ("", "id", "en")
 

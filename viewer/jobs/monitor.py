@@ -1,13 +1,18 @@
 """The headless monitor: keeps every camera's probe verdict fresh, journals outages, logs each
 state change and serves ``/metrics`` and ``/status.json``. No Qt, no libVLC.
 
-Threads (all non-daemon, all joined by :meth:`Monitor.run` before it returns):
+Threads (all joined by :meth:`Monitor.run` before it returns; all non-daemon but the sample
+workers, joined with a deadline):
 - the CALLER's thread runs :meth:`Monitor.run`: it owns the journal (SQLite wants one thread),
   applies result batches, logs state changes and reloads the catalog;
 - ``sweep-fleet`` (``viewer.sweeper.FleetSweeper``) probes on one asyncio loop and hands result
   batches over through a queue;
 - ``status-http`` (``viewer.status_server.StatusServer``) serves scrapes; it reads the
-  immutable :class:`_Fleet` and the sweeper's result copy, nothing else.
+  immutable :class:`_Fleet` and the sweeper's result copy, nothing else;
+- with ``sample`` options, ``sample-N`` (``viewer.jobs.sampler.QualitySampler``) receive a few
+  seconds of each camera's stream under the bandwidth cap and queue their results; the run
+  thread sums them per minute and writes them (``Journal.add_stream_minutes``, source
+  "sample"), and prunes stream minutes older than ``stream_minutes_retention_days``.
 :meth:`Monitor.stop` and :meth:`Monitor.request_reload` only set a flag and wake the run loop
 (any thread; a signal handler hands them to a thread, see ``viewer.cli_monitor``).
 """
@@ -26,7 +31,13 @@ from pathlib import Path
 
 from viewer.core.catalog import CatalogError
 from viewer.core.catalog_model import Catalog
-from viewer.core.constants import METRICS_PRERENDER_ABOVE_CAMERAS, MONITOR_CATALOG_POLL_S, MONITOR_RATE_WINDOW_S
+from viewer.core.constants import (
+    METRICS_PRERENDER_ABOVE_CAMERAS,
+    MONITOR_CATALOG_POLL_S,
+    MONITOR_RATE_WINDOW_S,
+    RELAY_JOIN_TIMEOUT_S,
+    STREAM_MINUTES_RETENTION_DAYS,
+)
 from viewer.core.journal import Journal
 from viewer.core.monitor_model import (
     CameraRow,
@@ -39,10 +50,14 @@ from viewer.core.monitor_model import (
     pacing_for,
 )
 from viewer.core.reasons import Reason
+from viewer.core.sample_schedule import sample_targets
 from viewer.core.sweep import SweepResult, fleet_checked_since, status_snapshot
 from viewer.jobs.catalog_loader import load_catalog_isolated
+from viewer.jobs.sample_journal import SampleJournalWriter
+from viewer.jobs.sampler import QualitySampler, SamplerOptions
 from viewer.metrics import MonitorCollector, registry_with
 from viewer.metrics_cache import PrerenderedExposition
+from viewer.metrics_samples import SampleCollector
 from viewer.status_server import StatusServer
 from viewer.sweeper import FleetSweeper, SweepJournalWriter
 
@@ -65,6 +80,8 @@ class MonitorOptions:
     concurrency: int = 512
     shard: Shard | None = None
     districts: tuple[str, ...] | None = None
+    sample: SamplerOptions | None = None  # None: no quality samples
+    stream_minutes_retention_days: float = STREAM_MINUTES_RETENTION_DAYS  # 0: keep all
 
 
 @dataclass(frozen=True)
@@ -102,10 +119,13 @@ class Monitor:
         self._catalog_stamp = _stamp(options.catalog_path)
         self._fleet = self._load_fleet(load_catalog_isolated(options.catalog_path))  # CatalogError propagates
         self._sweeper: FleetSweeper | None = None
+        self._sampler: QualitySampler | None = None
+        self._samples: queue.SimpleQueue = queue.SimpleQueue()  # SampleResult, from the sample threads
         self._server: StatusServer | None = None
+        registry = registry_with(MonitorCollector(self.view))
+        registry.register(SampleCollector(self.sample_view))
         self.exposition = PrerenderedExposition(
-            registry_with(MonitorCollector(self.view)),
-            big=lambda: len(self._fleet.rows) > METRICS_PRERENDER_ABOVE_CAMERAS,
+            registry, big=lambda: len(self._fleet.rows) > METRICS_PRERENDER_ABOVE_CAMERAS,
         )
 
     # any thread --------------------------------------------------------------------------------
@@ -134,6 +154,11 @@ class Monitor:
             fleet.rows, results, self._clock(), probes, errors, rate, self._pass_duration_s,
             self.options.max_age_s, str(self.options.shard or Shard(0, 1)), fleet.loaded_at, self._reload_errors,
         )  # fmt: skip
+
+    def sample_view(self):
+        """The quality samples for a scrape: (latest by (camera, stream), figures); None when off."""
+        sampler = self._sampler
+        return None if sampler is None else (sampler.latest(), sampler.figures())
 
     def status(self) -> dict:
         """``/status.json``: the wall's document for this monitor's cameras, plus the monitor's own."""
@@ -176,7 +201,14 @@ class Monitor:
         )  # fmt: skip
         if journal is not None:
             journal.record_event("monitor-start", f"{len(fleet.rows)} cameras, shard {self.options.shard}", time.time())
+        samples = None
+        if self.options.sample is not None:
+            samples = SampleJournalWriter(journal, self.options.stream_minutes_retention_days)
+            self._sampler = QualitySampler(sample_targets(fleet.catalog.cameras, self.options.sample.streams),
+                                           self._samples.put, self.options.sample)  # fmt: skip
         self._sweeper.start()
+        if self._sampler is not None:
+            self._sampler.start()
         self._pass_started = time.monotonic()
         if len(fleet.rows) > METRICS_PRERENDER_ABOVE_CAMERAS:
             self.exposition.warm()  # so that no scrape ever waits for a render
@@ -188,10 +220,14 @@ class Monitor:
         try:
             if on_ready is not None:
                 on_ready(self)
-            self._loop(writer)
+            self._loop(writer, samples)
         finally:
             self._sweeper.stop()
+            if self._sampler is not None and not self._sampler.stop(timeout_s=RELAY_JOIN_TIMEOUT_S):
+                log.warning("quality samples still ending after %.0f s; left behind (daemon)", RELAY_JOIN_TIMEOUT_S)
             self._drain(writer)
+            if samples is not None:
+                samples.take(self._take_samples(), time.time(), flush=True)
             self._server.stop()
             self.exposition.close()
             if journal is not None:
@@ -203,7 +239,7 @@ class Monitor:
                 journal.close()
             log.info("monitor stopped")
 
-    def _loop(self, writer: SweepJournalWriter | None) -> None:
+    def _loop(self, writer: SweepJournalWriter | None, samples: SampleJournalWriter | None = None) -> None:
         next_poll = time.monotonic() + MONITOR_CATALOG_POLL_S
         while not self._stopping.is_set():
             try:
@@ -212,6 +248,8 @@ class Monitor:
                 batch = None
             if batch:
                 self._apply(batch, writer)
+            if samples is not None:
+                samples.take(self._take_samples(), time.time())
             if self._reload.is_set():
                 self._reload.clear()
                 self._reload_catalog("SIGHUP")
@@ -221,6 +259,14 @@ class Monitor:
                 if stamp != self._catalog_stamp:
                     self._catalog_stamp = stamp
                     self._reload_catalog("file changed")
+
+    def _take_samples(self) -> list:
+        taken = []
+        while True:
+            try:
+                taken.append(self._samples.get_nowait())
+            except queue.Empty:
+                return taken
 
     def _drain(self, writer: SweepJournalWriter | None) -> None:
         while True:
@@ -266,6 +312,8 @@ class Monitor:
         self._tracker.keep_only(row.camera_id for row in fleet.rows)
         if self._sweeper is not None:
             self._sweeper.set_catalog(fleet.catalog)
+        if self._sampler is not None and self.options.sample is not None:
+            self._sampler.set_targets(sample_targets(fleet.catalog.cameras, self.options.sample.streams))
         self._pass_started, self._pass_seen = time.monotonic(), set()
         log.info("catalog reloaded (%s): %d cameras for this monitor", why, len(fleet.rows))
 

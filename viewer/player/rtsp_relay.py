@@ -376,3 +376,12 @@ class RtspRelay:
         if stuck:
             log.warning("relay threads still running after %.0f s: %s", timeout_s, stuck)
         return not stuck
+
+
+def open_rtsp_container(key: SessionKey, options: RelayOptions | None = None):
+    """Open ``key``'s stream exactly as a relay session does (same FFmpeg options, transport,
+    credentials; video only) and return PyAV's container, for a caller that reads it itself
+    (the off-screen quality sample, ``viewer.player.stream_sampler``). Blocks on the network
+    (at most the read timeout per socket call): never call it on the Qt main thread. Failures
+    raise PyAV's errors: map them with ``rtsp_errors.reason_for_error``."""
+    return RtspSession(key, options or RelayOptions())._open()

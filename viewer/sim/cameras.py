@@ -173,6 +173,16 @@ class CameraSimulator:
         """How many RTSP sessions (SETUP done, not torn down) the camera has right now."""
         return len(self._find(url_or_path).sessions)
 
+    def bytes_sent(self) -> int:
+        """Bytes the simulator's RTSP connections have handed to the kernel so far (all
+        cameras; what waits in a write buffer is not counted until it leaves). Server-side
+        byte counting, e.g. to check a client's bandwidth cap."""
+
+        async def count() -> int:
+            return self._ctx.bytes_sent()
+
+        return self._call(count)
+
     def cameras(self) -> list[tuple[str, SimCamera]]:
         """Every camera's URL and its current description."""
         with self._lock:

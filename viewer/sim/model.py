@@ -71,6 +71,10 @@ class SimCamera:
     #: 0.4), at real-time pace with their own timestamps, key pictures always; the SDP still
     #: announces the clip's frame rate. 1: every picture.
     deliver_ratio: float = 1.0
+    #: One-way network delay added to everything the camera sends (RTSP answers and RTP),
+    #: seconds: a far or congested link. Each RTSP round trip of the set-up then takes this
+    #: long more, and so does the first picture.
+    latency_s: float = 0.0
 
 
 class Connection(Protocol):
@@ -145,3 +149,11 @@ class SimContext:
 
     nonces: NonceIssuer = field(default_factory=NonceIssuer)
     connections: set[Connection] = field(default_factory=set)
+    #: Bytes the RTSP connections already closed handed to the kernel (see ``bytes_sent``).
+    closed_bytes_sent: int = 0
+
+    def bytes_sent(self) -> int:
+        """Bytes every RTSP connection so far handed to the kernel: written minus what still
+        waits in asyncio's write buffers (what a reader that paused has not taken)."""
+        live = sum(conn.bytes_sent() for conn in self.connections if hasattr(conn, "bytes_sent"))
+        return self.closed_bytes_sent + live

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import os
 import re
+from collections import deque
 from urllib.parse import unquote, urlsplit
 
 from viewer.sim import auth
@@ -56,6 +57,9 @@ class RtspServerProtocol(asyncio.Protocol):
         self.track_id = 0
         self.hung = False
         self.timers: list[asyncio.TimerHandle] = []
+        self.written = 0  # bytes given to the transport (server-side byte counting)
+        self._delayed: deque[tuple[float, bytes]] = deque()  # (due loop time, bytes): latency_s
+        self._drain_timer: asyncio.TimerHandle | None = None
 
     # asyncio.Protocol -------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -65,6 +69,9 @@ class RtspServerProtocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.ctx.connections.discard(self)
+        self.ctx.closed_bytes_sent += self.written  # what was still buffered is counted too (at most 1 MiB)
+        if self._drain_timer is not None:
+            self._drain_timer.cancel()
         self._end_session()
         if self.state is not None:
             self.state.connections.discard(self)
@@ -74,6 +81,40 @@ class RtspServerProtocol(asyncio.Protocol):
     def abort(self) -> None:
         if self.transport is not None:
             reset(self.transport)
+
+    def bytes_sent(self) -> int:
+        """Bytes handed to the kernel on this connection (written minus still buffered)."""
+        buffered = self.transport.get_write_buffer_size() if self.transport is not None else 0
+        return self.written - buffered
+
+    def _buffered(self) -> int:
+        return (self.transport.get_write_buffer_size() if self.transport is not None else 0) + sum(
+            len(data) for _, data in self._delayed)
+
+    def _write(self, data: bytes) -> None:
+        """Send ``data``, ``latency_s`` later when the camera simulates a slow link (in order)."""
+        if self.transport is None or self.transport.is_closing():
+            return
+        latency = self.state.cam.latency_s if self.state is not None else 0.0
+        if latency <= 0 and not self._delayed:
+            self.written += len(data)
+            self.transport.write(data)
+            return
+        loop = asyncio.get_running_loop()
+        self._delayed.append((loop.time() + latency, data))
+        if self._drain_timer is None:
+            self._drain_timer = loop.call_at(self._delayed[0][0], self._drain_delayed)
+
+    def _drain_delayed(self) -> None:
+        self._drain_timer = None
+        loop = asyncio.get_running_loop()
+        while self._delayed and self._delayed[0][0] <= loop.time():
+            _, data = self._delayed.popleft()
+            if self.transport is not None and not self.transport.is_closing():
+                self.written += len(data)
+                self.transport.write(data)
+        if self._delayed:
+            self._drain_timer = loop.call_at(self._delayed[0][0], self._drain_delayed)
 
     def data_received(self, data: bytes) -> None:
         if self.hung:
@@ -219,8 +260,8 @@ class RtspServerProtocol(asyncio.Protocol):
             state,
             track,
             channel,
-            write=transport_.write,
-            buffered=transport_.get_write_buffer_size,
+            write=self._write,
+            buffered=self._buffered,
             close=transport_.close,
             timeout_s=state.cam.session_timeout_s,
         )
@@ -260,7 +301,7 @@ class RtspServerProtocol(asyncio.Protocol):
         out += [f"{name}: {value}" for name, value in headers or ()]
         if body:
             out.append(f"Content-Length: {len(body)}")
-        self.transport.write(("\r\n".join(out) + "\r\n\r\n").encode("utf-8") + body)
+        self._write(("\r\n".join(out) + "\r\n\r\n").encode("utf-8") + body)
 
 
 def _content_length(head: str) -> int:

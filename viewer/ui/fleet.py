@@ -2,8 +2,10 @@
 
 :class:`FleetMonitor` runs :class:`viewer.sweeper.FleetSweeper` (its own thread), receives
 its batches through a queued signal, records off-screen outages in the journal (source
-"sweep"), keeps per-district summaries for the status board and the district tree, and
-builds the snapshot that the optional ``--status-port`` server publishes when it is asked.
+"sweep"), optionally runs the quality sampler (``viewer.jobs.sampler``: cameras not on
+screen, under a bandwidth cap) and writes its stream minutes (source "sample"), keeps
+per-district summaries for the status board and the district tree, and builds the
+snapshot that the optional ``--status-port`` server publishes when it is asked.
 Bookkeeping per batch is O(batch) (:class:`viewer.core.fleet_tally.FleetTally`). Main
 thread only, except :meth:`snapshot`, which any thread may call.
 """
@@ -25,12 +27,23 @@ log = logging.getLogger(__name__)
 SUMMARY_INTERVAL_S = 0.5
 
 
+#: How often the quality sampler learns which cameras are on screen, and finished stream
+#: minutes are written (seconds).
+SAMPLE_UPKEEP_INTERVAL_S = 5.0
+#: At exit, the samples in flight get this long to end (their threads are daemon).
+SAMPLE_STOP_WAIT_S = 1.0
+
+
 class FleetMonitor(QObject):
     summaries_changed = Signal(object)  # list[DistrictSummary], at most every SUMMARY_INTERVAL_S
     _batch = Signal(object)
+    _sample = Signal(object)  # SampleResult, from a sampler thread (queued to the main thread)
 
     def __init__(self, catalog: Catalog, journal: Journal, flagged_tiles=lambda: 0,
-                 interval_s: float = 60.0, parent: QObject | None = None, rules=None) -> None:
+                 interval_s: float = 60.0, parent: QObject | None = None, rules=None,
+                 sampling=None, stream_minutes_retention_days: float = 0.0, on_screen=lambda: ()) -> None:
+        """``sampling``: :class:`viewer.jobs.sampler.SamplerOptions` to sample the cameras not
+        ``on_screen()`` (ids; called on this thread) in the background; None: no samples."""
         super().__init__(parent)
         from viewer.sweeper import FleetSweeper, SweepJournalWriter
 
@@ -49,12 +62,37 @@ class FleetMonitor(QObject):
         self._emit_timer.setInterval(int(SUMMARY_INTERVAL_S * 1000))
         self._emit_timer.timeout.connect(self._emit_summaries)
         self.sweeper = FleetSweeper(catalog, self._batch.emit, interval_s=interval_s)
+        self.sampler = None
+        if sampling is not None:
+            self._init_sampler(catalog, journal, sampling, stream_minutes_retention_days, on_screen)
+
+    def _init_sampler(self, catalog: Catalog, journal: Journal, sampling, retention_days: float, on_screen) -> None:
+        from viewer.core.sample_schedule import sample_targets
+        from viewer.jobs.sample_journal import SampleJournalWriter
+        from viewer.jobs.sampler import QualitySampler
+
+        self._on_screen = on_screen
+        self._sample_writer = SampleJournalWriter(journal, retention_days)  # main thread, like the journal
+        self._sample.connect(self._on_sample, Qt.ConnectionType.QueuedConnection)
+        self.sampler = QualitySampler(sample_targets(catalog.cameras, sampling.streams), self._sample.emit, sampling)
+        self._upkeep = QTimer(self)
+        self._upkeep.setInterval(int(SAMPLE_UPKEEP_INTERVAL_S * 1000))
+        self._upkeep.timeout.connect(self._sample_upkeep)
 
     def start(self) -> None:
         self.sweeper.start()
+        if self.sampler is not None:
+            self.sampler.set_on_screen(self._on_screen())
+            self.sampler.start()
+            self._upkeep.start()
 
     def stop(self) -> None:
         self.sweeper.stop()
+        if self.sampler is not None:
+            self._upkeep.stop()
+            if not self.sampler.stop(timeout_s=SAMPLE_STOP_WAIT_S):  # bounded: daemon workers
+                log.warning("quality samples still ending after %.0f s; left behind", SAMPLE_STOP_WAIT_S)
+            self._sample_writer.take([], time.time(), flush=True)
         try:
             self._writer.stop(time.time())
         except Exception:
@@ -95,6 +133,13 @@ class FleetMonitor(QObject):
         self.refresh_snapshot()
         if not self._emit_timer.isActive():  # batches come in bursts: one update per interval
             self._emit_timer.start()
+
+    def _on_sample(self, result) -> None:
+        self._sample_writer.take([result], time.time())
+
+    def _sample_upkeep(self) -> None:
+        self.sampler.set_on_screen(self._on_screen())
+        self._sample_writer.take([], time.time())
 
     def _emit_summaries(self) -> None:
         self.summaries = self._tally.summaries()

@@ -101,6 +101,8 @@ def sample_stream(
         media = container.format.name == "hls" and video.time_base is not None
         first_wall: float | None = None
         media_at = 0.0
+        window_full = False
+        longest_gap_s = 0.0  # the longest wait for a video packet inside the window (s)
         for packet in container.demux(video):
             now = clock()
             if packet.size:
@@ -108,7 +110,10 @@ def sample_stream(
                     continue
                 first_wall = now if first_wall is None else first_wall
                 media_at = float(packet.pts * video.time_base) if media else now
+                if tally.window_at is not None:
+                    longest_gap_s = max(longest_gap_s, now - waiting_since)
                 if not tally.packet(packet.size, packet.is_keyframe, media_at):
+                    window_full = True
                     break  # the window is over: this packet belongs after it
                 waiting_since = now
                 pause_s = on_bytes(packet.size) if on_bytes is not None else 0.0
@@ -120,6 +125,15 @@ def sample_stream(
             return SampleResult(target, Reason.ERROR, wall_clock(), None, "stopped")
         if tally.window_at is None:
             return SampleResult(target, Reason.ENDED, wall_clock(), None, "the stream ended too soon to count")
+        silent_s = max(longest_gap_s, 0.0 if window_full else clock() - waiting_since)
+        if not media and not stop.is_set() and silent_s >= TIMED_OUT_FRACTION * read_timeout_s:
+            # A camera that stops sending mid-sample: FFmpeg's demuxer ends quietly at its read
+            # timeout (after handing over the picture its parser held back), so no exception
+            # says so. Pictures that stopped for a read timeout are a stalled stream, not a
+            # slow one (HLS arrives a segment at a time: not judged on gaps).
+            log.info("sample %s (%s): stalled (no video packet for %.1f s)", target.camera_id, label, silent_s)
+            return SampleResult(target, Reason.STALLED, wall_clock(), None,
+                                f"no video packet for {silent_s:.1f} s during the sample")
         sample = tally.sample(target, media_at if media else clock(), **figures)
         if media and first_wall is not None:
             sample = replace(sample, first_packet_s=first_wall - tally.opened_at,

@@ -275,7 +275,8 @@ class VlcEngine:
         if options.rtsp_client != "libvlc":
             module = _relay_module()
             if module is not None:
-                self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms))
+                self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms,
+                                                                  tls_ca_file=options.rtsps_ca_file))
         if self.relay is not None:
             #: How RTSP is received, for the log and the self-test.
             self.rtsp_description = (f"relay (FFmpeg {module.ffmpeg_version()}, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
+from tests.support.tools import require_gst_element
 from tests.ui.conftest import catalog_yaml, close_to, grab_colour
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
 from viewer.core.health import FeedState
@@ -143,6 +144,7 @@ def test_a_preroll_of_a_camera_still_on_screen_shares_its_session(qtbot, make_wa
 
 
 def test_h265_cameras_render_their_colours_in_their_tiles(qtbot, make_wall, gst_rtsp, caplog):
+    require_gst_element("x265enc")
     server = gst_rtsp({"/green": GREEN, "/blue": BLUE}, None, "", "--h265")  # x265enc, rtph265pay
     window = make_wall(rtsp_catalog([("green", server.url("/green"), "", ""), ("blue", server.url("/blue"), "", "")]))
     with caplog.at_level(logging.INFO, logger="viewer.player.rtsp_relay"):

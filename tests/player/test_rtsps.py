@@ -19,6 +19,7 @@ from viewer.core.reasons import Reason
 from viewer.player.rtsp_relay import SessionKey
 
 RED = "0xFFFF0000"
+FIRST_BYTES = 16 * 1024  # PAT, PMT and the first (key)frame of a solid colour
 
 
 def self_signed(folder: Path, name: str, host_ip: str = "127.0.0.1") -> tuple[Path, Path]:
@@ -31,10 +32,15 @@ def self_signed(folder: Path, name: str, host_ip: str = "127.0.0.1") -> tuple[Pa
     return cert, key
 
 
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tls")
+    return self_signed(folder, "camera"), self_signed(folder, "another-camera")[0]
+
+
 @pytest.fixture
-def tls_server(gst_rtsp, tmp_path):
-    cert, key = self_signed(tmp_path, "camera")
-    other, _ = self_signed(tmp_path, "another-camera")
+def tls_server(gst_rtsp, certificates):
+    (cert, key), other = certificates
     server = gst_rtsp({"/red": RED}, None, "", "--tls", str(cert), str(key))
     return server, cert, other
 
@@ -48,7 +54,7 @@ def test_rtsps_plays_and_an_unverified_certificate_is_said_in_the_log(tls_server
     verdict = Verdict()
     with caplog.at_level(logging.WARNING, logger="viewer.player.rtsp_relay"):
         output = relay().open_output(SessionKey(rtsps(server, "/red")), verdict)
-        assert first_video(read_bytes(output, 64 * 1024)) == ("h264", True)
+        assert first_video(read_bytes(output, FIRST_BYTES)) == ("h264", True)
     assert not verdict.done.is_set()
     assert "TLS certificate NOT verified" in caplog.text
 
@@ -57,7 +63,7 @@ def test_a_listed_certificate_plays_and_another_one_is_refused(tls_server, relay
     server, cert, other = tls_server
     trusted, refused = Verdict(), Verdict()
     output = relay(tls_ca_file=str(cert)).open_output(SessionKey(rtsps(server, "/red")), trusted)
-    assert first_video(read_bytes(output, 64 * 1024)) == ("h264", True)
+    assert first_video(read_bytes(output, FIRST_BYTES)) == ("h264", True)
     assert not trusted.done.is_set()
     relay(tls_ca_file=str(other)).open_output(SessionKey(rtsps(server, "/red")), refused)
     assert refused.done.wait(WAIT_S)

@@ -134,6 +134,7 @@ def engine_options(settings: Settings, args):
         network_caching_ms=max(0, settings.network_caching_ms if caching is None else caching),
         rtsp_tcp=settings.rtsp_tcp if rtsp_tcp is None else bool(rtsp_tcp),
         rtsp_client=getattr(args, "rtsp_client", None) or settings.rtsp_client,
+        rtsps_ca_file=settings.rtsps_ca_file,
         software_output=settings.software_video_output,
         tile_decoder_threads=max(0, settings.tile_decoder_threads),
     )

@@ -1,9 +1,12 @@
 """The libVLC player with RTSP: relayed cameras play through libVLC (pictures counted by
-libVLC's own stats), the session's reason arrives as the player event, and ``rtsp://``
-never reaches a libVLC without an RTSP client when the relay is switched off."""
+libVLC's own stats) through the pipe hand-off (POSIX) and through the Python read callback
+(what Windows uses), the pipes' descriptors are all closed again after many plays and stops,
+the session's reason arrives as the player event, and ``rtsp://`` never reaches a libVLC
+without an RTSP client when the relay is switched off."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -86,5 +89,73 @@ def test_without_the_relay_rtsp_never_reaches_a_libvlc_without_live555(engine_wi
         event = events.wait(lambda e: e.kind is PlayerEventKind.ERROR)
         assert (event.reason, event.generation) == (Reason.UNSUPPORTED, generation)
         assert not any(e.kind is PlayerEventKind.OPENING for e in events.items)  # libVLC never opened it
+    finally:
+        player.release()
+
+
+@pytest.fixture
+def bare_engine():
+    """The libVLC engine without the guarded wrapper: play/stop return when libVLC did them."""
+    from viewer.player.vlc_backend import VlcEngine
+
+    engine = VlcEngine(EngineOptions())
+    yield engine
+    engine.release()
+
+
+def wait_pictures(player, count: int) -> int:
+    deadline = time.monotonic() + WAIT_S
+    while player.stats().displayed_pictures < count and time.monotonic() < deadline:
+        time.sleep(0.1)  # polling libVLC's counters, as the wall does
+    return player.stats().displayed_pictures
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_pipe_descriptors_are_closed_after_plays_stops_and_quick_replays(gst_rtsp, bare_engine):
+    from viewer.player.relay_pipe import PIPE_HANDOFF
+
+    assert PIPE_HANDOFF  # POSIX: libVLC reads the relay's pipe with libc's read
+    server = gst_rtsp({"/red": RED, "/green": "0xFF00FF00"})
+    engine = bare_engine
+    player = engine.new_player()
+    player.set_listener(Events())
+    try:
+        player.play(server.url("/red"))
+        assert wait_pictures(player, 5) >= 5
+        player.stop()
+        assert engine.relay.release(timeout_s=WAIT_S)  # its session ended: sockets closed
+        before = open_fds()
+        for _ in range(3):
+            player.play(server.url("/red"))
+            player.play(server.url("/green"))  # replaced at once: its input may never open the pipe
+            assert wait_pictures(player, 5) >= 5
+            player.stop()
+        assert engine.relay.release(timeout_s=WAIT_S)  # sessions (and their sockets) gone too
+        assert open_fds() == before
+    finally:
+        player.release()
+
+
+def test_the_python_read_callback_windows_uses_plays_too(gst_rtsp, bare_engine, monkeypatch):
+    from viewer.player import relay_output
+
+    monkeypatch.setattr(relay_output, "PIPE_HANDOFF", False)  # as on Windows
+    server = gst_rtsp({"/red": RED})
+    engine = bare_engine
+    player = engine.new_player()
+    events = Events()
+    player.set_listener(events)
+    try:
+        player.play(server.url("/red"))
+        events.wait(lambda e: e.kind is PlayerEventKind.VOUT)
+        assert wait_pictures(player, 25) >= 25
+        assert player._relay_output.pipe is None
+        started = time.monotonic()
+        player.stop()  # the blocked Python read returns at once
+        assert time.monotonic() - started < 1.0
     finally:
         player.release()

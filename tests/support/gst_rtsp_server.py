@@ -41,7 +41,7 @@ import gi
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 WIDTH, HEIGHT, FPS = 640, 360, 25
 KEYFRAME_INTERVAL_FRAMES = 50
@@ -87,6 +87,9 @@ def main() -> int:
     parser.add_argument("--fps", "--framerate", dest="fps", type=int, default=FPS,
                         help="frames per second of the --mount streams")
     parser.add_argument("--bitrate", type=int, default=0, help="encoder target in kbit/s (0: the encoder's default)")
+    parser.add_argument("--tcp-only", action="store_true", help="refuse UDP transports (461)")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT_PEM", "KEY_PEM"),
+                        help="serve RTSP over TLS (rtsps://) with this certificate and key")
     parser.add_argument("--session-timeout", type=int, default=0, help="seconds; 0: GStreamer's default (60)")
     parser.add_argument("--x264-bitrate-kbps", type=int, default=0,
                         help="known-truth streams: x264 CBR at this bitrate on a noise picture (quality samples)")
@@ -114,6 +117,8 @@ def main() -> int:
         # clients that authenticate only when challenged (FFmpeg, VLC) never send theirs.
         permissions.add_role_from_structure(role("anonymous", construct=not protected))
         media_factory.set_permissions(permissions)
+        if args.tcp_only:
+            media_factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
         return media_factory
 
     for spec in args.mount:
@@ -133,20 +138,23 @@ def main() -> int:
         # makes GStreamer tear the shared media down, and a DESCRIBE right after gets 503.
         audio.set_shared(False)
         mounts.add_factory(path, audio)
+    if args.auth_mount or args.tls:
+        auth = GstRtspServer.RTSPAuth()
+        if args.tls:  # the server then speaks TLS on every connection (rtsps://)
+            auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(*args.tls))
+        # anonymous clients may use the open mounts (those factories carry no permissions)
+        anonymous = GstRtspServer.RTSPToken()
+        anonymous.set_string("media.factory.role", "anonymous")
+        auth.set_default_token(anonymous)
+        server.set_auth(auth)
     if args.auth_mount:
         user, _, password = args.user.partition(":")
-        auth = GstRtspServer.RTSPAuth()
         token = GstRtspServer.RTSPToken()
         token.set_string("media.factory.role", "user")
         auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
         auth.add_digest(user, password, token)
         # PyGObject cannot combine the two enum values: one method per server
         auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST if args.digest else GstRtsp.RTSPAuthMethod.BASIC)
-        # anonymous clients may use the open mounts (those factories carry no permissions)
-        anonymous = GstRtspServer.RTSPToken()
-        anonymous.set_string("media.factory.role", "anonymous")
-        auth.set_default_token(anonymous)
-        server.set_auth(auth)
         for spec in args.auth_mount:
             path, _, argb = spec.partition("=")
             mounts.add_factory(path, factory(argb, protected=True))

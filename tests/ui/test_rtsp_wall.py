@@ -1,14 +1,16 @@
 """RTSP cameras on the wall, against GStreamer's RTSP server (a real third-party server):
 real FFmpeg RTSP client (the relay), real libVLC, real X windows under Xvfb.
 
-Pictures are checked on screen (solid colours in the right tiles); failures by the reason
+Pictures are checked on screen (solid colours in the right tiles, H.264 and H.265); failures by the reason
 the RTSP session gave (auth, not_found); a killed and restarted server by how fast the
 wall flags it and shows pictures again; sharing by counting sessions on the server."""
 
 from __future__ import annotations
 
+import logging
 import time
 
+from tests.support.tools import require_gst_element
 from tests.ui.conftest import catalog_yaml, close_to, grab_colour
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
 from viewer.core.health import FeedState
@@ -139,3 +141,16 @@ def test_a_preroll_of_a_camera_still_on_screen_shares_its_session(qtbot, make_wa
     qtbot.waitUntil(lambda: server.events["teardown"] >= 1, timeout=10_000)  # green's session ended with its tile
     assert server.sessions == 3 and server.events["teardown"] == 1
     assert all(controller.feeds[i].camera is None for i in old_page)  # both old tiles stopped
+
+
+def test_h265_cameras_render_their_colours_in_their_tiles(qtbot, make_wall, gst_rtsp, caplog):
+    require_gst_element("x265enc")
+    server = gst_rtsp({"/green": GREEN, "/blue": BLUE}, None, "", "--h265")  # x265enc, rtph265pay
+    window = make_wall(rtsp_catalog([("green", server.url("/green"), "", ""), ("blue", server.url("/blue"), "", "")]))
+    with caplog.at_level(logging.INFO, logger="viewer.player.rtsp_relay"):
+        window.controller.show_district("d1", 0, "2x2")
+        wait_tile_colour(qtbot, window, 0, (0, 255, 0))
+        wait_tile_colour(qtbot, window, 1, (0, 0, 255))
+    assert all(f.flag is None for f in window.controller.active_feeds())
+    assert caplog.text.count(" hevc, tcp") == 2  # the relay received H.265 (remuxed, not transcoded)
+    assert not close_to(grab_colour(window.grid.tiles[2]), (0, 255, 0))  # nothing leaked into an empty tile

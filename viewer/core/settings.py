@@ -34,6 +34,10 @@ class Settings:
     network_caching_ms: int = 300
     rtsp_tcp: bool = True  # RTSP over TCP (interleaved); false: RTP over UDP
     rtsp_client: str = "relay"  # "relay": FFmpeg's RTSP client, every platform; "libvlc": live555 (untested)
+    #: rtsps:// cameras: a PEM file of the certificates to trust (the cameras' own self-signed
+    #: ones, or the CA that signed them); each must name the host of the camera's URL. Empty:
+    #: rtsps is encrypted but the camera's certificate is NOT verified (any one is accepted).
+    rtsps_ca_file: str = ""
     software_video_output: bool = True  # Linux without GPU: xcb_x11 instead of OpenGL
     tile_decoder_threads: int = 1  # per grid tile; a maximised main stream gets libVLC's choice; 0 = always
     language: str = ""  # "" = follow the system locale; "id" or "en"

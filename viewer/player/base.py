@@ -86,6 +86,7 @@ class EngineOptions:
     network_caching_ms: int = DEFAULT_NETWORK_CACHING_MS
     rtsp_tcp: bool = True  # RTSP over TCP (interleaved); False: RTP over UDP
     rtsp_client: str = "relay"  # one of RTSP_CLIENTS
+    rtsps_ca_file: str = ""  # relay: PEM certificates rtsps cameras must chain to; "": not verified
     #: Linux without a GPU: bypass OpenGL (llvmpipe) for the xcb_x11 output, ~4x cheaper.
     software_output: bool = True
     audio: bool = False

@@ -11,6 +11,10 @@ Threading: ``feed``/``restart``/``finish`` run on the session thread ("relay-...
 buffer; ``read`` waits on a condition that ``feed``, ``finish`` and ``close`` signal, so a
 closed or failed output wakes its reader at once (libVLC's stop then returns promptly).
 The failure callback runs on the session thread and must only hand the reason over.
+
+Where :data:`~viewer.player.relay_pipe.PIPE_HANDOFF` holds (POSIX), the bytes go into an OS
+pipe instead of the buffer and libVLC reads the pipe in C (see relay_pipe); ``read`` then
+reads the pipe (tests).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import av.error
 
 from viewer.core import constants as C
 from viewer.core.reasons import Reason
+from viewer.player.relay_pipe import PIPE_HANDOFF, PipeWriter
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +75,7 @@ class RelayOutput:
         self.mux_errors = 0  # packets the muxer refused in a row
         self.needs_backlog = True  # session thread: replay the current GOP before the next packet
         self.session = None  # the RtspSession it belongs to (set by RtspRelay)
+        self.pipe = PipeWriter() if PIPE_HANDOFF else None  # else libVLC reads the buffer
 
     # --- session thread -----------------------------------------------------------------
     def feed(self, packet: VideoPacket, template) -> None:
@@ -99,12 +105,14 @@ class RelayOutput:
             return
         self.mux_errors = 0
         self.packets_in += 1
-        if self._buffered > C.RELAY_OUTPUT_BUFFER_MAX_BYTES:
-            log.warning("relay subscriber not reading: %d bytes dropped, restarting at the next keyframe",
-                        self._buffered)
+        behind = self.pipe.pending_bytes if self.pipe is not None else self._buffered
+        if behind > C.RELAY_OUTPUT_BUFFER_MAX_BYTES:
+            log.warning("relay subscriber not reading: %d bytes dropped, restarting at the next keyframe", behind)
             with self._cond:
                 self._chunks.clear()
                 self._buffered = 0
+            if self.pipe is not None:
+                self.pipe.drop_pending()
             self._muxer = self._stream = None
 
     def finish(self, reason: Reason, detail: str) -> None:
@@ -112,6 +120,8 @@ class RelayOutput:
         callback, self._on_failure = self._on_failure, None
         if callback is not None and not self.closed:
             callback(reason, detail)  # before waking the reader: the reason goes out first
+        if self.pipe is not None:
+            self.pipe.close(read_end=False)  # the reader drains, then sees the end
         with self._cond:
             self._ended = True
             self._cond.notify_all()
@@ -123,6 +133,9 @@ class RelayOutput:
         self._stream = self._muxer.add_stream_from_template(template)
 
     def _append(self, data: bytes) -> None:
+        if self.pipe is not None:
+            self.pipe.write(data)
+            return
         with self._cond:
             if self._ended:
                 return
@@ -134,6 +147,8 @@ class RelayOutput:
     def read(self, size: int, timeout_s: float | None = None) -> bytes:
         """Up to ``size`` bytes; blocks until some arrive. ``b""`` at the end (closed or
         failed). ``timeout_s`` (tests): ``b""`` also when nothing came in that time."""
+        if self.pipe is not None:
+            return self.pipe.read(size, timeout_s)
         with self._cond:
             if not self._cond.wait_for(lambda: self._chunks or self._ended, timeout_s):
                 return b""
@@ -158,6 +173,8 @@ class RelayOutput:
         """The player stops: no more failure reports, the reader wakes with ``b""``."""
         self.closed = True
         self._on_failure = None
+        if self.pipe is not None:
+            self.pipe.close()
         with self._cond:
             self._ended = True
             self._chunks.clear()

@@ -46,15 +46,28 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 import av
+import av.logging
 
 from viewer.core import constants as C
 from viewer.core.catalog_model import insert_credentials
 from viewer.core.reasons import Reason
 from viewer.core.secrets import mask_url
 from viewer.player.relay_output import RelayOutput, VideoPacket
-from viewer.player.rtsp_errors import reason_for_error
+from viewer.player.rtsp_errors import reason_for_error, status_from_log, tls_problem_from_log
 
 log = logging.getLogger(__name__)
+
+# FFmpeg's error lines carry the RTSP status code its exceptions lump together (454, 455,
+# 461 ... are all "4XX Client Error"). PyAV hands error-level lines to Python only when its
+# log level is set (the level test runs in C, without the GIL, so other lines cost nothing);
+# each session thread captures its own (``Capture(local=True)``), identical lines of two
+# cameras must both arrive (no repeat skipping), and nothing of FFmpeg's reaches our log
+# (its lines may name hosts; they never did before either).
+av.logging.set_level(av.logging.ERROR)
+av.logging.set_skip_repeated(False)
+logging.getLogger("libav").setLevel(logging.CRITICAL + 1)
+#: Captured FFmpeg error lines kept per session (the last few explain a failure).
+_CAPTURED_LINES_MAX = 16
 
 RTSP_RELAY_SCHEMES = frozenset({"rtsp", "rtsps"})
 HTTP_RELAY_SCHEMES = frozenset({"http", "https"})
@@ -81,6 +94,9 @@ class RelayOptions:
     read_timeout_s: float = C.RELAY_READ_TIMEOUT_S
     #: libVLC's caching wish (ms); the relay adds what libVLC's fixed part does not cover.
     network_caching_ms: int = C.RELAY_LIBVLC_FIXED_CACHING_MS
+    #: rtsps://: PEM certificates the camera's must chain to (and name its host); "": the
+    #: certificate is not verified (FFmpeg's default; most cameras' are self-signed).
+    tls_ca_file: str = ""
 
     @property
     def mux_delay_ms(self) -> int:
@@ -174,11 +190,17 @@ class RtspSession:
 
     # --- session thread ------------------------------------------------------------------
     def _run(self) -> None:
+        with av.logging.Capture(local=True) as ffmpeg_lines:
+            self._run_captured(ffmpeg_lines)
+
+    def _run_captured(self, ffmpeg_lines: list) -> None:
         label = mask_url(self.key.url)
         container = None
+        self._ffmpeg_lines = ffmpeg_lines
         self._waiting_since = time.monotonic()  # start of the blocking call in progress
         try:
             container = self._open()
+            ffmpeg_lines.clear()  # what explains a later failure comes after the open
             video = container.streams.video[0] if container.streams.video else None
             if video is None:
                 self._finish(Reason.NO_VIDEO, "the stream offers no video track")
@@ -192,13 +214,18 @@ class RtspSession:
                      "tcp" if self.key.tcp else "udp")
             self.video_format = _video_format(video)
             self.time_base = video.time_base
+            if self.key.url.lower().startswith("rtsps:") and not self._options.tls_ca_file:
+                log.warning("relay %s: %s: TLS certificate NOT verified (setting rtsps_ca_file is empty)",
+                            self.thread.name, label)
             self._pump(container, video)
         except Exception as exc:  # every failure becomes a reason, never a crash
             if self._stop.is_set():
                 return
             limit_s = self._options.read_timeout_s
             timed_out = time.monotonic() - self._waiting_since >= TIMED_OUT_FRACTION * limit_s
-            reason, detail = reason_for_error(exc, had_packets=self.packets > 0, timed_out=timed_out)
+            reason, detail = reason_for_error(exc, had_packets=self.packets > 0, timed_out=timed_out,
+                                              status=status_from_log(ffmpeg_lines), tcp=self.key.tcp,
+                                              tls_problem=tls_problem_from_log(ffmpeg_lines))
             if container is None and reason is Reason.PROTOCOL and self._offers_no_video():
                 reason, detail = Reason.NO_VIDEO, "the stream offers no video track"
             self._finish(reason, detail)
@@ -234,6 +261,10 @@ class RtspSession:
         }
         if video_only:
             options["allowed_media_types"] = "video"  # audio is not set up, so not received
+        if self.key.url.lower().startswith("rtsps:") and self._options.tls_ca_file:
+            # FFmpeg hands these to its TLS layer (GnuTLS in PyAV's wheels): the chain and
+            # the host name are checked, a self-signed certificate listed here is trusted.
+            options.update(tls_verify="1", ca_file=self._options.tls_ca_file)
         return options
 
     def _open(self):
@@ -262,6 +293,8 @@ class RtspSession:
             if packet.size == 0:
                 continue
             self._waiting_since = time.monotonic()
+            if len(self._ffmpeg_lines) > _CAPTURED_LINES_MAX:
+                del self._ffmpeg_lines[:-_CAPTURED_LINES_MAX]
             copied = VideoPacket(bytes(packet), packet.pts, packet.dts, packet.time_base, packet.is_keyframe)
             self.packets += 1
             self.bytes_in += len(copied.data)

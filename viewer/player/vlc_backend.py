@@ -15,9 +15,12 @@ libVLC event callbacks run on libVLC threads and only call the listener with a
 RTSP (``rtsp_client`` "relay", the default) and every HTTP/HTTPS camera with credentials
 never reach libVLC as a URL: the camera is received by :mod:`viewer.player.rtsp_relay`
 (FFmpeg) and libVLC reads MPEG-TS through its media callbacks
-(``libvlc_media_new_callbacks``, the same on every platform). The read callback runs on
-libVLC's input thread and blocks on the relay output; ``stop``/``play`` close the output
-first, so the read returns at once and libVLC's stop never waits on the network.
+(``libvlc_media_new_callbacks``). On POSIX the relay output is a pipe and the read
+callback is libc's ``read`` on its descriptor (no Python per packet: see relay_pipe); on
+Windows it is a Python callback that blocks on the relay output's buffer. Either way it runs
+on libVLC's input (prefetch) thread; ``stop``/``play`` close the output first, so the read
+returns at once and libVLC's stop never waits on the network. A pipe's read end is closed
+by libVLC's close callback, or by the player once the input that never opened it stopped.
 libVLC 3.0's HTTP access must never log in: it cannot do Digest, retries a refused login
 without end (measured: 10,336 requests in 4 s) and double-frees when stopped meanwhile.
 Anonymous HTTP cameras still play straight in libVLC: a 401 without credentials fails at
@@ -82,6 +85,7 @@ _HTTP_SCHEMES = ("http", "https")
 _UNKNOWN_SIZE = 2**64 - 1
 _outputs: dict[int, object] = {}  # opaque token -> RelayOutput; dict ops are atomic
 _tokens = itertools.count(1)
+_GIL_STATE_LOCKED = 0  # PyGILState_STATE: the calling thread already held the GIL
 
 
 def _media_open(opaque, datap, sizep):
@@ -90,13 +94,25 @@ def _media_open(opaque, datap, sizep):
     return 0
 
 
+#: libVLC's reading thread keeps one Python thread state while it reads (see _media_read).
+_reader_state = threading.local()
+
+
 def _media_read(opaque, buf, size):
+    # ctypes creates and destroys a Python thread state around every call from a thread
+    # Python did not start (mmap/munmap of its frame stack each time: ~a third of this
+    # callback's CPU at 15 reads/s per tile). One extra PyGILState_Ensure keeps it for the
+    # reading thread's whole stream; the matching release comes with the end of the stream.
+    if not getattr(_reader_state, "pinned", False):
+        ctypes.pythonapi.PyGILState_Ensure()
+        _reader_state.pinned = True
     output = _outputs.get(opaque or 0)
-    if output is None:
-        return 0  # closed: end of stream
-    data = output.read(size)
+    data = output.read(size) if output is not None else b""
     if data:
         ctypes.memmove(buf, data, len(data))
+    else:  # end of stream (closed or failed): the thread state goes with this call
+        _reader_state.pinned = False
+        ctypes.pythonapi.PyGILState_Release(_GIL_STATE_LOCKED)
     return len(data)
 
 
@@ -104,10 +120,55 @@ def _media_close(opaque):
     _outputs.pop(opaque or 0, None)
 
 
+# --- the same through a pipe (POSIX): libVLC reads with libc's read(fd, buf, size) --------
+_pipe_lock = threading.Lock()
+_pipe_fds: dict[int, int] = {}  # token -> read end, until closed
+_pipe_tokens: dict[int, int] = {}  # read end -> token, while libVLC has it open
+
+
+def _pipe_open(opaque, datap, sizep):  # libVLC input thread, once per media
+    token = opaque or 0
+    with _pipe_lock:
+        fd = _pipe_fds.get(token)
+        if fd is None:
+            return -1
+        _pipe_tokens[fd] = token
+    datap[0] = fd  # the opaque of every read and of the close: the descriptor itself
+    sizep[0] = _UNKNOWN_SIZE
+    return 0
+
+
+def _pipe_close(opaque):  # libVLC input thread, once per opened media
+    fd = opaque or 0
+    with _pipe_lock:
+        token = _pipe_tokens.pop(fd, None)
+        if token is None:
+            return
+        del _pipe_fds[token]
+    os.close(fd)
+
+
+def _release_pipe(token: int | None) -> None:
+    """Close the read end of ``token`` unless libVLC did: call once the libVLC input that
+    may read it has stopped (``stop`` and ``set_media`` join it), so it never reads again."""
+    if token is None:
+        return
+    with _pipe_lock:
+        fd = _pipe_fds.pop(token, None)
+        if fd is None:
+            return
+        _pipe_tokens.pop(fd, None)
+    os.close(fd)
+
+
 if vlc is not None:  # ctypes thunks, kept alive for the process
     _MEDIA_OPEN = vlc.CallbackDecorators.MediaOpenCb(_media_open)
     _MEDIA_READ = vlc.CallbackDecorators.MediaReadCb(_media_read)
     _MEDIA_CLOSE = vlc.CallbackDecorators.MediaCloseCb(_media_close)
+    if os.name == "posix":  # ssize_t read(int, void *, size_t): libVLC's read callback as is
+        _PIPE_OPEN = vlc.CallbackDecorators.MediaOpenCb(_pipe_open)
+        _PIPE_READ = ctypes.cast(ctypes.CDLL(None).read, vlc.CallbackDecorators.MediaReadCb)
+        _PIPE_CLOSE = vlc.CallbackDecorators.MediaCloseCb(_pipe_close)
 
 
 def _relay_module():
@@ -248,7 +309,8 @@ class VlcEngine:
         self.relay = None
         module = _relay_module()
         if module is not None:
-            self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms))
+            self.relay = module.RtspRelay(module.RelayOptions(network_caching_ms=options.network_caching_ms,
+                                                              tls_ca_file=options.rtsps_ca_file))
         self.rtsp_via_relay = self.relay is not None and options.rtsp_client != "libvlc"
         if self.rtsp_via_relay:
             #: How RTSP is received, for the log and the self-test.
@@ -303,6 +365,7 @@ class VlcFeedPlayer:
         self._thumb_dir: str | None = None  # made on the first thumbnail, removed on release
         self._relay_output = None  # RelayOutput libVLC reads from, while an RTSP camera plays
         self._track: tuple[str, int, int, float] | None = None  # video track info of the media
+        self._pipe_token: int | None = None  # its pipe's read end, until the input stopped
         self.generation = 0
         manager = self._player.event_manager()
         for name, kind in _EVENTS.items():
@@ -332,9 +395,11 @@ class VlcFeedPlayer:
         # output closes) still carry the old generation and are dropped as stale.
         generation = self.generation + 1
         self._close_relay_output()  # before libVLC stops the old input: its read returns now
+        old_pipe, self._pipe_token = self._pipe_token, None
         scheme = urlsplit(url).scheme.lower()
         if scheme in _HTTP_SCHEMES and has_credentials(url, username, password):
             if self._engine.relay is None:  # libVLC must not log in (module docstring)
+                _release_pipe(old_pipe)
                 return self._refuse(generation, "an HTTP camera with a password needs FFmpeg (PyAV), "
                                                 "which is missing")
             media = self._relay_media(url, username, password, generation)
@@ -343,12 +408,14 @@ class VlcFeedPlayer:
         elif scheme in _RELAY_SCHEMES and not self._engine._live555:
             # Never hand rtsp:// to a libVLC without live555 (its Real-RTSP fallback can
             # hang the input thread for good): report it instead.
+            _release_pipe(old_pipe)
             return self._refuse(generation, "this libVLC has no RTSP client")
         else:
             media = self._engine._instance.media_new(url_with_credentials(url, username, password))
         for option in self._engine.media_options(full_decoder):
             media.add_option(option)
-        self._player.set_media(media)
+        self._player.set_media(media)  # stops (joins) the old input
+        _release_pipe(old_pipe)
         self.generation = generation
         self._track = None
         if self._media is not None:
@@ -368,6 +435,8 @@ class VlcFeedPlayer:
         self._close_relay_output()
         self._player.stop()
         self.generation += 1  # after libVLC's stop: the old media's last events are stale
+        _release_pipe(self._pipe_token)
+        self._pipe_token = None
 
     def _relay_media(self, url: str, username: str | None, password: str | None, generation: int):
         """A libVLC media reading this camera's relay session (shared with other tiles);
@@ -379,11 +448,20 @@ class VlcFeedPlayer:
             key, lambda reason, detail: self._report(generation, reason, detail)
         )
         token = next(_tokens)
-        _outputs[token] = output
         self._relay_output = output
-        media = self._engine._instance.media_new_callbacks(
-            _MEDIA_OPEN, _MEDIA_READ, None, _MEDIA_CLOSE, ctypes.c_void_p(token)
-        )
+        read_fd = output.pipe.take_read_fd() if output.pipe is not None else -1
+        if read_fd >= 0:
+            with _pipe_lock:
+                _pipe_fds[token] = read_fd
+            self._pipe_token = token
+            media = self._engine._instance.media_new_callbacks(
+                _PIPE_OPEN, _PIPE_READ, None, _PIPE_CLOSE, ctypes.c_void_p(token)
+            )
+        else:
+            _outputs[token] = output
+            media = self._engine._instance.media_new_callbacks(
+                _MEDIA_OPEN, _MEDIA_READ, None, _MEDIA_CLOSE, ctypes.c_void_p(token)
+            )
         media.add_option(":demux=ts")  # no probing: it is MPEG-TS
         return media
 
@@ -480,6 +558,8 @@ class VlcFeedPlayer:
             manager.event_detach(getattr(vlc.EventType, name))
         self._close_relay_output()
         self._player.stop()
+        _release_pipe(self._pipe_token)
+        self._pipe_token = None
         self._player.release()
         if self._media is not None:
             self._media.release()

@@ -40,6 +40,7 @@ class Behaviour(str, Enum):
     FROZEN = "frozen"  # sends delay_s seconds of video (RTSP: after PLAY), then nothing; socket kept open
     TRICKLE = "trickle"  # sends video at trickle_ratio of real time
     ENDS = "ends"  # sends delay_s seconds of video, then ends: RTSP an RTCP BYE and a close, HTTP a close
+    REJECTS = "rejects"  # RTSP: answers ``status_method`` with ``status`` (e.g. PLAY 454, SETUP 461)
 
     def __str__(self) -> str:
         return self.value
@@ -63,6 +64,9 @@ class SimCamera:
     trickle_ratio: float = 0.5
     own_port: bool = False
     session_timeout_s: float = 60.0
+    #: REJECTS: the RTSP status code and the method it answers (other methods succeed).
+    status: int = 454
+    status_method: str = "PLAY"
     #: Like a real camera, a new HTTP client joins the live stream where it is now (the clip's
     #: position since the camera went live), mid-GOP, and waits for the next keyframe; False:
     #: every client starts at the clip's first packet (a keyframe: first picture at once).

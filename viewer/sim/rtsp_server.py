@@ -6,7 +6,8 @@ the clip's SPS/PPS), SETUP, PLAY, TEARDOWN and GET_PARAMETER (keep-alive); one s
 connection, its RTP (and the RTCP BYE of an ending camera) interleaved on the connection
 (RTP/AVP/TCP). A SETUP that offers only UDP gets ``461 Unsupported Transport``: clients such
 as FFmpeg then retry over TCP. RTCP from the client (``$`` frames) keeps the session alive.
-Behaviours: see ``model.Behaviour``; SLOW delays the DESCRIBE answer by ``delay_s``.
+Behaviours: see ``model.Behaviour``; SLOW delays the DESCRIBE answer by ``delay_s``; REJECTS
+answers one method with a status code (454, 455, 461, 5xx ...) as confused recorders do.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ _PHRASES = {
     404: "Not Found",
     454: "Session Not Found",
     455: "Method Not Valid in This State",
+    457: "Invalid Range",
+    459: "Aggregate Operation Not Allowed",
     461: "Unsupported Transport",
+    500: "Internal Server Error",
     501: "Not Implemented",
+    503: "Service Unavailable",
 }
 _TRACK_RE = re.compile(r"^(.*)/trackID=(\d+)$")
 _INTERLEAVED_RE = re.compile(r"interleaved=(\d+)(?:-(\d+))?")
@@ -227,6 +232,8 @@ class RtspServerProtocol(asyncio.Protocol):
             self._send(403, cseq)
         elif behaviour is Behaviour.NOT_FOUND:
             self._send(404, cseq)
+        elif behaviour is Behaviour.REJECTS and method == cam.status_method.upper():
+            self._send(cam.status, cseq)
         elif method in ("OPTIONS", "GET_PARAMETER"):
             self._send(200, cseq, [("Public", PUBLIC_METHODS), *self._session_header()])
         elif method == "DESCRIBE":

@@ -21,6 +21,10 @@ for every SETUP request, ``{"event": "teardown"}``, ``{"event": "request",
 (the benchmarks send the same video over RTSP and HTTP; make the file long enough).
 ``--audio-mount PATH`` serves an audio-only stream (no video track).
 ``--session-timeout S`` announces a session timeout of S seconds (keep-alive tests).
+``--cameras N --camera-clip FILE [--camera-main-clip FILE]`` mounts N camera-like live streams
+``/camN`` (and their main streams ``/camN/main``): pre-encoded clips looped in real time,
+shared between clients, joined mid-GOP (:mod:`gst_camera_mounts`); ``{"ready": PORT,
+"cameras": [paths]}``.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gst_camera_mounts import add_camera_mounts  # noqa: E402  (this folder; run as a script)
 
 WIDTH, HEIGHT, FPS = 640, 360, 25
 KEYFRAME_INTERVAL_FRAMES = 50
@@ -70,6 +75,9 @@ def main() -> int:
     parser.add_argument("--digest", action="store_true", help="ask for Digest instead of Basic")
     parser.add_argument("--h265", action="store_true")
     parser.add_argument("--session-timeout", type=int, default=0, help="seconds; 0: GStreamer's default (60)")
+    parser.add_argument("--cameras", type=int, default=0, help="camera-like mounts /camN (with --camera-clip)")
+    parser.add_argument("--camera-clip", default="", help="H.264 MPEG-TS sub-stream clip the cameras loop")
+    parser.add_argument("--camera-main-clip", default="", help="... and their main streams /camN/main")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -104,6 +112,8 @@ def main() -> int:
         recorded.set_launch(f"( filesrc location={clip} ! tsdemux ! h264parse "
                             "! rtph264pay name=pay0 pt=96 config-interval=1 )")
         mounts.add_factory(path, recorded)
+    cameras = add_camera_mounts(mounts, args.cameras, args.camera_clip, args.camera_main_clip) \
+        if args.cameras else []
     for path in args.audio_mount:
         audio = factory("0", protected=False)
         audio.set_launch("( audiotestsrc is-live=true ! audio/x-raw,rate=8000,channels=1 ! alawenc "
@@ -156,7 +166,7 @@ def main() -> int:
     server.get_session_pool().create_watch().attach(None)
     for signum in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signum, loop.quit)
-    emit(ready=server.get_bound_port())
+    emit(ready=server.get_bound_port(), **({"cameras": cameras} if cameras else {}))
     loop.run()
     return 0
 

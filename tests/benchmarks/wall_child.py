@@ -30,6 +30,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from tests.benchmarks.harness import (
+    PageUpTrace,
     anon_rss_mib,
     cpu_seconds,
     fd_count,
@@ -190,6 +191,8 @@ def mode_play(app, args, tmp: Path) -> None:
             status_server = StatusServer(0, services.fleet.snapshot)
             status_server.start()
     wait(app, lambda: window.isVisible(), 5)
+    trace = PageUpTrace()  # where the CPU goes: main thread vs libVLC's threads
+    trace.begin()
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     healthy = len(urls) - args.flapping
     started = time.monotonic()
@@ -202,13 +205,15 @@ def mode_play(app, args, tmp: Path) -> None:
         return len(tile_first)
 
     first = wait(app, lambda: playing_count() >= healthy, 30)
+    if first is not None:
+        trace.pictures()
     more = wait(app, lambda: all_pictures(window), 30) if not args.flapping else None
     pictures = None if first is None or more is None else first + more
     tiles = window.grid.shown[0].surface.size()
     run_event_loop(args.warmup)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     before, lost_before = sum(s.displayed_pictures for s in stats), sum(s.lost_pictures for s in stats)
-    result = measure_lag(args.window)
+    result = trace.window(args.window, lambda: measure_lag(args.window))
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
     result["lost_window"] = sum(s.lost_pictures for s in stats) - lost_before
@@ -224,7 +229,7 @@ def mode_play(app, args, tmp: Path) -> None:
          tile_first_s=sorted(tile_first.values()),
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
-         lost=sum(s.lost_pictures for s in stats), **result)
+         lost=sum(s.lost_pictures for s in stats), **result, **trace.result)
     if status_server is not None:
         status_server.stop()
     if services.fleet is not None:
@@ -268,7 +273,12 @@ def mode_tour(app, args, tmp: Path) -> None:
     urls = json.loads(Path(args.urls).read_text())
     n = args.tiles
     tours = f"tours:\n  - {{id: t, name: T, dwell_s: {args.dwell}, steps: [d1, d2]}}\n"
-    window, services = build_wall(urls[:n], tmp, {"d2": urls[n: 2 * n]}, tours=tours)
+    substreams = None
+    if args.main_urls:  # cameras as catalogs list them: url = main stream, the grid plays the sub-stream
+        mains = json.loads(Path(args.main_urls).read_text())
+        substreams = {f"{d}-c{i}": urls[offset + i] for d, offset in (("d1", 0), ("d2", n)) for i in range(n)}
+        urls = mains
+    window, services = build_wall(urls[:n], tmp, {"d2": urls[n: 2 * n]}, tours=tours, substreams=substreams)
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     window.tour.preroll_enabled = bool(args.preroll)
     wait(app, lambda: all_pictures(window), 30)
@@ -523,6 +533,7 @@ def main() -> None:
     parser.add_argument("--warm-minutes", type=int, default=5)
     parser.add_argument("--max-freeze", type=float, default=20.0)
     parser.add_argument("--urls")
+    parser.add_argument("--main-urls", help="tour: each camera's main stream (--urls are then its sub-streams)")
     parser.add_argument("--clip")
     parser.add_argument("--tiles", type=int, default=16)
     parser.add_argument("--layout", default="4x4")

@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
-from viewer.ui.video_surface import VideoSurface
+from viewer.ui.video_surface import SurfaceHolder
 
 CAMERA_MIME = "application/x-videowall-camera"
 TILE_BORDER_PX = 3
@@ -44,7 +44,8 @@ class Tile(QFrame):
         self.setObjectName("tile")
         self.setAcceptDrops(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.surface = VideoSurface(self)
+        self._holder = SurfaceHolder(self)
+        self.surface = self._holder.surface
         self.caption = QLabel(self)
         self.caption.setObjectName("caption")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -52,7 +53,7 @@ class Tile(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(TILE_BORDER_PX, TILE_BORDER_PX, TILE_BORDER_PX, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.surface, 1)
+        layout.addWidget(self._holder, 1)
         layout.addWidget(self.caption, 0)
         self._caption_text = ""
         self.state = ""
@@ -71,6 +72,10 @@ class Tile(QFrame):
                 f"#caption {{ background: {colour}; color: #f0f0f0; padding: 1px 4px; font-weight: {weight}; }}"
             )
         self._elide()
+
+    def fit_surface(self) -> None:
+        """Size the video surface for the tile's current geometry now (see SurfaceHolder.fit)."""
+        self._holder.fit()
 
     def caption_text(self) -> str:
         return self._caption_text

@@ -239,6 +239,15 @@ def thread_snapshot(pid: int) -> dict[int, tuple[float, float]]:
     return threads
 
 
+def thread_name(pid: int, tid: int) -> str:
+    """The thread's name (``comm``: libVLC names few; Qt and Python threads may have one)."""
+    try:
+        with open(f"/proc/{pid}/task/{tid}/comm", encoding="utf-8", errors="replace") as handle:
+            return handle.read().strip()
+    except OSError:
+        return "?"
+
+
 class PageUpTrace:
     """Where the CPU went while a page came up and, later, over a steady window.
 
@@ -283,11 +292,11 @@ class PageUpTrace:
         after, took = thread_snapshot(self.pid), time.monotonic() - t0
         used = {tid: cpu - before.get(tid, (0.0, 0.0))[1] for tid, (_, cpu) in after.items()}
         main = used.get(self.pid, 0.0)
-        top = sorted((v for t, v in used.items() if t != self.pid), reverse=True)
+        top = sorted(((v, t) for t, v in used.items() if t != self.pid), reverse=True)
         self.result["window_threads"] = {
             "main_thread_percent": round(100 * main / took, 2),
             "other_threads_percent": round(100 * (sum(used.values()) - main) / took, 2),
-            "busiest_other_threads_percent": [round(100 * v / took, 2) for v in top[:5]],
+            "busiest_other_threads_percent": [(thread_name(self.pid, t), round(100 * v / took, 2)) for v, t in top[:8]],
             "threads": len(after),
         }
         return outcome

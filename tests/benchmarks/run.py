@@ -295,8 +295,11 @@ class Suite:
             flags = [x for x in result["flag_s"] if x is not None] or [float("nan")]  # None: never flagged
             back = result["return_s"]
             where = SIM_SUB + " · " + descriptions[model]
+            resumed = result.get("resumed_behind_s", [])
             detail = (f"{len(back)} random outages of {min(result['outage_s']):.1f}–{max(result['outage_s']):.1f} s; "
-                      f"flagged after median {median(flags):.2f} s, worst {max(flags):.2f} s")
+                      f"flagged after median {median(flags):.2f} s, worst {max(flags):.2f} s; {len(resumed)} ended "
+                      f"with the old connection resuming {[round(g, 1) for g in resumed]} s behind live, so "
+                      f"reopened (live again; 'back' includes that reopen)")
             self.add(Figure(f"server back → pictures, {model} server (median)", median(back), "s", "<= 3",
                             detail, back, note=where))
             self.add(Figure(f"server back → pictures, {model} server (worst)", max(back), "s", "<= 3",

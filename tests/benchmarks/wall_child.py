@@ -436,6 +436,24 @@ def mode_outage(app, args, tmp: Path) -> None:
     def playing(feed) -> bool:
         return feed.state.value == "playing" and feed.flag is None
 
+    import logging
+
+    class ResumeReopens(logging.Handler):
+        """Counts the reopens of a stalled feed whose old connection resumed (its backlog
+        would have played this many seconds behind live)."""
+
+        def __init__(self) -> None:
+            super().__init__(logging.INFO)
+            self.gaps: list[float] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if "reopening to be live again" in record.getMessage():
+                self.gaps.append(float(record.args[1]))
+
+    resumes = ResumeReopens()
+    health_log = logging.getLogger("viewer.core.health")
+    health_log.addHandler(resumes)
+    health_log.setLevel(logging.INFO)
     rng = random.Random(11)
     link = BlackHoleLink().open() if args.model == "blackholed" else None
     server = StreamServer(args.clip, 1, link=link)
@@ -469,7 +487,8 @@ def mode_outage(app, args, tmp: Path) -> None:
                 link.mend_cable()
             took = wait(app, lambda: playing(feed), 90)
             returns.append(took if took is not None else float("inf"))
-        emit(mode="outage", model=args.model, flag_s=flags, return_s=returns, outage_s=outages)
+        emit(mode="outage", model=args.model, flag_s=flags, return_s=returns, outage_s=outages,
+             resumed_behind_s=resumes.gaps)
         window.allow_exit()
         window.close()
         services.probes.shutdown()

@@ -24,16 +24,18 @@ from tests.benchmarks.clips import clip_640x360
 from tests.benchmarks.harness import Child, median
 from tests.benchmarks.run import run_child, start_xvfb
 
-#: Tile sizes of the wall's 3×3 and 4×4 layouts on the 1920×1080 screen (the bare players
-#: use the same; the wall run reports its own).
-TILE_PX = {9: (545, 258), 16: (407, 188)}
+#: Video surface sizes of the wall's 3×3 and 4×4 layouts on the 1920×1080 screen; each wall
+#: run reports its own, and the bare players after it use that (the same pixels to scale).
+TILE_PX = {9: (545, 252), 16: (407, 186)}
 
 
 def one_run(kind: str, urls: str, tiles: int, window: str) -> dict:
     side = int(tiles**0.5)
     if kind == "wall":
-        return run_child("tests.benchmarks.wall_child", "play", "--urls", urls, "--tiles", str(tiles),
-                         "--layout", f"{side}x{side}", "--window", window, "--warmup", "2")
+        row = run_child("tests.benchmarks.wall_child", "play", "--urls", urls, "--tiles", str(tiles),
+                        "--layout", f"{side}x{side}", "--window", window, "--warmup", "2")
+        TILE_PX[tiles] = (row["tile_w"], row["tile_h"])
+        return row
     w, h = TILE_PX[tiles]
     return run_child("tests.benchmarks.bare_child", "--urls", urls, "--tiles", str(tiles), "--cols", str(side),
                      "--tile-w", str(w), "--tile-h", str(h), "--window", window, "--warmup", "2")
@@ -53,7 +55,7 @@ def summary(kind: str, tiles: int, row: dict) -> dict:
         # the page's own work spread over every core: the earliest the last tile could be up
         "cpu_bound_floor_s": round(page.get("process_cpu_s", float("nan")) / cores, 3),
         "thread_starts_s": page.get("thread_starts_s"),
-        "cpu_percent": round(row["cpu_percent"], 1),
+        "cpu_percent": round(row["cpu_percent"], 1), "surface_px": TILE_PX[tiles],
         **{k: v for k, v in row.get("window_threads", {}).items() if k != "busiest_other_threads_percent"},
     }
 

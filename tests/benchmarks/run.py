@@ -170,8 +170,9 @@ class Suite:
             if ratios:
                 walls_cpu = median([w["cpu_percent"] for w in walls[n]])
                 self.add(Figure(f"wall CPU ÷ bare players, {n} tiles", median(ratios), "×", "<= 1.05",
-                                f"wall {walls_cpu:.1f} % of a core; same libVLC options both sides, order "
-                                f"alternating", ratios, note=SIM_SUB))
+                                f"wall {walls_cpu:.1f} % of a core at {tile_px[n][0]}×{tile_px[n][1]} px surfaces "
+                                f"(both sides); same libVLC options both sides, order alternating", ratios,
+                                note=SIM_SUB))
         self.shipped(walls)
         # What one decoder thread per tile saves, on bare players (16 tiles, same run).
         wall16 = walls[16][-1]
@@ -194,7 +195,8 @@ class Suite:
         own = median([sixteen_run["vout_all_s"] / median(sixteen_run["tile_first_s"]) for sixteen_run in walls[16]])
         self.add(Figure("16 tiles: first picture on all ÷ the median tile's own first picture (same run)", own, "×",
                         "<= 1.2", "how parallel a page comes up: 1 = all at once, 16 = one after another; the open "
-                            "gate lets 8 streams of one recorder (here: all 16) open at a time"))
+                            "gate lets 8 streams of one recorder (here: all 16) open at a time; where the time goes "
+                            "(machine 86-97 % busy, bare players 2.5): benchmarks-method.md, pageup_report"))
         bare_own = median([r["bare"]["vout_all_s"] / median(r["bare"]["tile_first_s"]) for r in self.raw["cpu_16"]
                            if r["bare"].get("tile_first_s")])
         self.add(Figure("16 bare libVLC players: first picture on all ÷ the median player's own first picture",

@@ -323,11 +323,37 @@ def mode_tour(app, args, tmp: Path) -> None:
     cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
     learned = window.controller.first_pictures
     first_pictures = sorted(t for c in services.catalog.cameras for t in learned.opens(c.id))
+    maximised = maximise_to_main(app, window, args.maximise) if args.maximise and substreams else []
     emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu,
          first_picture_s=first_pictures, late_tiles=late, lead_s=leads,
-         tile_detail=tile_detail)
+         tile_detail=tile_detail, maximise_main_s=maximised)
     window.close()
     services.probes.shutdown()
+
+
+def maximise_to_main(app, window, times: int) -> list[float]:
+    """Maximise tile 0, ``times`` times (a different camera each time where the page has
+    them): seconds until its MAIN stream shows a picture filling the screen (the wall keeps
+    the sub-stream up meanwhile, so this is when the operator gets full resolution);
+    restored after each. Pauses the tour, as any operator action does."""
+    controller = window.controller
+    took = []
+    for i in range(times):
+        position = i % len(controller.active_feeds())
+        wait(app, lambda: False, 1.0)
+        start = time.monotonic()
+        controller.toggle_maximise(position)
+        state = controller.maximiser.current
+        main = controller.feeds[state.main_index] if state is not None and state.main_index is not None else None
+
+        def main_on_screen(main=main, position=position) -> bool:
+            return (main is not None and controller.feed_at(position) is main and controller.grid.maximised is not None
+                    and tiles_with_picture([controller.grid.maximised])[0])
+
+        done = wait(app, main_on_screen, 30)
+        took.append(time.monotonic() - start if done is not None else float("inf"))
+        controller.toggle_maximise(position)
+    return took
 
 
 def mode_soak(app, args, tmp: Path) -> None:
@@ -553,6 +579,7 @@ def main() -> None:
     parser.add_argument("--max-freeze", type=float, default=20.0)
     parser.add_argument("--urls")
     parser.add_argument("--main-urls", help="tour: each camera's main stream (--urls are then its sub-streams)")
+    parser.add_argument("--maximise", type=int, default=0, help="tour with --main-urls: then maximise N times")
     parser.add_argument("--clip")
     parser.add_argument("--tiles", type=int, default=16)
     parser.add_argument("--layout", default="4x4")

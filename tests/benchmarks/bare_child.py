@@ -18,7 +18,7 @@ import vlc
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
-from tests.benchmarks.harness import measure_lag, rss_mib, run_event_loop, thread_count
+from tests.benchmarks.harness import PageUpTrace, measure_lag, rss_mib, run_event_loop, thread_count
 from viewer.player.base import EngineOptions
 from viewer.player.vlc_backend import instance_args, media_options
 
@@ -55,6 +55,8 @@ def main() -> None:
     vouts = [0]
     firsts: list[float] = []  # each player's own first picture (Vout), seconds after the start
     players = []
+    trace = PageUpTrace()  # where the CPU goes: main thread vs libVLC's threads
+    trace.begin()
     start = time.monotonic()
     for url, surface in zip(urls, surfaces, strict=True):
         player = instance.media_player_new()
@@ -81,10 +83,12 @@ def main() -> None:
         app.processEvents()
         if vouts[0] >= len(urls):
             first = time.monotonic() - start
+            trace.pictures()
             break
         time.sleep(0.005)
     run_event_loop(args.warmup)
-    lag = measure_lag(args.window)  # the same event loop and 20 ms probe timer as the wall's
+    # the same event loop and 20 ms probe timer as the wall's
+    lag = trace.window(args.window, lambda: measure_lag(args.window))
     cpu = lag["cpu_percent"]
     stats = vlc.MediaStats()
     displayed = 0
@@ -94,7 +98,7 @@ def main() -> None:
     print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "tile_first_s": sorted(firsts),
                       "cpu_percent": cpu,
                       "rss_mib": rss_mib(PID), "threads": thread_count(PID), "displayed": displayed,
-                      "lag_p99_ms": lag["lag_p99_ms"]}), flush=True)
+                      "lag_p99_ms": lag["lag_p99_ms"], **trace.result}), flush=True)
     for player, media in players:
         player.stop()
         player.release()

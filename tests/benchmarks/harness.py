@@ -209,3 +209,94 @@ def measure_lag(window_s: float, interval_ms: int = 20) -> dict:
     p99 = lags[int(len(lags) * 0.99)] if lags else float("nan")
     return {"cpu_percent": cpu, "lag_p99_ms": p99, "lag_max_ms": lags[-1] if lags else None}
 
+
+
+def boottime_s() -> float:
+    """Seconds since boot: the clock of the kernel's per-thread start times."""
+    return time.clock_gettime(time.CLOCK_BOOTTIME)
+
+
+def machine_busy_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU jiffies of the whole machine, all cores (``/proc/stat``): what
+    every process used, Xvfb and other users' work included."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        values = [int(x) for x in handle.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def thread_snapshot(pid: int) -> dict[int, tuple[float, float]]:
+    """tid -> (start, user+system CPU seconds) of every thread of ``pid``; ``start`` in
+    :func:`boottime_s` seconds (10 ms resolution). One read of ``/proc`` per thread."""
+    threads = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat", encoding="ascii") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        threads[int(tid)] = (int(fields[19]) / CLK_TCK, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+    return threads
+
+
+def thread_name(pid: int, tid: int) -> str:
+    """The thread's name (``comm``: libVLC names few; Qt and Python threads may have one)."""
+    try:
+        with open(f"/proc/{pid}/task/{tid}/comm", encoding="utf-8", errors="replace") as handle:
+            return handle.read().strip()
+    except OSError:
+        return "?"
+
+
+class PageUpTrace:
+    """Where the CPU went while a page came up and, later, over a steady window.
+
+    ``begin()`` just before the players start; ``pictures()`` once every tile showed its
+    first picture; ``window(...)`` around a steady measuring window. The process's main
+    thread (Qt's event loop and everything the wall does there) is told apart from the
+    threads libVLC starts per player (input, decoder, video output, relay, ...)."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.result: dict = {}
+
+    def begin(self) -> None:
+        self._t0, self._busy0, self._before = boottime_s(), machine_busy_jiffies(), thread_snapshot(self.pid)
+
+    def pictures(self) -> None:
+        elapsed = boottime_s() - self._t0
+        busy = machine_busy_jiffies()
+        threads = thread_snapshot(self.pid)
+        cores = os.cpu_count() or 1
+        used = {tid: cpu - self._before.get(tid, (0.0, 0.0))[1] for tid, (_, cpu) in threads.items()}
+        new = sorted(start - self._t0 for tid, (start, _) in threads.items() if tid not in self._before)
+        self.result["pageup"] = {
+            "elapsed_s": round(elapsed, 3),
+            # the whole machine's cores busy during the page-up (1.0: no idle CPU left at all)
+            "machine_busy_fraction": round((busy[0] - self._busy0[0]) / max(1, busy[1] - self._busy0[1]), 3),
+            "process_cpu_s": round(sum(used.values()), 3),
+            "main_thread_cpu_s": round(used.get(self.pid, 0.0), 3),
+            "new_threads": len(new),
+            "new_threads_cpu_s": round(sum(used[t] for t in threads if t not in self._before), 3),
+            # when the player threads started, seconds after begin() (quartiles and last)
+            "thread_starts_s": [round(new[int(q * (len(new) - 1))], 2) for q in (0, 0.25, 0.5, 0.75, 1)] if new
+            else [],
+            "cores": cores,
+        }
+
+    def window(self, seconds: float, run) -> dict:
+        """Run ``run()`` (a measuring window of ``seconds``) and split the process's CPU in it
+        into the main thread and the other threads, in % of one core."""
+        before, t0 = thread_snapshot(self.pid), time.monotonic()
+        outcome = run()
+        after, took = thread_snapshot(self.pid), time.monotonic() - t0
+        used = {tid: cpu - before.get(tid, (0.0, 0.0))[1] for tid, (_, cpu) in after.items()}
+        main = used.get(self.pid, 0.0)
+        top = sorted(((v, t) for t, v in used.items() if t != self.pid), reverse=True)
+        self.result["window_threads"] = {
+            "main_thread_percent": round(100 * main / took, 2),
+            "other_threads_percent": round(100 * (sum(used.values()) - main) / took, 2),
+            "busiest_other_threads_percent": [(thread_name(self.pid, t), round(100 * v / took, 2)) for v, t in top[:8]],
+            "threads": len(after),
+        }
+        return outcome

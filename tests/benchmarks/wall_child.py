@@ -30,6 +30,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from tests.benchmarks.harness import (
+    PageUpTrace,
     anon_rss_mib,
     cpu_seconds,
     fd_count,
@@ -190,6 +191,8 @@ def mode_play(app, args, tmp: Path) -> None:
             status_server = StatusServer(0, services.fleet.snapshot)
             status_server.start()
     wait(app, lambda: window.isVisible(), 5)
+    trace = PageUpTrace()  # where the CPU goes: main thread vs libVLC's threads
+    trace.begin()
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     healthy = len(urls) - args.flapping
     started = time.monotonic()
@@ -202,13 +205,15 @@ def mode_play(app, args, tmp: Path) -> None:
         return len(tile_first)
 
     first = wait(app, lambda: playing_count() >= healthy, 30)
+    if first is not None:
+        trace.pictures()
     more = wait(app, lambda: all_pictures(window), 30) if not args.flapping else None
     pictures = None if first is None or more is None else first + more
     tiles = window.grid.shown[0].surface.size()
     run_event_loop(args.warmup)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     before, lost_before = sum(s.displayed_pictures for s in stats), sum(s.lost_pictures for s in stats)
-    result = measure_lag(args.window)
+    result = trace.window(args.window, lambda: measure_lag(args.window))
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     result["displayed_window"] = sum(s.displayed_pictures for s in stats) - before
     result["lost_window"] = sum(s.lost_pictures for s in stats) - lost_before
@@ -224,7 +229,7 @@ def mode_play(app, args, tmp: Path) -> None:
          tile_first_s=sorted(tile_first.values()),
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
-         lost=sum(s.lost_pictures for s in stats), **result)
+         lost=sum(s.lost_pictures for s in stats), **result, **trace.result)
     if status_server is not None:
         status_server.stop()
     if services.fleet is not None:
@@ -268,7 +273,12 @@ def mode_tour(app, args, tmp: Path) -> None:
     urls = json.loads(Path(args.urls).read_text())
     n = args.tiles
     tours = f"tours:\n  - {{id: t, name: T, dwell_s: {args.dwell}, steps: [d1, d2]}}\n"
-    window, services = build_wall(urls[:n], tmp, {"d2": urls[n: 2 * n]}, tours=tours)
+    substreams = None
+    if args.main_urls:  # cameras as catalogs list them: url = main stream, the grid plays the sub-stream
+        mains = json.loads(Path(args.main_urls).read_text())
+        substreams = {f"{d}-c{i}": urls[offset + i] for d, offset in (("d1", 0), ("d2", n)) for i in range(n)}
+        urls = mains
+    window, services = build_wall(urls[:n], tmp, {"d2": urls[n: 2 * n]}, tours=tours, substreams=substreams)
     window.controller.show_view(window.controller.district_view("d1", 0, args.layout))
     window.tour.preroll_enabled = bool(args.preroll)
     wait(app, lambda: all_pictures(window), 30)
@@ -313,11 +323,37 @@ def mode_tour(app, args, tmp: Path) -> None:
     cpu = 100.0 * (cpu_seconds(PID) - cpu0) / (time.monotonic() - t0)
     learned = window.controller.first_pictures
     first_pictures = sorted(t for c in services.catalog.cameras for t in learned.opens(c.id))
+    maximised = maximise_to_main(app, window, args.maximise) if args.maximise and substreams else []
     emit(mode="tour", preroll=bool(args.preroll), switch_to_pictures_s=switches, cpu_percent=cpu,
          first_picture_s=first_pictures, late_tiles=late, lead_s=leads,
-         tile_detail=tile_detail)
+         tile_detail=tile_detail, maximise_main_s=maximised)
     window.close()
     services.probes.shutdown()
+
+
+def maximise_to_main(app, window, times: int) -> list[float]:
+    """Maximise tile 0, ``times`` times (a different camera each time where the page has
+    them): seconds until its MAIN stream shows a picture filling the screen (the wall keeps
+    the sub-stream up meanwhile, so this is when the operator gets full resolution);
+    restored after each. Pauses the tour, as any operator action does."""
+    controller = window.controller
+    took = []
+    for i in range(times):
+        position = i % len(controller.active_feeds())
+        wait(app, lambda: False, 1.0)
+        start = time.monotonic()
+        controller.toggle_maximise(position)
+        state = controller.maximiser.current
+        main = controller.feeds[state.main_index] if state is not None and state.main_index is not None else None
+
+        def main_on_screen(main=main, position=position) -> bool:
+            return (main is not None and controller.feed_at(position) is main and controller.grid.maximised is not None
+                    and tiles_with_picture([controller.grid.maximised])[0])
+
+        done = wait(app, main_on_screen, 30)
+        took.append(time.monotonic() - start if done is not None else float("inf"))
+        controller.toggle_maximise(position)
+    return took
 
 
 def mode_soak(app, args, tmp: Path) -> None:
@@ -426,6 +462,24 @@ def mode_outage(app, args, tmp: Path) -> None:
     def playing(feed) -> bool:
         return feed.state.value == "playing" and feed.flag is None
 
+    import logging
+
+    class ResumeReopens(logging.Handler):
+        """Counts the reopens of a stalled feed whose old connection resumed (its backlog
+        would have played this many seconds behind live)."""
+
+        def __init__(self) -> None:
+            super().__init__(logging.INFO)
+            self.gaps: list[float] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            if "reopening to be live again" in record.getMessage():
+                self.gaps.append(float(record.args[1]))
+
+    resumes = ResumeReopens()
+    health_log = logging.getLogger("viewer.core.health")
+    health_log.addHandler(resumes)
+    health_log.setLevel(logging.INFO)
     rng = random.Random(11)
     link = BlackHoleLink().open() if args.model == "blackholed" else None
     server = StreamServer(args.clip, 1, link=link)
@@ -459,7 +513,8 @@ def mode_outage(app, args, tmp: Path) -> None:
                 link.mend_cable()
             took = wait(app, lambda: playing(feed), 90)
             returns.append(took if took is not None else float("inf"))
-        emit(mode="outage", model=args.model, flag_s=flags, return_s=returns, outage_s=outages)
+        emit(mode="outage", model=args.model, flag_s=flags, return_s=returns, outage_s=outages,
+             resumed_behind_s=resumes.gaps)
         window.allow_exit()
         window.close()
         services.probes.shutdown()
@@ -523,6 +578,8 @@ def main() -> None:
     parser.add_argument("--warm-minutes", type=int, default=5)
     parser.add_argument("--max-freeze", type=float, default=20.0)
     parser.add_argument("--urls")
+    parser.add_argument("--main-urls", help="tour: each camera's main stream (--urls are then its sub-streams)")
+    parser.add_argument("--maximise", type=int, default=0, help="tour with --main-urls: then maximise N times")
     parser.add_argument("--clip")
     parser.add_argument("--tiles", type=int, default=16)
     parser.add_argument("--layout", default="4x4")

@@ -200,7 +200,7 @@ def test_probe_ok_keeps_the_libvlc_reason_and_the_backoff() -> None:
 # --- stalls --------------------------------------------------------------------------------
 
 
-def test_stall_detected_after_stall_timeout_and_recovers_with_unflag() -> None:
+def test_stall_detected_after_stall_timeout_and_reopens_when_pictures_resume() -> None:
     h = started_playing()
     assert play_until(h, 1.0, 20.0) == []  # last new picture at t=20
     frozen = h._last_pictures
@@ -212,8 +212,23 @@ def test_stall_detected_after_stall_timeout_and_recovers_with_unflag() -> None:
     assert h.state is FeedState.STALLED and h.flag.since == 25.0
     assert h.on_probe(probe(Reason.OK), 25.2) == []  # camera answers: still "stalled"
 
-    assert h.on_stats(frozen + 3, 999_999, 26.0) == [Action(UNFLAG, detail="pictures again")]
+    # The old connection delivers its backlog (a cut shorter than TCP's retry time): a fresh
+    # session instead, so the tile is live again; the outage stays flagged until it shows pictures.
+    attempts = h.attempts
+    assert h.on_stats(frozen + 3, 999_999, 26.0) == [Action(STOP, detail="resumed behind live"),
+                                                      Action(OPEN, detail="resumed 6 s behind live")]
+    assert h.state is FeedState.CONNECTING and h.flag.reason is Reason.STALLED and h.flag.since == 25.0
+    assert h.attempts == attempts  # not a failure: no backoff
+    assert h.on_stats(2, 5000, 27.0) == [Action(UNFLAG, detail="pictures again")]  # the new session's counters
     assert h.state is FeedState.PLAYING and h.flag is None
+
+
+def test_a_stalled_feed_whose_vout_returns_is_reopened_too() -> None:
+    h = started_playing()
+    play_until(h, 1.0, 10.0)
+    assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    assert kinds(h.on_event(PlayerEvent.VOUT, 15.5)) == [STOP, OPEN]
+    assert h.state is FeedState.CONNECTING and h.flag is not None
 
 
 def test_bursty_counter_is_not_a_stall() -> None:

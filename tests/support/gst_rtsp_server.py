@@ -27,6 +27,10 @@ for every SETUP request, ``{"event": "teardown"}``, ``{"event": "request",
 ``--session-timeout S`` announces a session timeout of S seconds (keep-alive tests).
 ``--x264-bitrate-kbps N --framerate F`` (known truth for the quality samples): the ``--mount``
 streams are x264 CBR at N kbit/s on a noise picture at F fps, a keyframe every 2 s.
+``--cameras N --camera-clip FILE [--camera-main-clip FILE]`` mounts N camera-like live streams
+``/camN`` (and their main streams ``/camN/main``): pre-encoded clips looped in real time,
+shared between clients, joined mid-GOP (:mod:`gst_camera_mounts`); ``{"ready": PORT,
+"cameras": [paths]}``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
 from gi.repository import Gio, GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gst_camera_mounts import add_camera_mounts  # noqa: E402  (this folder; run as a script)
 
 WIDTH, HEIGHT, FPS = 640, 360, 25
 KEYFRAME_INTERVAL_FRAMES = 50
@@ -93,6 +98,9 @@ def main() -> int:
     parser.add_argument("--session-timeout", type=int, default=0, help="seconds; 0: GStreamer's default (60)")
     parser.add_argument("--x264-bitrate-kbps", type=int, default=0,
                         help="known-truth streams: x264 CBR at this bitrate on a noise picture (quality samples)")
+    parser.add_argument("--cameras", type=int, default=0, help="camera-like mounts /camN (with --camera-clip)")
+    parser.add_argument("--camera-clip", default="", help="H.264 MPEG-TS sub-stream clip the cameras loop")
+    parser.add_argument("--camera-main-clip", default="", help="... and their main streams /camN/main")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -130,6 +138,8 @@ def main() -> int:
         recorded.set_launch(f"( filesrc location={clip} ! tsdemux ! h264parse "
                             "! rtph264pay name=pay0 pt=96 config-interval=1 )")
         mounts.add_factory(path, recorded)
+    cameras = add_camera_mounts(mounts, args.cameras, args.camera_clip, args.camera_main_clip) \
+        if args.cameras else []
     for path in args.audio_mount:
         audio = factory("0", protected=False)
         audio.set_launch("( audiotestsrc is-live=true ! audio/x-raw,rate=8000,channels=1 ! alawenc "
@@ -185,7 +195,7 @@ def main() -> int:
     server.get_session_pool().create_watch().attach(None)
     for signum in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signum, loop.quit)
-    emit(ready=server.get_bound_port())
+    emit(ready=server.get_bound_port(), **({"cameras": cameras} if cameras else {}))
     loop.run()
     return 0
 

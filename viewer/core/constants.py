@@ -25,6 +25,10 @@ STALL_TIMEOUT_S = 3.0
 STALL_PROGRESS_TIMEOUT_S = 10.0
 #: Still no picture this long after the stall flag: stop the player and retry.
 STALL_REOPEN_S = 5.0
+#: Pictures that resume on a STALLED feed (flat for STALL_TIMEOUT_S or more) are not taken
+#: back: they are the backlog of a connection that survived a cut shorter than TCP's retry
+#: time, and would play that far behind live from then on. The feed is reopened instead
+#: (live again after at most one keyframe interval); see FeedHealth._reopen_behind_live.
 
 # --- retries ---------------------------------------------------------------------------
 #: Full-jitter exponential backoff: delay = uniform(0, min(cap, base * 2**attempts)).

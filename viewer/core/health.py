@@ -26,7 +26,10 @@ with that reason; "probe" = PROBE unless one is outstanding)::
               (while bytes still arrive: flat for stall_progress_timeout_s instead)
   PLAYING     ERROR / ENDED                                -> FAILED: STOP, flag(error/ended), probe
   PLAYING     played stable_play_reset_s                   -> PLAYING: attempts = 0
-  STALLED     displayed_pictures rises (or VOUT)           -> PLAYING: UNFLAG
+  STALLED     displayed_pictures rises (or VOUT)           -> CONNECTING: STOP, OPEN (flag kept)
+              (the connection survived a cut shorter than TCP's retry time: what arrives now
+              is its backlog, stall_timeout_s or more behind live; a fresh session is live
+              after at most one keyframe interval)
   STALLED     still flat stall_reopen_s after the flag     -> WAITING: STOP, probe (retry scheduled)
   STALLED     ERROR / ENDED                                -> FAILED: STOP, flag, probe
   FAILED      probe result                                 -> WAITING: FLAG if the reason changed
@@ -411,6 +414,8 @@ class FeedHealth:
             self._schedule_return_probe(now)
 
     def _pictures_shown(self, now: float) -> list[Action]:
+        if self.state is FeedState.STALLED:
+            return self._reopen_behind_live(now)
         self._last_picture_at = now
         if self.state is FeedState.PLAYING:
             return self._check_playing(now)
@@ -422,6 +427,17 @@ class FeedHealth:
         self.flag = None
         self._forget_outage()
         return [Action(ActionKind.UNFLAG, detail="pictures again")]
+
+    def _reopen_behind_live(self, now: float) -> list[Action]:
+        """Pictures resumed after a stall: the old connection survived (a cut shorter than
+        TCP's retry time) and now delivers its backlog, at least ``stall_timeout_s`` behind
+        live, and it would stay that far behind. A live wall prefers a fresh session (live
+        again after at most one keyframe interval) to old pictures: STOP and OPEN; the flag
+        stays until the new session shows pictures. Not a failure: ``attempts`` unchanged."""
+        gap_s = now - self._last_picture_at
+        log.info("%s: pictures resumed after %.1f s without: reopening to be live again", self._label, gap_s)
+        return [Action(ActionKind.STOP, detail="resumed behind live"),
+                *self._open(now, f"resumed {gap_s:.0f} s behind live")]
 
     def _fail(self, reason: Reason, detail: str, now: float) -> list[Action]:
         self._player_reason = reason

@@ -7,12 +7,22 @@ mouse gestures into signals. It never talks to a player.
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QMouseEvent
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFontMetrics,
+    QMouseEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import QFrame, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
 
-from viewer.ui.video_surface import VideoSurface
+from viewer.ui.video_surface import SurfaceHolder
 
 CAMERA_MIME = "application/x-videowall-camera"
+CAPTION_TEXT_COLOUR = QColor(0xF0, 0xF0, 0xF0)
 TILE_BORDER_PX = 3
 
 #: Frame colour per tile state (the caption bar uses the same).
@@ -45,15 +55,20 @@ class Tile(QFrame):
         self.setObjectName("tile")
         self.setAcceptDrops(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.surface = VideoSurface(self)
+        self._holder = SurfaceHolder(self)
+        self.surface = self._holder.surface
         self.caption = QLabel(self)
         self.caption.setObjectName("caption")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.caption.setContentsMargins(4, 1, 4, 1)
+        self.caption.setAutoFillBackground(True)
+        self.setAutoFillBackground(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(TILE_BORDER_PX, TILE_BORDER_PX, TILE_BORDER_PX, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.surface, 1)
+        layout.addWidget(self._holder, 1)
         layout.addWidget(self.caption, 0)
         self._caption_text = ""
         self.state = ""
@@ -65,13 +80,22 @@ class Tile(QFrame):
         self.setToolTip(tooltip)
         if state != self.state:
             self.state = state
-            colour = STATE_COLOURS.get(state, STATE_COLOURS["empty"])
-            weight = "bold" if state in ("flagged", "degraded") else "normal"
-            self.setStyleSheet(
-                f"#tile {{ background: {colour}; border: none; }}"
-                f"#caption {{ background: {colour}; color: #f0f0f0; padding: 1px 4px; font-weight: {weight}; }}"
-            )
+            # A palette, not a style sheet: setStyleSheet re-polishes the tile's widgets (~0.3 ms
+            # a call, 145 calls on the main thread while a 16-tile page came up).
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Window, QColor(STATE_COLOURS.get(state, STATE_COLOURS["empty"])))
+            palette.setColor(QPalette.ColorRole.WindowText, CAPTION_TEXT_COLOUR)
+            self.setPalette(palette)  # the caption inherits it; the video surface keeps its black
+            font = self.caption.font()
+            bold = state in ("flagged", "degraded")
+            if font.bold() != bold:
+                font.setBold(bold)
+                self.caption.setFont(font)
         self._elide()
+
+    def fit_surface(self) -> None:
+        """Size the video surface for the tile's current geometry now (see SurfaceHolder.fit)."""
+        self._holder.fit()
 
     def caption_text(self) -> str:
         return self._caption_text

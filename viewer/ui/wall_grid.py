@@ -55,6 +55,7 @@ class WallGrid(QWidget):
         """
         tile.setGeometry(rect)
         tile.layout().setGeometry(QRect(0, 0, rect.width(), rect.height()))
+        tile.fit_surface()
         surface = tile.surface
         handle = surface.windowHandle()
         if handle is not None:

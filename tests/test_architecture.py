@@ -7,7 +7,7 @@
   through ``create_engine``, which wraps them so no blocking call runs on the Qt main thread.
 - matplotlib only in ``viewer/reports`` (no pyplot, no GUI backend); reports without Qt; jobs never import the UI.
 - Outages are written only through ``viewer/core/outage_writer.py`` (the journal's rules).
-- The headless monitor (``viewer/jobs/monitor.py``, ``viewer/cli_monitor.py`` and what they
+- The headless monitor (``viewer/jobs/monitor.py``, ``viewer/cli/monitor.py`` and what they
   load) runs without Qt and without libVLC.
 - ``videowall evaluate --prometheus`` (a server-side command) loads neither Qt, libVLC nor
   matplotlib.
@@ -160,7 +160,9 @@ def _qt_or_vlc_loaded_by(code: str) -> str:
 
 
 #: The headless monitor's own modules (``viewer/jobs`` also holds the app's Qt jobs).
-MONITOR_MODULES = ("jobs/monitor.py", "jobs/catalog_loader.py", "cli_monitor.py", "metrics.py", "metrics_cache.py")
+MONITOR_MODULES = (
+    "jobs/monitor.py", "jobs/catalog_loader.py", "cli/monitor.py", "jobs/metrics.py", "jobs/metrics_cache.py",
+)
 
 
 def test_the_headless_monitor_loads_without_qt_or_vlc():
@@ -169,7 +171,7 @@ def test_the_headless_monitor_loads_without_qt_or_vlc():
                      or n.startswith(("viewer.ui", "viewer.player", "viewer.app")))  # fmt: skip
         assert bad == [], f"{path.relative_to(ROOT)} imports {bad}"
     code = (
-        "import sys, viewer.jobs.monitor, viewer.jobs.catalog_loader, viewer.cli_monitor, viewer.cli\n"
+        "import sys, viewer.jobs.monitor, viewer.jobs.catalog_loader, viewer.cli.monitor, viewer.cli\n"
         "viewer.cli.command_parser()\n"
     )
     assert _qt_or_vlc_loaded_by(code) == ""
@@ -177,7 +179,7 @@ def test_the_headless_monitor_loads_without_qt_or_vlc():
 
 def test_evaluate_prometheus_runs_on_a_server_without_qt_vlc_or_matplotlib():
     code = (
-        "import sys, viewer.cli_evaluate, viewer.cli_evaluate_prometheus, viewer.core.prometheus_evaluation\n"
+        "import sys, viewer.cli.evaluate, viewer.cli.evaluate_prometheus, viewer.core.prometheus_evaluation\n"
         "assert not any(n.split('.')[0] == 'matplotlib' for n in sys.modules), 'matplotlib loaded'\n"
     )
     assert _qt_or_vlc_loaded_by(code) == ""

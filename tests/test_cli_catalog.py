@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer import cli_catalog
+from viewer.cli import catalog as cli_catalog
 from viewer.core.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,7 +115,7 @@ def test_python_dash_m_entry_point_never_prints_a_traceback(tmp_path: Path) -> N
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     for target, expected_code in ((garbage, 2), (SAMPLE, 0)):
         done = subprocess.run(
-            [sys.executable, "-m", "viewer.cli_catalog", "check", str(target)],
+            [sys.executable, "-m", "viewer.cli.catalog", "check", str(target)],
             capture_output=True,
             text=True,
             env=env,

@@ -128,7 +128,7 @@ def test_chromium_check_sees_console_errors(tmp_path):
 
 
 def test_default_period_is_the_last_seven_days_today_included(local_tz):
-    from viewer.cli_evaluate import period
+    from viewer.cli.evaluate import period
 
     since, until = period(None, None, at(10, 15, 30))
     assert (since, until) == (at(4), at(10, 15, 30))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer import cli_report
+from viewer.cli import report as cli_report
 from viewer.core.journal import Journal
 from viewer.core.reasons import Reason
 from viewer.core.report import human_duration, render_table

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer import cli_sweep
+from viewer.cli import sweep as cli_sweep
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 

@@ -20,7 +20,7 @@ from viewer import paths
 from viewer.core.catalog import CAMERA_KEYS, DISTRICT_KEYS, TOUR_KEYS, load_catalog
 from viewer.core.probe import probe_sync
 from viewer.core.reasons import Reason
-from viewer.demo_city import (
+from viewer.demo.city import (
     AUTH,
     CATALOG_FILE_NAME,
     DROPS,
@@ -34,7 +34,7 @@ from viewer.demo_city import (
     FaultCycle,
     demo_city,
 )
-from viewer.demo_training import training_catalog_text, write_training_catalog
+from viewer.demo.training import training_catalog_text, write_training_catalog
 
 KECAMATAN = {
     "Banyumanik", "Candisari", "Gajahmungkur", "Gayamsari", "Genuk", "Gunungpati", "Mijen", "Ngaliyan",

@@ -16,9 +16,9 @@ from tests.support.rtsp_client import Reader
 from viewer.core.catalog import load_catalog
 from viewer.core.probe import probe_sync
 from viewer.core.reasons import Reason
-from viewer.demo_city import DROPS, FREEZE_NEW_CLIENT_VIDEO_S, FREEZES, HEALTHY, REFUSED, DemoCity
-from viewer.demo_streams import HTTP_GROUPS
-from viewer.demo_training import write_training_catalog
+from viewer.demo.city import DROPS, FREEZE_NEW_CLIENT_VIDEO_S, FREEZES, HEALTHY, REFUSED, DemoCity
+from viewer.demo.streams import HTTP_GROUPS
+from viewer.demo.training import write_training_catalog
 
 
 @pytest.fixture(scope="module")

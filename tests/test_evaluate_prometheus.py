@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.monitoring import MonitorProcess, wait_until, write_catalog
 from tests.support.prom_stack import RULES, query, start_prometheus, tool
-from viewer import cli_evaluate
+from viewer.cli import evaluate as cli_evaluate
 from viewer.core.constants import RECOVERY_CONFIRM_S
 from viewer.core.prometheus_evaluation import RECORDER_SERIES
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
@@ -195,7 +195,7 @@ def test_options_the_prometheus_evaluation_cannot_honour(capsys, argv, message):
 
 def test_csv_folder_and_district_filter(tmp_path, capsys, monkeypatch):
     """Output plumbing only (Prometheus' answers replaced; the real one is tested above)."""
-    from viewer import cli_evaluate_prometheus as cli
+    from viewer.cli import evaluate_prometheus as cli
     from viewer.core.prometheus_evaluation import Availability, PrometheusEvaluation
 
     rows = (Availability("south", 0.5, 60), Availability("north", 0.9, 30))

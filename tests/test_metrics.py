@@ -14,8 +14,8 @@ from tests.support.monitoring import samples
 from viewer.core.monitor_model import CameraRow, MonitorView
 from viewer.core.reasons import Reason
 from viewer.core.sweep import SweepResult
-from viewer.metrics import MonitorCollector, registry_with, render
-from viewer.metrics_cache import THREAD_NAME, PrerenderedExposition
+from viewer.jobs.metrics import MonitorCollector, registry_with, render
+from viewer.jobs.metrics_cache import THREAD_NAME, PrerenderedExposition
 
 ODD = 'cam "7"\\back\nslash'
 

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 from tests.support.monitoring import ROOT, MonitorProcess, http_get, samples, wait_until, write_catalog
-from viewer.cli_monitor import parse_listen
+from viewer.cli.monitor import parse_listen
 from viewer.core.monitor_model import Shard
 from viewer.sim.cameras import Behaviour, SimCamera
 

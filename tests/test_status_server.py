@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from viewer.status_server import StatusServer, render_metrics
+from viewer.jobs.status_server import StatusServer, render_metrics
 
 SNAPSHOT = {
     "generated_at": "2025-11-28T10:21:01+07:00",

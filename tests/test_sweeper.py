@@ -14,8 +14,8 @@ from viewer.core.catalog import catalog_from_text
 from viewer.core.journal import Journal
 from viewer.core.reasons import Reason
 from viewer.core.sweep import SweepResult
+from viewer.jobs.sweeper import THREAD_NAME, FleetSweeper, SweepJournalWriter
 from viewer.sim.cameras import Behaviour, SimCamera
-from viewer.sweeper import THREAD_NAME, FleetSweeper, SweepJournalWriter
 
 B = Behaviour
 WAIT_S = 15.0

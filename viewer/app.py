@@ -255,7 +255,7 @@ def run_wall(args) -> int:
         services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, rules=services.outages.rules)
         services.fleet.start()
         if getattr(args, "status_port", None) is not None:
-            from viewer.status_server import StatusServer
+            from viewer.jobs.status_server import StatusServer
 
             status_server = StatusServer(args.status_port, services.fleet.snapshot)
             try:

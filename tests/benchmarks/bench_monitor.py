@@ -180,7 +180,7 @@ def render_100k(cameras: int) -> dict:
     from viewer.core.monitor_model import CameraRow, MonitorView
     from viewer.core.reasons import Reason
     from viewer.core.sweep import SweepResult
-    from viewer.metrics import MonitorCollector, registry_with, render
+    from viewer.jobs.metrics import MonitorCollector, registry_with, render
 
     rows = tuple(CameraRow(f"cam-{i:06d}", f"d{i % 30:02d}", "", f"10.{i // 64 // 250}.{i // 64 % 250}.1:554")
                  for i in range(cameras))  # fmt: skip

@@ -185,7 +185,7 @@ def mode_play(app, args, tmp: Path) -> None:
         services.fleet = FleetMonitor(services.catalog, services.journal, services.flagged_tiles)
         services.fleet.start()
         if args.status_port:
-            from viewer.status_server import StatusServer
+            from viewer.jobs.status_server import StatusServer
 
             status_server = StatusServer(0, services.fleet.snapshot)
             status_server.start()

@@ -29,8 +29,8 @@ def yaml_text(text: str) -> str:
 
 
 def test_random_passwords_never_leave_the_wall(qtbot, make_wall, simulator, clips, tmp_path):
+    from viewer.jobs.status_server import StatusServer
     from viewer.log import setup_logging
-    from viewer.status_server import StatusServer
 
     seed = int(time.time()) % 100_000
     rng = random.Random(seed)

@@ -1,7 +1,7 @@
 """The fleet sweep as data: results, per-district summaries, pacing, exports and journal decisions.
 
 Pure Python, no clock, no I/O: callers pass times in. Shared by ``videowall sweep`` (one pass),
-the in-app background sweeper (``viewer.sweeper``), the status board and the monitoring export.
+the in-app background sweeper (``viewer.jobs.sweeper``), the status board and the monitoring export.
 Units: latencies in ms; ``checked_at``/``down_since``/outage times are UTC epoch seconds; the
 scheduler works on any monotonic clock in seconds. Objects here are not thread-safe unless they
 are frozen dataclasses (those may be shared freely).
@@ -222,7 +222,7 @@ def status_snapshot(
     now: float,
     last_sweep_at: float | None,
 ) -> dict:
-    """The ``/status.json`` document (see ``viewer.status_server``). Build it where the results
+    """The ``/status.json`` document (see ``viewer.jobs.status_server``). Build it where the results
     live, then hand the (never mutated) dict to the server."""
     offline = [
         {

@@ -1,6 +1,6 @@
 """The fleet monitor: the background sweep's results, on the Qt main thread.
 
-:class:`FleetMonitor` runs :class:`viewer.sweeper.FleetSweeper` (its own thread), receives
+:class:`FleetMonitor` runs :class:`viewer.jobs.sweeper.FleetSweeper` (its own thread), receives
 its batches through a queued signal, records off-screen outages in the journal (source
 "sweep"), keeps per-district summaries for the status board and the district tree, and
 builds the snapshot that the optional ``--status-port`` server publishes when it is asked.
@@ -32,7 +32,7 @@ class FleetMonitor(QObject):
     def __init__(self, catalog: Catalog, journal: Journal, flagged_tiles=lambda: 0,
                  interval_s: float = 60.0, parent: QObject | None = None, rules=None) -> None:
         super().__init__(parent)
-        from viewer.sweeper import FleetSweeper, SweepJournalWriter
+        from viewer.jobs.sweeper import FleetSweeper, SweepJournalWriter
 
         self.catalog = catalog
         self._flagged_tiles = flagged_tiles

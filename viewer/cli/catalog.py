@@ -2,7 +2,7 @@
 
 Exit codes: 0 fine, 2 the input has errors (every one printed as ``FILE:LINE: message``
 on stderr) or cannot be read. Never a traceback, never a password on the terminal.
-No Qt: runs on a headless admin machine. ``python -m viewer.cli_catalog check FILE`` works too.
+No Qt: runs on a headless admin machine. ``python -m viewer.cli.catalog check FILE`` works too.
 """
 
 from __future__ import annotations
@@ -155,8 +155,8 @@ def main_import_csv(argv: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m viewer.cli_catalog {check,import-csv} ...``."""
-    parser = argparse.ArgumentParser(prog="python -m viewer.cli_catalog")
+    """``python -m viewer.cli.catalog {check,import-csv} ...``."""
+    parser = argparse.ArgumentParser(prog="python -m viewer.cli.catalog")
     register(parser.add_subparsers(dest="command", required=True))
     return _run(parser, argv)
 

@@ -21,13 +21,13 @@ MAX_PORT = 65535
 
 #: Modules that add subcommands through ``register(subparsers)``.
 COMMAND_MODULES = (
-    "viewer.cli_catalog",
-    "viewer.cli_report",
-    "viewer.cli_evaluate",
-    "viewer.cli_sweep",
-    "viewer.cli_demo",
-    "viewer.cli_run",
-    "viewer.cli_monitor",
+    "viewer.cli.catalog",
+    "viewer.cli.report",
+    "viewer.cli.evaluate",
+    "viewer.cli.sweep",
+    "viewer.cli.demo",
+    "viewer.cli.run",
+    "viewer.cli.monitor",
 )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from viewer.demo_city import DemoCamera, DemoDistrict
+    from viewer.demo.city import DemoCamera, DemoDistrict
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from prometheus_client import CollectorRegistry
 
 from viewer.core.constants import METRICS_MAX_STALE_S, METRICS_PRERENDER_ABOVE_S
-from viewer.metrics import GzippedExposition, render_gzipped
+from viewer.jobs.metrics import GzippedExposition, render_gzipped
 
 log = logging.getLogger(__name__)
 THREAD_NAME = "metrics-render"

@@ -14,7 +14,7 @@ wall's flags within the first minute:
   ``drop_every_s`` (live connections are reset when it drops).
 
 The city is served over HTTP (MPEG-TS) or, like the real city, over RTSP with main and
-sub-streams (``protocol``; see ``viewer.demo_streams``). No Qt, no vlc. ``DemoCity`` methods
+sub-streams (``protocol``; see ``viewer.demo.streams``). No Qt, no vlc. ``DemoCity`` methods
 are meant for one thread (the app's main thread); the scheduler thread only calls the
 simulator's thread-safe ``set_behaviour``. Times in seconds.
 ``write_training_catalog`` writes a commented example catalog (``videowall demo --catalog-out``).
@@ -33,8 +33,8 @@ from pathlib import Path
 
 from viewer import paths
 from viewer.core.store import atomic_write_text
-from viewer.demo_catalog import render_demo_catalog
-from viewer.demo_streams import (
+from viewer.demo.catalog import render_demo_catalog
+from viewer.demo.streams import (
     AUTH,
     BEHAVIOURS,
     DROPS,
@@ -280,7 +280,7 @@ class DemoCity:
 
     ``start`` then ``stop`` (or use it as a context manager); one life only. Fault timings
     are parameters so tests can shorten them. ``protocol`` is "http" or "rtsp" (see
-    ``viewer.demo_streams``).
+    ``viewer.demo.streams``).
     """
 
     def __init__(

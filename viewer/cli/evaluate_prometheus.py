@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from viewer.cli_evaluate import UsageError, check_csv_options
+from viewer.cli.evaluate import UsageError, check_csv_options
 from viewer.core import evaluate_tables as tables
 from viewer.core.prometheus_evaluation import (
     Availability,

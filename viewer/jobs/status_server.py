@@ -1,5 +1,5 @@
 """Monitoring export: ``GET /status.json`` and ``GET /metrics`` (Prometheus text, written by
-``prometheus_client`` through the collectors of ``viewer.metrics``).
+``prometheus_client`` through the collectors of ``viewer.jobs.metrics``).
 
 Used by the wall's opt-in ``--status-port`` (binds 127.0.0.1 only) and by ``videowall monitor``
 (127.0.0.1 by default; another address only when the operator names it).
@@ -9,7 +9,7 @@ joined by :meth:`StatusServer.stop`; requests are served one at a time on it (a 
 ``CLIENT_TIMEOUT_S`` seconds). ``snapshot()`` is CALLED ON THAT THREAD: the caller must make it
 thread-safe, e.g. return an immutable snapshot object that the main thread replaces atomically
 (``viewer.core.sweep.status_snapshot`` builds the dict). The wall's snapshot keys are documented in
-``viewer.metrics.WallStatusCollector``; ``metrics()``, when given, is called on that thread too.
+``viewer.jobs.metrics.WallStatusCollector``; ``metrics()``, when given, is called on that thread too.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from viewer import __version__
-from viewer.metrics import CONTENT_TYPE, GzippedExposition, WallStatusCollector, registry_with, render
+from viewer.jobs.metrics import CONTENT_TYPE, GzippedExposition, WallStatusCollector, registry_with, render
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ Exposition = Callable[[], bytes]  # a GzippedExposition goes out compressed to w
 class StatusServer:
     """Serves ``snapshot()`` as ``/status.json`` and ``metrics()`` as ``/metrics`` on
     ``host:port`` (``port`` 0: any free port, see ``.port``). Without ``metrics``, ``/metrics``
-    is the wall's snapshot through :class:`viewer.metrics.WallStatusCollector`."""
+    is the wall's snapshot through :class:`viewer.jobs.metrics.WallStatusCollector`."""
 
     def __init__(self, port: int, snapshot: Snapshot, host: str = BIND_HOST, metrics: Exposition | None = None) -> None:
         self._requested_port = port

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from viewer.sim.cameras import Behaviour, SimCamera
 
 if TYPE_CHECKING:
-    from viewer.demo_city import DemoCamera
+    from viewer.demo.city import DemoCamera
 
 log = logging.getLogger(__name__)
 

@@ -43,8 +43,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from viewer.demo_city import DEMO_PROTOCOL, DemoCity
-    from viewer.demo_training import write_training_catalog
+    from viewer.demo.city import DEMO_PROTOCOL, DemoCity
+    from viewer.demo.training import write_training_catalog
 
     if args.catalog_out:
         target = Path(args.catalog_out)

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from viewer.core.store import atomic_write_text
-from viewer.demo_city import demo_city
+from viewer.demo.city import demo_city
 
 if TYPE_CHECKING:
-    from viewer.demo_city import DemoCity
+    from viewer.demo.city import DemoCity
 
 log = logging.getLogger(__name__)
 

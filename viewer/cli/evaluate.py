@@ -8,7 +8,7 @@ self-contained page, ``--lang id|en``). Reads the journal through its own read-o
 connection, so it works while the wall is running. A catalog entry with errors is skipped
 with a line on stderr (the other cameras are evaluated). Exit codes: 0, 2 on a bad option,
 date, unusable catalog or journal (one line on stderr). ``--prometheus URL`` takes the district
-and recorder availability from Prometheus instead (``viewer.cli_evaluate_prometheus``).
+and recorder availability from Prometheus instead (``viewer.cli.evaluate_prometheus``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from viewer.cli_report import BadDate, parse_since
+from viewer.cli.report import BadDate, parse_since
 from viewer.core.evaluate_tables import TABLES
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
 
     now = time.time()
     if args.prometheus:
-        from viewer import cli_evaluate_prometheus
+        from viewer.cli import evaluate_prometheus as cli_evaluate_prometheus
 
         try:
             since, until = period(args.since, args.until, now)

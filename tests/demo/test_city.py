@@ -1,5 +1,5 @@
 """The demo city: its data, the served cameras (real sockets, real probes; served over HTTP
-here, the RTSP city is in test_demo_city_rtsp.py), the fault clock and the training catalog.
+here, the RTSP city is in test_city_rtsp.py), the fault clock and the training catalog.
 Conditions are polled with a deadline; nothing sleeps to assert."""
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import pytest
 from viewer.cli import catalog as cli_catalog
 from viewer.core.catalog import load_catalog
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "resources" / "samples" / "sample-city.yaml"
 
 

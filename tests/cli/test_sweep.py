@@ -21,7 +21,7 @@ from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 
 B = Behaviour
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Sw33p-S3cret!"  # what the simulated cameras accept
 ODD_USER, ODD_PASSWORD = "op@desk", "p:ss/w@rd%9"  # needs percent-encoding in a URL userinfo
 ODD_USERINFO = "op%40desk:p%3Ass%2Fw%40rd%259"

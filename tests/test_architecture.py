@@ -11,6 +11,11 @@
   load) runs without Qt and without libVLC.
 - ``videowall evaluate --prometheus`` (a server-side command) loads neither Qt, libVLC nor
   matplotlib.
+- Folders say where things go: ``viewer/ui`` imports nothing from the top level but ``paths`` and
+  the version (no ``app``, no command, no demo, no top-level module); nothing imports the
+  command line (``viewer/cli``) but ``viewer/__main__.py`` and the commands themselves.
+- A module loaded through ``importlib.import_module("viewer.x")`` counts as imported by every
+  rule here, so a string cannot hide a layer break.
 """
 
 from __future__ import annotations
@@ -26,14 +31,34 @@ VLC_ADAPTER = PACKAGE / "player" / "vlc_backend.py"
 
 
 def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports: ``import a.b``, ``from a.b import c`` (as ``a.b``, and as
+    ``a.b.c`` when ``c`` is a module of ours), and each ``"viewer.…"`` string of a module that
+    uses ``importlib.import_module`` (command tables, lazy loads)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names: set[str] = set()
+    loads_by_name = False
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names
+                         if _is_our_module(f"{node.module}.{alias.name}"))
+        elif (isinstance(node, ast.Attribute) and node.attr == "import_module") or (
+                isinstance(node, ast.Name) and node.id == "import_module"):
+            loads_by_name = True
+    if loads_by_name:
+        names.update(node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                     and isinstance(node.value, str) and _is_our_module(node.value))
     return names
+
+
+def _is_our_module(name: str) -> bool:
+    """``viewer.a.b`` names a module or package of the source tree."""
+    if name != "viewer" and not name.startswith("viewer."):
+        return False
+    base = ROOT.joinpath(*name.split("."))
+    return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
 
 
 def _modules(folder: Path) -> list[Path]:
@@ -183,3 +208,44 @@ def test_evaluate_prometheus_runs_on_a_server_without_qt_vlc_or_matplotlib():
         "assert not any(n.split('.')[0] == 'matplotlib' for n in sys.modules), 'matplotlib loaded'\n"
     )
     assert _qt_or_vlc_loaded_by(code) == ""
+
+
+#: What the UI may take from the top of the package: the version and the paths module.
+UI_TOP_LEVEL_ALLOWED = {"viewer", "viewer.paths"}
+#: The layers below the UI, which it may use.
+UI_MAY_USE = ("viewer.ui", "viewer.core", "viewer.player", "viewer.jobs", "viewer.reports")
+
+
+def test_the_ui_takes_nothing_from_the_top_level_but_paths_and_the_version():
+    """Top-level modules (app, log, selftest, …), the commands and the demo sit ABOVE the UI."""
+    offenders = {}
+    for path in _modules(PACKAGE / "ui"):
+        bad = sorted(n for n in _imports(path) if (n == "viewer" or n.startswith("viewer."))
+                     and n not in UI_TOP_LEVEL_ALLOWED and not n.startswith(UI_MAY_USE))
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bad += sorted(f"viewer.{alias.name}" for node in ast.walk(tree)
+                      if isinstance(node, ast.ImportFrom) and node.module == "viewer" and node.level == 0
+                      for alias in node.names if alias.name not in ("__version__", "paths"))
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = bad
+    assert offenders == {}
+
+
+def test_nothing_imports_the_command_line_but_main():
+    """``viewer/cli`` is the outermost layer: the wall, jobs and UI never reach into it."""
+    offenders = {
+        str(p.relative_to(ROOT)): sorted(n for n in _imports(p) if n == "viewer.cli" or n.startswith("viewer.cli."))
+        for p in _modules(PACKAGE)
+        if not p.is_relative_to(PACKAGE / "cli") and p != PACKAGE / "__main__.py"
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+    assert "viewer.cli" in _imports(PACKAGE / "__main__.py")
+
+
+def test_modules_loaded_by_name_count_as_imported(tmp_path):
+    """The command table's strings are seen as imports (so the rules above cover them)."""
+    assert "viewer.cli.monitor" in _imports(PACKAGE / "cli" / "__init__.py")
+    assert "viewer.reports.evaluation_html" in _imports(PACKAGE / "cli" / "evaluate.py")
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text('import importlib\nimportlib.import_module("viewer.app")\n', encoding="utf-8")
+    assert "viewer.app" in _imports(sneaky)

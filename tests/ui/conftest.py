@@ -50,7 +50,6 @@ def colour_streams(simulator, clips):
 @pytest.fixture
 def make_wall(qtbot, tmp_path):
     """Build a WallWindow for a catalog text; closes it (and its players) afterwards."""
-    from viewer.app import Services
     from viewer.core.catalog import load_catalog
     from viewer.core.health import HealthConfig
     from viewer.core.journal import Journal
@@ -58,8 +57,7 @@ def make_wall(qtbot, tmp_path):
     from viewer.core.settings import Settings
     from viewer.core.views import ViewStore
     from viewer.player.base import create_engine
-    from viewer.ui.outages import OutageRecorder
-    from viewer.ui.probe_runner import ProbeRunner
+    from viewer.ui.services import build_services
     from viewer.ui.wall_window import WallWindow
 
     created = []
@@ -80,17 +78,10 @@ def make_wall(qtbot, tmp_path):
         catalog = load_catalog(path)
         engine = engine or create_engine()
         journal = Journal(tmp_path / "journal.sqlite3")
-        services = Services(
-            catalog=catalog,
-            catalog_label=path.name,
-            engine=engine,
-            probes=ProbeRunner(),
-            journal=journal,
-            views=ViewStore(tmp_path / "views.json"),
-            settings=settings or Settings(),
-            health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
-            outages=OutageRecorder(journal, catalog, OutageRules(confirm_s=recovery_confirm_s)),
+        services = build_services(
+            catalog, path.name, engine, journal, ViewStore(tmp_path / "views.json"), settings or Settings(),
             kiosk=True,  # no modal dialogs in tests
+            health_config=health, outage_rules=OutageRules(confirm_s=recovery_confirm_s),
         )
         if sweep_interval_s is not None:
             from viewer.ui.fleet import FleetMonitor
@@ -113,10 +104,7 @@ def make_wall(qtbot, tmp_path):
     for window, services in created:
         window.allow_exit()  # kiosk windows ignore a plain close
         window.close()
-        if services.fleet is not None:
-            services.fleet.stop()
-        services.outages.close()
-        services.probes.shutdown()
+        services.close()
         services.engine.release()
         services.journal.close()
 

@@ -152,8 +152,9 @@ def run_cli(argv: list[str]) -> int:
     check_wall_options(parser, args)
     args.argv = argv
     from viewer.app import run_wall
+    from viewer.options import WallOptions
 
-    return run_wall(args)
+    return run_wall(WallOptions.from_namespace(args))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     print("outages are journalled; list them with: videowall report --demo")
     from viewer.app import run_wall
     from viewer.cli import wall_parser
+    from viewer.options import WallOptions
 
     wall_args = ["--catalog", str(catalog), "--tour", args.tour, "--layout", args.layout, "--no-remember-catalog"]
     if args.fullscreen:
@@ -78,6 +79,6 @@ def run(args: argparse.Namespace) -> int:
     if args.lang:
         wall_args += ["--lang", args.lang]
     try:
-        return run_wall(wall_parser().parse_args(wall_args))
+        return run_wall(WallOptions.from_namespace(wall_parser().parse_args(wall_args)))
     finally:
         city.stop()

@@ -44,8 +44,9 @@ def _seconds(text: str) -> float:
 def run(args: argparse.Namespace) -> int:
     if not args.supervise:
         from viewer.app import run_wall
+        from viewer.options import WallOptions
 
-        return run_wall(args)
+        return run_wall(WallOptions.from_namespace(args))
     from viewer.log import setup_logging
     from viewer.supervisor import supervise
 

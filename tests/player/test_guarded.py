@@ -9,8 +9,8 @@ import time
 import pytest
 
 from tests.support.player_double import Events, StallingEngine
+from viewer.core.health import PlayerEventKind
 from viewer.player import guarded
-from viewer.player.base import PlayerEventKind
 
 DEADLINE_S = 0.5
 

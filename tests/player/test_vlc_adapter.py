@@ -12,8 +12,9 @@ import time
 import pytest
 
 from tests.support.player_double import Events
+from viewer.core.health import PlayerEventKind
 from viewer.player import guarded
-from viewer.player.base import PlayerEventKind, create_engine
+from viewer.player.base import create_engine
 from viewer.sim.cameras import Behaviour, SimCamera
 
 ODD_USER, ODD_PASSWORD = "op@desk", "p:ss/w@rd%9?#"

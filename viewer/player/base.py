@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+from viewer.core.health import PlayerEventKind
 from viewer.core.reasons import Reason
 
 DEFAULT_NETWORK_CACHING_MS = 300
@@ -25,19 +25,6 @@ DEFAULT_NETWORK_CACHING_MS = 300
 #: of the 16x9 fingerprint grid in ``viewer.core.picture``).
 THUMBNAIL_WIDTH_PX = 64
 THUMBNAIL_HEIGHT_PX = 36
-
-
-class PlayerEventKind(str, Enum):
-    OPENING = "opening"
-    BUFFERING = "buffering"
-    PLAYING = "playing"
-    VOUT = "vout"  # first picture displayed: the best "it works" signal
-    ERROR = "error"
-    ENDED = "ended"
-    STOPPED = "stopped"
-    #: A call into the player did not return in time (``viewer.player.guarded``): that
-    #: player is quarantined and replaced; ``detail`` names the call.
-    STUCK = "stuck"
 
 
 @dataclass(frozen=True)

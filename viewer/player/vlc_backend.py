@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from viewer.core.health import PlayerEventKind
 from viewer.core.png import PngError, decode_png
 from viewer.core.reasons import Reason
 from viewer.player.base import (
@@ -43,7 +44,6 @@ from viewer.player.base import (
     THUMBNAIL_WIDTH_PX,
     EngineOptions,
     PlayerEvent,
-    PlayerEventKind,
     PlayerStats,
     PlayerUnavailable,
 )

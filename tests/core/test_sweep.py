@@ -13,6 +13,7 @@ import time
 import pytest
 
 from viewer.core.catalog import catalog_from_text
+from viewer.core.catalog_model import insert_credentials
 from viewer.core.reasons import Reason
 from viewer.core.sweep import (
     COLUMNS,
@@ -23,13 +24,13 @@ from viewer.core.sweep import (
     DistrictSummary,
     SweepResult,
     SweepScheduler,
+    district_summaries,
     fleet_checked_since,
     render_csv,
     render_json,
     render_summary,
     render_table,
     status_snapshot,
-    summarize,
     sweep_result,
     sweep_targets,
 )
@@ -91,7 +92,7 @@ def test_sweep_result_never_holds_a_password(catalog):
     made = sweep_result(camera, Reason.AUTH, 5.0, T0, "RTSP 401")
     assert "Pa55word" not in repr(made)
     assert made.url_masked == "rtsp://10.0.0.2/a"
-    raw = camera.url_with_credentials()
+    raw = insert_credentials(camera.url, camera.username, camera.password)
     assert "Pa55word" in raw  # the helper would leak it ...
     assert "Pa55word" not in sweep_result(dataclasses.replace(camera, url=raw), Reason.OK, 1, T0).url_masked
 
@@ -119,7 +120,7 @@ def test_summarize_counts_enabled_cameras_per_district_in_catalog_order(catalog)
         "s1": result("s1", Reason.REFUSED, district="south"),
         "s2": result("s2", Reason.TIMEOUT, district="south"),
     }
-    north, south, empty = summarize(catalog, results)
+    north, south, empty = district_summaries(catalog, results)
     assert (north.district_id, north.name, north.online, north.total, north.reasons) == (
         "north", "North Side", 1, 3, {Reason.AUTH: 1}
     )  # fmt: skip
@@ -127,7 +128,7 @@ def test_summarize_counts_enabled_cameras_per_district_in_catalog_order(catalog)
     assert (south.online, south.total, south.reasons) == (0, 2, {Reason.REFUSED: 1, Reason.TIMEOUT: 1})
     assert south.health == HEALTH_DOWN
     assert (empty.total, empty.health) == (0, HEALTH_UNKNOWN)
-    assert summarize(catalog, list(results.values()), district="south") == [south]
+    assert district_summaries(catalog, list(results.values()), district="south") == [south]
 
 
 @pytest.mark.parametrize(
@@ -152,7 +153,7 @@ def test_top_reasons_most_first_ties_in_vocabulary_order():
 
 
 def test_render_summary_lines(catalog):
-    text = render_summary(summarize(catalog, {"n1": result("n1"), "n2": result("n2", Reason.AUTH)}))
+    text = render_summary(district_summaries(catalog, {"n1": result("n1"), "n2": result("n2", Reason.AUTH)}))
     lines = text.splitlines()
     assert lines[0].split() == ["DISTRICT", "ONLINE", "NOT", "OK"]
     assert lines[1].split() == ["north", "1/3", "auth", "1,", "unchecked", "1"]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from viewer.core.catalog import CatalogError, load_catalog, summarize
+from viewer.core.catalog import CatalogError, catalog_summary, load_catalog
 from viewer.core.csv_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CsvImportError, import_csv_file
 from viewer.core.secrets import mask_urls_in_text
 from viewer.core.store import atomic_write_text
@@ -77,7 +77,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         print(f"{args.catalog}: {_count(catalog.warnings, 'warning')} (--strict)", file=err)
         return EXIT_INVALID
     if not args.quiet:
-        print(summarize(catalog), file=out)
+        print(catalog_summary(catalog), file=out)
         print(f"OK: checked in {elapsed_s:.2f} s", file=out)
     return EXIT_OK
 

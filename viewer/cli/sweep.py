@@ -27,11 +27,11 @@ from viewer.core.secrets import mask_urls_in_text
 from viewer.core.store import atomic_write_text
 from viewer.core.sweep import (
     SweepResult,
+    district_summaries,
     render_csv,
     render_json,
     render_summary,
     render_table,
-    summarize,
     sweep_result,
     sweep_targets,
 )
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None 
         print(f"videowall sweep: cannot write {args.output or 'output'}: {exc.strerror or exc}", file=err)
         return EXIT_USAGE
     not_ok = sum(not r.ok for r in results)
-    err.write(render_summary(summarize(catalog, results, district=args.district)))
+    err.write(render_summary(district_summaries(catalog, results, district=args.district)))
     noun = "camera" if len(results) == 1 else "cameras"
     where = f" -> {args.output}" if args.output else ""
     print(f"{len(results)} {noun} in {elapsed_s:.1f} s: {len(results) - not_ok} ok, {not_ok} not ok{where}", file=err)

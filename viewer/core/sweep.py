@@ -134,7 +134,7 @@ class DistrictSummary:
         return [(reason, n) for reason, n in ranked if n > 0][:limit]
 
 
-def summarize(
+def district_summaries(
     catalog: Catalog, results: Mapping[str, SweepResult] | Iterable[SweepResult], district: str | None = None
 ) -> list[DistrictSummary]:
     """One summary per district in catalog order (only ``district`` if given), counting enabled
@@ -246,7 +246,7 @@ def status_snapshot(
                 "total": s.total,
                 "reasons": {reason.value: n for reason, n in s.reasons.items()},
             }
-            for s in summarize(catalog, results)
+            for s in district_summaries(catalog, results)
         ],
         "cameras_offline": offline,
         "flagged_tiles": flagged_tiles,

@@ -20,7 +20,7 @@ from viewer.core.outage_rules import OutageRules
 from viewer.core.settings import Settings
 from viewer.core.views import ViewStore
 from viewer.player.base import PlayerEngine
-from viewer.ui.outages import OutageRecorder
+from viewer.ui.outages import OutageReporter
 from viewer.ui.picture_checker import PictureChecker
 from viewer.ui.probe_runner import ProbeRunner
 from viewer.ui.recorders import RecorderCoordinator
@@ -48,7 +48,7 @@ class Services:
     views: ViewStore
     settings: Settings
     health_config: HealthConfig
-    outages: OutageRecorder
+    outages: OutageReporter
     recorders: RecorderCoordinator
     pictures: PictureChecker
     kiosk: bool = False
@@ -140,7 +140,7 @@ def build_services(
         views=views,
         settings=settings,
         health_config=health_config or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
-        outages=OutageRecorder(journal, catalog, outage_rules),
+        outages=OutageReporter(journal, outage_rules),
         recorders=RecorderCoordinator(),
         pictures=PictureChecker(),
         kiosk=kiosk,

@@ -3,7 +3,10 @@
 Threading contract:
 - Every method of :class:`FeedPlayer` and :class:`PlayerEngine` is called on the Qt main
   thread (never from a player callback) — for the players of ``create_engine`` the
-  blocking work then happens on the player's worker thread (``viewer.player.guarded``).
+  blocking work then happens on the player's worker thread (``viewer.player.guarded``) —
+  except :meth:`FeedPlayer.thumbnail`, which blocks for a picture and is called on the
+  picture-check worker thread (``picture-check``, ``viewer.ui.picture_checker``), at most
+  one call per player at a time; the guarded player keeps it apart from a release.
 - The ``listener`` given to :meth:`FeedPlayer.set_listener` is called on a **libVLC
   thread** (or, for a relayed RTSP camera, on its ``relay-<n>`` session thread). It must
   only translate and hand the event over (see ``viewer.ui.bridge``); it must never call
@@ -87,7 +90,8 @@ class FeedPlayer(Protocol):
         """The current picture scaled to THUMBNAIL_WIDTH_PX x THUMBNAIL_HEIGHT_PX as
         ``(width, height, rgb)`` (3 bytes per pixel, row-major), or None when there is no
         picture (not playing, no video output yet). Blocks until the video output hands over
-        its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU)."""
+        its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU). Called on the
+        picture-check worker thread, not the main thread (see the module docstring)."""
         ...
     def release(self) -> None: ...
 

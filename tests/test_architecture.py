@@ -249,3 +249,29 @@ def test_modules_loaded_by_name_count_as_imported(tmp_path):
     sneaky = tmp_path / "sneaky.py"
     sneaky.write_text('import importlib\nimportlib.import_module("viewer.app")\n', encoding="utf-8")
     assert "viewer.app" in _imports(sneaky)
+
+
+TESTS = ROOT / "tests"
+
+
+def test_test_modules_have_docstrings_and_import_nothing_from_a_conftest():
+    """Every test module says what it tests; shared helpers live in tests/support, so no
+    module imports from a ``conftest.py`` (pytest loads those itself, for fixtures)."""
+    undocumented, from_conftest = [], {}
+    for path in sorted(TESTS.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        if path.name.startswith("test_") and ast.get_docstring(tree) is None:
+            undocumented.append(str(path.relative_to(ROOT)))
+        bad = sorted(n for n in _imports(path) if n.split(".")[-1] == "conftest" or ".conftest." in n)
+        if bad:
+            from_conftest[str(path.relative_to(ROOT))] = bad
+    assert undocumented == []
+    assert from_conftest == {}
+
+
+def test_tests_mirror_the_package():
+    """A test folder for every package folder of viewer/ that has tests (tests/X for viewer/X)."""
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    folders = {p.name for p in TESTS.iterdir() if (p / "__init__.py").is_file()}
+    assert folders - packages <= {"support", "benchmarks"}, "a test folder with no viewer/ package beside it"
+    assert {"core", "player", "ui", "jobs", "cli", "demo", "reports", "sim"} <= folders

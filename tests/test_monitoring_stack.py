@@ -16,7 +16,7 @@ import urllib.parse
 
 import pytest
 
-from tests.support.monitoring import MonitorProcess, http_get, wait_until, write_catalog
+from tests.support.monitoring import MonitorProcess, http_get, write_catalog
 from tests.support.prom_stack import (
     ALERTMANAGER_CONFIG,
     MONITORING,
@@ -30,6 +30,7 @@ from tests.support.prom_stack import (
     start_prometheus,
     tool,
 )
+from tests.support.waiting import wait_until
 from viewer.core.prometheus_evaluation import fetch_availability
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 

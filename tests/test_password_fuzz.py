@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import os
 import random
-import socket
 import string
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.support.ports import free_port
 from viewer.core.csv_import import escape_catalog_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,12 +35,6 @@ def random_password(rng: random.Random) -> str:
     chars += [rng.choice(pool) for _ in range(rng.randint(6, 14))]
     rng.shuffle(chars)
     return "x" + "".join(chars).strip() + "y"
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run_cli(args: list[str], env: dict[str, str], home: Path) -> subprocess.CompletedProcess:
@@ -60,7 +54,7 @@ def test_random_passwords_never_appear(tmp_path: Path, seed: int) -> None:
 
     rng = random.Random(seed)
     passwords = [random_password(rng) for _ in range(6)]
-    port = closed_port()
+    port = free_port()
     env = {"FUZZ_PW_A": passwords[4], "FUZZ_PW_B": passwords[5]}
     cameras = [
         f"  - {{id: c0, name: C0, district: d, url: 'rtsp://127.0.0.1:{port}/a', username: admin,"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tests.benchmarks.bench_sweep import PASSWORD, PASSWORD_ENV
 from tests.benchmarks.harness import ROOT, Child, cpu_seconds, fd_count, machine_info, median, rss_mib
-from tests.support.stream_server import free_port
+from tests.support.ports import free_port
 
 GOAL_AGE_S = 60.0
 GOAL_RSS_MIB = 300.0

@@ -16,8 +16,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.support.monitoring import MonitorProcess, wait_until, write_catalog
+from tests.support.monitoring import MonitorProcess, write_catalog
 from tests.support.prom_stack import RULES, query, start_prometheus, tool
+from tests.support.waiting import wait_until
 from viewer.cli import evaluate as cli_evaluate
 from viewer.core.constants import RECOVERY_CONFIRM_S
 from viewer.core.prometheus_evaluation import RECORDER_SERIES
@@ -156,7 +157,7 @@ def test_prometheus_and_journal_evaluations_agree(simulator, tmp_path, capsys):
 
 
 def test_unreachable_prometheus_is_one_line_exit_2(capsys):
-    from tests.support.stream_server import free_port
+    from tests.support.ports import free_port
 
     code = cli_evaluate.main(["--prometheus", f"http://127.0.0.1:{free_port()}", "--format", "json"])
     err = capsys.readouterr().err

@@ -6,7 +6,6 @@ import argparse
 import csv
 import io
 import json
-import os
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,20 +22,8 @@ HEADER = (
     "source,acknowledged_at,acknowledged_by,ack_note"
 )
 PLUS7 = timezone(timedelta(hours=7))
-
-
-@pytest.fixture(autouse=True)
-def local_tz_plus7():
-    """Local time = UTC+7 (POSIX TZ string, no tzdata needed)."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "ICT-7"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+#: Local time = UTC+7 for every test here (tests.support.timezone).
+pytestmark = pytest.mark.usefixtures("local_tz")
 
 
 def epoch(*args: int) -> float:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support.demo_reasons import PLANNED_REASONS
-from tests.support.raw_client import wait_until
+from tests.support.waiting import wait_until
 from viewer import paths
 from viewer.core.catalog import CAMERA_KEYS, DISTRICT_KEYS, TOUR_KEYS, load_catalog
 from viewer.core.probe import probe_sync

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support.demo_reasons import PLANNED_REASONS
-from tests.support.raw_client import wait_until
 from tests.support.rtsp_client import Reader
+from tests.support.waiting import wait_until
 from viewer.core.catalog import load_catalog
 from viewer.core.probe import probe_sync
 from viewer.core.reasons import Reason

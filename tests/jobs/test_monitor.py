@@ -15,7 +15,8 @@ import urllib.request
 
 import pytest
 
-from tests.support.monitoring import ROOT, MonitorProcess, http_get, samples, wait_until, write_catalog
+from tests.support.monitoring import ROOT, WAIT_S, MonitorProcess, http_get, samples, write_catalog
+from tests.support.waiting import wait_until
 from viewer.cli.monitor import parse_listen
 from viewer.core.monitor_model import Shard
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -40,7 +41,7 @@ def test_metrics_status_journal_and_state_changes(simulator, tmp_path):
     write_catalog(catalog, secret_rows)
     journal = tmp_path / "journal.sqlite3"
     with MonitorProcess(catalog, "--max-age", "6", "--timeout", "2", "--journal", str(journal), home=tmp_path) as mon:
-        wait_until(lambda: len(mon.up()) == 6, what="every camera probed")
+        wait_until(lambda: len(mon.up()) == 6, what="every camera probed", timeout_s=WAIT_S)
         assert mon.up() == {f"cam-{i}": (0.0 if i == 5 else 1.0) for i in range(6)}
         metrics = mon.metrics()
         reason = [dict(k[1]) for k in metrics if k[0] == "videowall_camera_down_reason"]
@@ -59,10 +60,10 @@ def test_metrics_status_journal_and_state_changes(simulator, tmp_path):
             assert b"Sekr3t" not in text  # no password in a metric, status.json or the log
 
         simulator.set_behaviour(rows[1][2], Behaviour.REFUSED)
-        wait_until(lambda: mon.up().get("cam-1") == 0.0, what="cam-1 down")
-        wait_until(lambda: "camera cam-1 (north) is down: " in mon.text(), what="the down line")
+        wait_until(lambda: mon.up().get("cam-1") == 0.0, what="cam-1 down", timeout_s=WAIT_S)
+        wait_until(lambda: "camera cam-1 (north) is down: " in mon.text(), what="the down line", timeout_s=WAIT_S)
         simulator.set_behaviour(rows[1][2], Behaviour.HEALTHY)
-        wait_until(lambda: "camera cam-1 (north) is up again" in mon.text(), what="the up line")
+        wait_until(lambda: "camera cam-1 (north) is up again" in mon.text(), what="the up line", timeout_s=WAIT_S)
         log = mon.text()
     assert mon.proc.returncode == 0
     assert log.count("camera cam-1 (north) is down") == 1  # one line per change, not per probe
@@ -86,15 +87,15 @@ def test_catalog_reloads_and_a_broken_catalog_keeps_the_old_one(simulator, tmp_p
     catalog = tmp_path / "catalog.yaml"
     write_catalog(catalog, rows[:2])
     with MonitorProcess(catalog, "--max-age", "6", "--timeout", "2", "--no-journal", home=tmp_path) as mon:
-        wait_until(lambda: set(mon.up()) == {"cam-0", "cam-1"}, what="two cameras")
+        wait_until(lambda: set(mon.up()) == {"cam-0", "cam-1"}, what="two cameras", timeout_s=WAIT_S)
         write_catalog(catalog, rows)  # the file watch picks it up
-        wait_until(lambda: set(mon.up()) == {"cam-0", "cam-1", "cam-2"}, what="the third camera")
+        wait_until(lambda: set(mon.up()) == {"cam-0", "cam-1", "cam-2"}, what="the third camera", timeout_s=WAIT_S)
         assert "catalog reloaded (file changed): 3 cameras" in mon.text()
 
         good = catalog.read_text(encoding="utf-8")
         catalog.write_text(good + "  - {id: cam-0, name: dup, district: nowhere, url: 'rtsp://x/'}\n", encoding="utf-8")
         mon.signal(signal.SIGHUP)
-        wait_until(lambda: "catalog reload (SIGHUP) refused" in mon.text(), what="the refusal")
+        wait_until(lambda: "catalog reload (SIGHUP) refused" in mon.text(), what="the refusal", timeout_s=WAIT_S)
         refusal = [line for line in mon.text().splitlines() if "refused, keeping" in line]
         assert any(f"{catalog}:" in line for line in refusal)  # says where: file:line
         assert set(mon.up()) == {"cam-0", "cam-1", "cam-2"}  # the old catalog stays in use
@@ -111,7 +112,7 @@ def test_two_shards_cover_the_fleet_exactly_once(simulator, tmp_path):
         with MonitorProcess(catalog, "--shard", f"{k}/2", "--no-journal", "--max-age", "6", "--timeout", "2",
                             home=tmp_path) as mon:  # fmt: skip
             expected = {cid for cid, _, _ in rows if Shard(k, 2).holds(cid)}
-            wait_until(lambda: set(mon.up()) == expected, what=f"shard {k}/2")  # noqa: B023
+            wait_until(lambda: set(mon.up()) == expected, what=f"shard {k}/2", timeout_s=WAIT_S)  # noqa: B023
             seen += mon.up()
     assert sorted(seen) == sorted(cid for cid, _, _ in rows)
 
@@ -121,7 +122,7 @@ def test_district_option_and_usage_errors(simulator, tmp_path):
     catalog = tmp_path / "catalog.yaml"
     write_catalog(catalog, rows)
     with MonitorProcess(catalog, "--district", "south", "--no-journal", home=tmp_path) as mon:
-        wait_until(lambda: set(mon.up()) == {"cam-0", "cam-2"}, what="the south district only")
+        wait_until(lambda: set(mon.up()) == {"cam-0", "cam-2"}, what="the south district only", timeout_s=WAIT_S)
     assert parse_listen("127.0.0.1:9480") == ("127.0.0.1", 9480)
     assert parse_listen("[::1]:0") == ("::1", 0)
     for bad in ("9480", "localhost:9480", "127.0.0.1:99999", "127.0.0.1:x"):

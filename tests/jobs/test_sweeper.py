@@ -6,10 +6,10 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 
+from tests.support.waiting import wait_until
 from viewer.core.catalog import catalog_from_text
 from viewer.core.journal import Journal
 from viewer.core.reasons import Reason
@@ -56,14 +56,6 @@ class Collector:
         return [r for r in self.all() if r.camera_id == camera_id]
 
 
-def wait_until(condition: Callable[[], bool], timeout_s: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.02)
-
-
 def test_results_arrive_every_interval_and_stop_joins(simulator):
     urls = {
         "good": simulator.add_rtsp(SimCamera("/good")),
@@ -74,8 +66,8 @@ def test_results_arrive_every_interval_and_stop_joins(simulator):
     sweeper = FleetSweeper(catalog_of(urls), seen, interval_s=1.0, timeout_s=2.0)
     sweeper.start()
     try:
-        wait_until(lambda: len(seen.of("good")) >= 3)
-        wait_until(lambda: {Reason.OK, Reason.REFUSED} <= {r.reason for r in seen.of("flap")})
+        wait_until(lambda: len(seen.of("good")) >= 3, timeout_s=WAIT_S)
+        wait_until(lambda: {Reason.OK, Reason.REFUSED} <= {r.reason for r in seen.of("flap")}, timeout_s=WAIT_S)
         snapshot = sweeper.results()
     finally:
         sweeper.stop()
@@ -100,10 +92,10 @@ def test_sweep_now_probes_everything_again_at_once(simulator):
     sweeper = FleetSweeper(catalog_of(urls), seen, interval_s=3600.0)
     sweeper.start()
     try:
-        wait_until(lambda: len(seen.all()) == 5)
+        wait_until(lambda: len(seen.all()) == 5, timeout_s=WAIT_S)
         asked = time.time()
         sweeper.sweep_now()
-        wait_until(lambda: len(seen.all()) == 10)
+        wait_until(lambda: len(seen.all()) == 10, timeout_s=WAIT_S)
     finally:
         sweeper.stop()
     assert all(r.checked_at >= asked for r in seen.all()[5:])
@@ -115,7 +107,7 @@ def test_rate_limit_spreads_the_first_pass(simulator):
     sweeper = FleetSweeper(catalog_of(urls), seen, interval_s=3600.0, max_probes_per_s=20.0)
     sweeper.start()
     try:
-        wait_until(lambda: len(seen.all()) == 20)
+        wait_until(lambda: len(seen.all()) == 20, timeout_s=WAIT_S)
     finally:
         sweeper.stop()
     times = sorted(r.checked_at for r in seen.all())
@@ -149,9 +141,9 @@ def test_set_catalog_adds_and_drops_cameras(simulator):
     sweeper = FleetSweeper(catalog_of({"a": a}), seen, interval_s=3600.0)
     sweeper.start()
     try:
-        wait_until(lambda: len(seen.of("a")) == 1)
+        wait_until(lambda: len(seen.of("a")) == 1, timeout_s=WAIT_S)
         sweeper.set_catalog(catalog_of({"b": b}))
-        wait_until(lambda: len(seen.of("b")) == 1)
+        wait_until(lambda: len(seen.of("b")) == 1, timeout_s=WAIT_S)
         assert set(sweeper.results()) == {"b"}
         assert seen.of("b")[0].reason is Reason.NOT_FOUND
     finally:
@@ -169,7 +161,7 @@ def test_a_failing_callback_does_not_stop_the_sweeper(simulator, caplog):
     sweeper = FleetSweeper(catalog_of({"a": url}), explode, interval_s=0.3)
     sweeper.start()
     try:
-        wait_until(lambda: len(calls) >= 2)
+        wait_until(lambda: len(calls) >= 2, timeout_s=WAIT_S)
     finally:
         sweeper.stop()
     assert "on_results callback failed" in caplog.text
@@ -180,7 +172,7 @@ def test_stop_without_start_and_with_hanging_probes_in_flight(simulator):
     url = simulator.add_rtsp(SimCamera("/h", B.HANGING))
     sweeper = FleetSweeper(catalog_of({"h": url}), Collector(), timeout_s=60.0)
     sweeper.start()
-    wait_until(lambda: simulator.connections(url) == 1)
+    wait_until(lambda: simulator.connections(url) == 1, timeout_s=WAIT_S)
     started = time.monotonic()
     sweeper.stop()
     assert time.monotonic() - started < 2.0  # cancelled, not waited out

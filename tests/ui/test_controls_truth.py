@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.app import initial_view
 from viewer.core.views import WallView
 from viewer.options import WallOptions

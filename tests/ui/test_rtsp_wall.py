@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
+from tests.support.catalogs import catalog_yaml
+from tests.support.screen_samples import close_to, grab_colour
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
 from viewer.core.health import FeedState
 from viewer.core.reasons import Reason

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import COLOURS_RGB
 from tests.player.test_vlc_adapter import DIGEST_UNSUPPORTED
-from tests.ui.conftest import close_to, grab_colour
+from tests.support.clips import COLOURS_RGB
+from tests.support.screen_samples import close_to, grab_colour
 from viewer.core.health import FeedState
 from viewer.sim.cameras import Behaviour, SimCamera
 

@@ -10,7 +10,8 @@ import time
 from viewer.core.catalog import catalog_from_text
 from viewer.core.fleet_tally import FleetTally
 from viewer.core.reasons import Reason
-from viewer.core.sweep import SweepResult, district_summaries, fleet_checked_since, status_snapshot, sweep_result
+from viewer.core.sweep import SweepResult, sweep_result
+from viewer.core.sweep_report import district_summaries, fleet_checked_since, status_snapshot
 
 
 def make_catalog(districts: int, per_district: int, disabled_every: int = 7):

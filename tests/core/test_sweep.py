@@ -7,23 +7,20 @@ import dataclasses
 import io
 import itertools
 import json
-import os
-import time
 
 import pytest
 
 from viewer.core.catalog import catalog_from_text
 from viewer.core.catalog_model import insert_credentials
 from viewer.core.reasons import Reason
-from viewer.core.sweep import (
+from viewer.core.sweep import SweepResult, sweep_result, sweep_targets
+from viewer.core.sweep_report import (
     COLUMNS,
     HEALTH_DEGRADED,
     HEALTH_DOWN,
     HEALTH_OK,
     HEALTH_UNKNOWN,
     DistrictSummary,
-    SweepResult,
-    SweepScheduler,
     district_summaries,
     fleet_checked_since,
     render_csv,
@@ -31,9 +28,8 @@ from viewer.core.sweep import (
     render_summary,
     render_table,
     status_snapshot,
-    sweep_result,
-    sweep_targets,
 )
+from viewer.core.sweep_schedule import SweepScheduler
 
 CATALOG = """\
 version: 1
@@ -58,19 +54,6 @@ T0 = 1_764_300_000.0  # 2025-11-28 03:20:00 UTC
 @pytest.fixture
 def catalog():
     return catalog_from_text(CATALOG, "cat.yaml", env={})
-
-
-@pytest.fixture
-def tz_plus7():
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "ICT-7"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 def result(camera_id: str, reason: Reason = Reason.OK, at: float = T0, district: str = "north") -> SweepResult:
@@ -163,7 +146,7 @@ def test_render_summary_lines(catalog):
 # --- exports ---------------------------------------------------------------------------------
 
 
-def test_csv_has_exactly_the_columns_and_local_iso_times(tz_plus7):
+def test_csv_has_exactly_the_columns_and_local_iso_times(local_tz):
     rows = [result("n1"), result("n2", Reason.AUTH, T0 + 1.6)]
     text = render_csv(rows)
     assert text.splitlines()[0] == "camera_id,camera_name,district,url,reason,latency_ms,checked_at"
@@ -179,7 +162,7 @@ def test_csv_has_exactly_the_columns_and_local_iso_times(tz_plus7):
     }
 
 
-def test_json_is_a_list_of_records_with_the_columns(tz_plus7):
+def test_json_is_a_list_of_records_with_the_columns(local_tz):
     data = json.loads(render_json([result("n1", Reason.NO_VIDEO)]))
     assert list(data[0]) == list(COLUMNS)
     assert data[0]["reason"] == "no_video" and data[0]["checked_at"] == "2025-11-28T10:20:00+07:00"
@@ -205,7 +188,7 @@ def test_table_lists_not_ok_first_and_aligns():
 # --- monitoring snapshot ---------------------------------------------------------------------
 
 
-def test_status_snapshot(catalog, tz_plus7):
+def test_status_snapshot(catalog, local_tz):
     down = result("s1", Reason.REFUSED, T0 + 60, "south").after(result("s1", Reason.REFUSED, T0, "south"))
     results = {"n1": result("n1"), "s1": down, "n4": result("n4", Reason.AUTH)}
     snap = status_snapshot(catalog, results, flagged_tiles=2, now=T0 + 61, last_sweep_at=T0)

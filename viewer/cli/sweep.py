@@ -25,16 +25,8 @@ from viewer.core.catalog_model import Camera
 from viewer.core.probe import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, ProbeResult, probe_many
 from viewer.core.secrets import mask_urls_in_text
 from viewer.core.store import atomic_write_text
-from viewer.core.sweep import (
-    SweepResult,
-    district_summaries,
-    render_csv,
-    render_json,
-    render_summary,
-    render_table,
-    sweep_result,
-    sweep_targets,
-)
+from viewer.core.sweep import SweepResult, sweep_result, sweep_targets
+from viewer.core.sweep_report import district_summaries, render_csv, render_json, render_summary, render_table
 
 log = logging.getLogger(__name__)
 

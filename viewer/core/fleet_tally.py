@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from viewer.core.catalog_model import Catalog
 from viewer.core.reasons import Reason
 from viewer.core.report import iso_local
-from viewer.core.sweep import DistrictSummary, SweepResult, reason_order
+from viewer.core.sweep import SweepResult, reason_order
+from viewer.core.sweep_report import DistrictSummary
 
 _NOT_CHECKED = None
 

@@ -5,7 +5,7 @@ cameras cost nothing between scrapes and the label set is exactly the catalog's)
 - :class:`MonitorCollector` — ``videowall monitor``: per camera, per recorder, per district,
   and the sweep's own figures (see ``METRICS`` in README's "For the technical team").
 - :class:`WallStatusCollector` — the wall's ``--status-port``: the ``/status.json`` snapshot
-  (``viewer.core.sweep.status_snapshot``) as per-district gauges.
+  (``viewer.core.sweep_report.status_snapshot``) as per-district gauges.
 
 Threading: ``collect()`` runs on whichever thread renders (the HTTP server's); the snapshot
 callables must be thread-safe. No Qt, no vlc. Label values are escaped by the library; no URL

@@ -39,7 +39,8 @@ from viewer.core.monitor_model import (
     pacing_for,
 )
 from viewer.core.reasons import Reason
-from viewer.core.sweep import SweepResult, fleet_checked_since, status_snapshot
+from viewer.core.sweep import SweepResult
+from viewer.core.sweep_report import fleet_checked_since, status_snapshot
 from viewer.jobs.catalog_loader import load_catalog_isolated
 from viewer.jobs.metrics import MonitorCollector, registry_with
 from viewer.jobs.metrics_cache import PrerenderedExposition

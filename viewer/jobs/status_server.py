@@ -8,7 +8,7 @@ Threading: one server thread named ``status-http``, started by :meth:`StatusServ
 joined by :meth:`StatusServer.stop`; requests are served one at a time on it (a client gets
 ``CLIENT_TIMEOUT_S`` seconds). ``snapshot()`` is CALLED ON THAT THREAD: the caller must make it
 thread-safe, e.g. return an immutable snapshot object that the main thread replaces atomically
-(``viewer.core.sweep.status_snapshot`` builds the dict). The wall's snapshot keys are documented in
+(``viewer.core.sweep_report.status_snapshot`` builds the dict). The wall's snapshot keys are documented in
 ``viewer.jobs.metrics.WallStatusCollector``; ``metrics()``, when given, is called on that thread too.
 """
 

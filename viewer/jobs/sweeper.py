@@ -27,7 +27,8 @@ from viewer.core.outage_rules import Decision, OutageRules
 from viewer.core.outage_writer import apply, rules_for
 from viewer.core.probe import probe
 from viewer.core.probe_http import PlaylistMemory
-from viewer.core.sweep import SweepResult, SweepScheduler, sweep_observation, sweep_result, sweep_targets
+from viewer.core.sweep import SweepResult, sweep_observation, sweep_result, sweep_targets
+from viewer.core.sweep_schedule import SweepScheduler
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import time
 import urllib.request
 from urllib.parse import quote
 
-from tests.test_password_fuzz import CLASSES
+from tests.cli.test_password_fuzz import CLASSES
 from viewer.core.csv_import import escape_catalog_text
 from viewer.core.health import FeedState
 from viewer.sim.cameras import Behaviour, SimCamera

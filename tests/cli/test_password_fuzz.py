@@ -24,7 +24,7 @@ import pytest
 from tests.support.ports import free_port
 from viewer.core.csv_import import escape_catalog_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, string.punctuation, " ", "ñé漢字ß")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import os
 import random
-import string
 import subprocess
 import sys
 import time
@@ -21,20 +20,10 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.support.passwords import random_password, yaml_quote
 from tests.support.ports import free_port
-from viewer.core.csv_import import escape_catalog_text
 
 ROOT = Path(__file__).resolve().parents[2]
-CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, string.punctuation, " ", "ñé漢字ß")
-
-
-def random_password(rng: random.Random) -> str:
-    """12-20 characters with at least one of every class (a space never first or last)."""
-    chars = [rng.choice(cls) for cls in CLASSES]
-    pool = "".join(CLASSES)
-    chars += [rng.choice(pool) for _ in range(rng.randint(6, 14))]
-    rng.shuffle(chars)
-    return "x" + "".join(chars).strip() + "y"
 
 
 def run_cli(args: list[str], env: dict[str, str], home: Path) -> subprocess.CompletedProcess:
@@ -43,8 +32,7 @@ def run_cli(args: list[str], env: dict[str, str], home: Path) -> subprocess.Comp
                           env=full_env, timeout=60, cwd=str(home.parent))  # fmt: skip
 
 
-def yaml_quote(text: str) -> str:
-    return "'" + str(escape_catalog_text(text)).replace("'", "''") + "'"
+
 
 
 @pytest.mark.parametrize("seed", [int(time.time()) % 100_000, 19])

@@ -1,0 +1,1 @@
+"""The test suite; it mirrors viewer/ folder by folder (see README, Development)."""

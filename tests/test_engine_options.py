@@ -8,12 +8,13 @@ import argparse
 from viewer.app import engine_options
 from viewer.cli import add_wall_options
 from viewer.core.settings import Settings
+from viewer.options import WallOptions
 
 
 def options_for(argv: list[str], settings: Settings | None = None):
     parser = argparse.ArgumentParser()
     add_wall_options(parser)
-    return engine_options(settings or Settings(), parser.parse_args(argv))
+    return engine_options(settings or Settings(), WallOptions.from_namespace(parser.parse_args(argv)))
 
 
 def test_defaults_come_from_the_settings():

@@ -1,117 +1,35 @@
 """Composition root: the one place that wires core, player and UI together.
 
-``run_wall(args)`` sets up paths and logging, loads settings and the catalog, creates the
-QApplication, the libVLC engine, the probe runner, the journal and the first wall window,
-and tears everything down in order on exit.
+``run_wall(options)`` takes the parsed command line (:class:`viewer.options.WallOptions`)
+and runs the wall in named phases: prepare the process (signals, malloc, logging,
+settings), start Qt, claim the single instance, load the catalog or ask for one (a loop
+around the first-run screen), build the shared services (``viewer.ui.services``), start
+the background jobs, open the windows, and shut everything down in order on exit.
+Main thread only.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from viewer import __version__, paths
 from viewer.core.catalog import Catalog, CatalogError, load_catalog
 from viewer.core.constants import SHUTDOWN_GRACE_S
-from viewer.core.health import HealthConfig
 from viewer.core.journal import Journal
-from viewer.core.reasons import Reason
 from viewer.core.settings import Settings, load_settings, save_settings
 from viewer.core.views import ViewStore
 from viewer.log import log_startup, setup_logging
-from viewer.ui.outages import OutageRecorder
-from viewer.ui.stream_recorder import StreamRecorder
+from viewer.options import WallOptions
+from viewer.ui.services import Services
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Services:
-    """Everything the wall windows share. Main thread only."""
-
-    catalog: Catalog
-    catalog_label: str
-    engine: object
-    probes: object
-    journal: Journal
-    views: ViewStore
-    settings: Settings
-    health_config: HealthConfig
-    outages: OutageRecorder
-    kiosk: bool = False
-    fleet: object = None  # FleetMonitor, when the background sweep runs
-    streams: object = None  # StreamRecorder: stream figures on screen, per-minute journal rows
-    recorders: object = None  # RecorderCoordinator shared by all windows (None: one per window)
-    pictures: object = None  # PictureChecker shared by all windows (None: one per window)
-    windows: list = field(default_factory=list)
-    _flag_count_pending: bool = False
-
-    def flagged_tiles(self) -> int:
-        """Tiles flagged as not showing pictures (a degraded one still shows them: not counted)."""
-        return sum(1 for w in self.windows for f in w.controller.active_feeds()
-                   if f.flag is not None and f.flag.reason is not Reason.DEGRADED)
-
-    def cameras_on_screen(self) -> set[str]:
-        """Cameras shown or pre-rolled in any window (the quality sampler leaves them alone)."""
-        return {f.camera.id for w in self.windows for f in w.controller.running_feeds()}
-
-    def snapshots_dir(self) -> Path:
-        return paths.snapshots_dir()
-
-    def attach_feed(self, feed) -> None:
-        """Record every outage of ``feed`` in the journal, the moment it starts and ends, and
-        keep the status export's flagged-tile count current on every flag change."""
-        self.outages.attach(feed)
-        if self.streams is not None:
-            self.streams.attach(feed)
-        feed.player_stuck.connect(self._journal_stuck_player)
-        for signal in (feed.flag_raised, feed.flag_updated, feed.flag_cleared, feed.flag_detached):
-            signal.connect(self._count_flags_soon)
-
-    def _journal_stuck_player(self, _feed, camera_id: str, detail: str) -> None:
-        self.journal.record_event("player-stuck", f"camera {camera_id or '(none)'}: {detail}", time.time())
-
-    def _count_flags_soon(self, *_args) -> None:
-        """Recount once the feed has finished its change (a zero timer; main thread)."""
-        if self.fleet is None or self._flag_count_pending:
-            return
-        from PySide6.QtCore import QTimer
-
-        self._flag_count_pending = True
-        QTimer.singleShot(0, self._count_flags)
-
-    def _count_flags(self) -> None:
-        self._flag_count_pending = False
-        if self.fleet is not None:
-            self.fleet.set_flagged_tiles(self.flagged_tiles())
-
-    def inform(self, parent, title: str, text: str) -> None:
-        """A message: a dialog normally, the status bar and the log in kiosk mode."""
-        log.info("%s: %s", title, text.replace("\n", " | "))
-        if self.kiosk:
-            parent.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", 15000)
-            return
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.information(parent, title, text)
-
-    def show_about(self) -> None:
-        from PySide6.QtCore import QCoreApplication
-
-        from viewer.ui.about import about_text
-
-        parent = self.windows[0] if self.windows else None
-        self.inform(parent, QCoreApplication.translate("App", "About videowall"), about_text(self.engine.version))
-
-
-def _health_config(engine, settings: Settings) -> HealthConfig:
-    return HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp"),
-                        degraded_fps_ratio=settings.degraded_fps_percent / 100)
 def sampler_options(settings: Settings):
     """The wall's quality samples from the settings; None while ``sample_budget_mbps`` is 0."""
     if settings.sample_budget_mbps <= 0:
@@ -123,49 +41,98 @@ def sampler_options(settings: Settings):
                           tcp=settings.rtsp_tcp)  # fmt: skip
 
 
-def engine_options(settings: Settings, args):
+def engine_options(settings: Settings, options: WallOptions):
     """The player options: a command-line flag, when given, overrides the setting
     (``--network-caching-ms 0`` included: 0 is a value, not "unset")."""
     from viewer.player.base import EngineOptions
 
-    caching = getattr(args, "network_caching_ms", None)
-    rtsp_tcp = getattr(args, "rtsp_tcp", None)
+    caching = options.network_caching_ms
+    rtsp_tcp = options.rtsp_tcp
     return EngineOptions(
         network_caching_ms=max(0, settings.network_caching_ms if caching is None else caching),
         rtsp_tcp=settings.rtsp_tcp if rtsp_tcp is None else bool(rtsp_tcp),
-        rtsp_client=getattr(args, "rtsp_client", None) or settings.rtsp_client,
+        rtsp_client=options.rtsp_client or settings.rtsp_client,
         rtsps_ca_file=settings.rtsps_ca_file,
         software_output=settings.software_video_output,
         tile_decoder_threads=max(0, settings.tile_decoder_threads),
     )
 
 
-def resolve_catalog_path(args, settings: Settings) -> Path | None:
-    for candidate in (getattr(args, "catalog", None), settings.catalog_path, str(paths.default_catalog_path())):
+def resolve_catalog_path(options: WallOptions, settings: Settings) -> Path | None:
+    """``--catalog``, else the remembered catalog, else the default one: the first that exists."""
+    for candidate in (options.catalog, settings.catalog_path, str(paths.default_catalog_path())):
         if candidate and Path(candidate).expanduser().is_file():
             return Path(candidate).expanduser()
     return None
 
 
-def run_wall(args) -> int:
+def run_wall(options: WallOptions) -> int:
+    """The wall, phase by phase: prepare the process, start Qt, claim the single instance,
+    load the catalog (or ask for one on the first-run screen, as often as it takes), build
+    the services, start the background jobs, open the windows, run, shut down in order."""
+    settings_file = paths.settings_path()
+    settings, raw_settings = _prepare_process(options, settings_file)
+    app = _start_qt(options, settings)
+    if options.selftest:
+        from viewer.selftest import run_selftest
+
+        return run_selftest(options.selftest_url, options.selftest_user)
+    instance = _claim_single_instance(app, options)
+    if instance is None:
+        return 0  # the running wall was asked to come forward
+    kiosk = settings.kiosk if options.kiosk is None else bool(options.kiosk)
+    screens = _screens(options, settings)
+    while True:  # until a catalog loads; the first-run screen may choose one
+        engine = _create_engine(options, settings, kiosk)
+        if engine is None:
+            return 1
+        catalog_path, catalog, problem = _load_catalog(options, settings, kiosk)
+        if catalog is not None:
+            break
+        engine.release()
+        if kiosk:
+            # No dialog on an unattended wall: say it in the log and retry later (the supervisor
+            # or the admin fixes the file); exit non-zero so a supervisor restarts us with backoff.
+            log.critical("kiosk mode: no usable catalog (%s); exiting", problem or "none configured")
+            return 3
+        from viewer.ui.first_run import run_first_run
+
+        chosen = run_first_run(app, problem)
+        if chosen is None:
+            return 0 if not problem else 2
+        options = replace(options, catalog=str(chosen))
+
+    if str(catalog_path) != settings.catalog_path and not options.no_remember_catalog:
+        settings = replace(settings, catalog_path=str(catalog_path))
+    services, skipped = _build_wall_services(app, options, settings, kiosk, engine, catalog, catalog_path)
+    status_server = _start_background_jobs(app, options, services)
+    window = _open_windows(app, options, services, screens, skipped)
+    instance.activated.connect(lambda _argv: _come_forward(services))
+    code = app.exec()
+    _shut_down(services, status_server, window, settings, settings_file, raw_settings, code)
+    return code
+
+
+def _prepare_process(options: WallOptions, settings_file: Path):
+    """Exit signals, malloc tuning and logging (before any thread starts); the settings."""
     from viewer import shutdown_guard
     from viewer.memory_tuning import tune_malloc
 
     shutdown_guard.block_exit_signals()  # before any thread starts: all inherit the mask
     shutdown_guard.install(_post_exit_signal)
     tune_malloc()  # before libVLC starts its threads
-    setup_logging(paths.log_file_path(), logging.DEBUG if getattr(args, "debug", False) else logging.INFO)
-    settings_file = paths.settings_path()
-    settings, raw_settings = load_settings(settings_file)
+    setup_logging(paths.log_file_path(), logging.DEBUG if options.debug else logging.INFO)
+    return load_settings(settings_file)
 
+
+def _start_qt(options: WallOptions, settings: Settings):
+    """The QApplication (the one there is, or a new one), its translators, icon and heartbeat."""
     from PySide6.QtWidgets import QApplication
-
-    from viewer.player.base import PlayerUnavailable, create_engine
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from viewer.ui.i18n import install_translators
 
-    install_translators(app, getattr(args, "lang", None) or settings.language)
+    install_translators(app, options.lang or settings.language)
     app.setApplicationName("videowall")
     app.setApplicationVersion(__version__)
     icon = paths.resource("icons", "videowall.png")
@@ -177,128 +144,123 @@ def run_wall(args) -> int:
     from viewer.ui.heartbeat import start_heartbeat
 
     start_heartbeat(app)  # first, so a first-run dialog or a slow start counts as alive
+    return app
 
-    if getattr(args, "selftest", False):
-        from viewer.selftest import run_selftest
 
-        return run_selftest(getattr(args, "selftest_url", None), getattr(args, "selftest_user", None))
-
+def _claim_single_instance(app, options: WallOptions):
+    """This process's SingleInstance, or None when another wall runs (it was asked forward)."""
     from viewer.single_instance import SingleInstance
 
-    instance = app.findChild(SingleInstance)  # already ours when the first-run screen restarts us
+    instance = app.findChild(SingleInstance)  # already ours when an earlier run_wall claimed it
     if instance is None:
         instance = SingleInstance(parent=app)
-        if not instance.claim(list(getattr(args, "argv", None) or [])):
-            return 0  # the running wall was asked to come forward
-    kiosk = settings.kiosk if getattr(args, "kiosk", None) is None else bool(args.kiosk)
-    screens = settings.screens
-    if getattr(args, "screens", None):
-        from viewer.core.settings import parse_screens
+        if not instance.claim(list(options.argv)):
+            return None
+    return instance
 
-        try:
-            screens = parse_screens(args.screens)
-        except ValueError as exc:
-            log.error("--screens: %s; opening one window", exc)
-            screens = ()
 
-    options = engine_options(settings, args)
+def _screens(options: WallOptions, settings: Settings) -> tuple[int, ...]:
+    """The monitors of a multi-monitor wall: ``--screens``, else the setting."""
+    if not options.screens:
+        return tuple(settings.screens)
+    from viewer.core.settings import parse_screens
+
     try:
-        engine = create_engine(options)
+        return tuple(parse_screens(options.screens))
+    except ValueError as exc:
+        log.error("--screens: %s; opening one window", exc)
+        return ()
+
+
+def _create_engine(options: WallOptions, settings: Settings, kiosk: bool):
+    """The libVLC engine, or None after telling a person why there is none."""
+    from viewer.player.base import PlayerUnavailable, create_engine
+
+    try:
+        engine = create_engine(engine_options(settings, options))
     except PlayerUnavailable as exc:
         log_startup("missing")
         log.critical("%s", exc)
         _fatal(str(exc), kiosk)
-        return 1
+        return None
     log_startup(engine.version)
+    return engine
 
-    catalog_path = resolve_catalog_path(args, settings)
-    catalog: Catalog | None = None
-    problem = ""
+
+def _load_catalog(options: WallOptions, settings: Settings, kiosk: bool) -> tuple[Path | None, Catalog | None, str]:
+    """(path, catalog, problem): the catalog to show, or None and what is wrong ("" when no
+    catalog is configured at all). A kiosk loads leniently (broken entries skipped)."""
+    catalog_path = resolve_catalog_path(options, settings)
     if catalog_path is not None:
         try:
-            catalog = load_catalog(catalog_path, lenient=kiosk)
+            return catalog_path, load_catalog(catalog_path, lenient=kiosk), ""
         except CatalogError as exc:
-            problem = str(exc)
-            log.error("catalog %s has errors:\n%s", catalog_path, problem)
-    elif getattr(args, "catalog", None):
+            log.error("catalog %s has errors:\n%s", catalog_path, exc)
+            return catalog_path, None, str(exc)
+    if options.catalog:
         from PySide6.QtCore import QCoreApplication
 
-        problem = QCoreApplication.translate("App", "{path}: no such file").format(path=args.catalog)
-    if catalog is None and kiosk:
-        # No dialog on an unattended wall: say it in the log and retry later (the supervisor
-        # or the admin fixes the file); exit non-zero so a supervisor restarts us with backoff.
-        log.critical("kiosk mode: no usable catalog (%s); exiting", problem or "none configured")
-        engine.release()
-        return 3
-    if catalog is None:
-        from viewer.ui.first_run import run_first_run
+        return None, None, QCoreApplication.translate("App", "{path}: no such file").format(path=options.catalog)
+    return None, None, ""
 
-        chosen = run_first_run(app, problem)
-        engine.release()
-        if chosen is None:
-            return 0 if not problem else 2
-        args = replace_catalog(args, chosen)
-        return run_wall(args)
 
-    if str(catalog_path) != settings.catalog_path and not getattr(args, "no_remember_catalog", False):
-        settings = replace(settings, catalog_path=str(catalog_path))
-
-    from viewer.ui.picture_checker import PictureChecker
-    from viewer.ui.probe_runner import ProbeRunner
-    from viewer.ui.recorders import RecorderCoordinator
-    from viewer.ui.wall_window import WallWindow
+def _build_wall_services(app, options: WallOptions, settings: Settings, kiosk: bool, engine, catalog: Catalog,
+                         catalog_path: Path):
+    """The journal (started, trimmed) and the shared services; the catalog's skipped entries."""
+    from viewer.ui.services import build_services
 
     journal = Journal(paths.journal_path())
     journal.record_event("start", f"videowall {__version__}, catalog {catalog_path}", time.time())
     trim_journal(app, journal, settings.journal_retention_days)
     trim_stream_minutes(app, journal, settings.stream_minutes_retention_days)
-    services = Services(
-        catalog=catalog,
-        catalog_label=catalog_path.name,
-        engine=engine,
-        probes=ProbeRunner(),
-        journal=journal,
-        views=ViewStore(paths.views_path()),
-        settings=settings,
-        health_config=_health_config(engine, settings),
-        outages=OutageRecorder(journal, catalog),
-        streams=StreamRecorder(journal),
-        kiosk=kiosk,
-        recorders=RecorderCoordinator(),
-        pictures=PictureChecker(),
-    )
+    services = build_services(catalog, catalog_path.name, engine, journal, ViewStore(paths.views_path()), settings,
+                              kiosk=kiosk)
     skipped = [w for w in catalog.warnings if "skipped:" in str(w)]
     for issue in skipped:
         log.error("catalog problem (entry skipped): %s", issue)
     if skipped:
         journal.record_event("catalog", f"{len(skipped)} broken entries skipped: {skipped[0]}", time.time())
+    return services, skipped
+
+
+def _start_background_jobs(app, options: WallOptions, services: Services):
+    """The fleet sweep (unless ``--no-sweep``), its status server (``--status-port``) and the
+    player watch. Returns the status server, or None."""
     status_server = None
-    if not getattr(args, "no_sweep", False):
+    if not options.no_sweep:
         from viewer.ui.fleet import FleetMonitor
 
-        services.fleet = FleetMonitor(catalog, journal, services.flagged_tiles, rules=services.outages.rules,
-                                      sampling=sampler_options(settings),
+        services.fleet = FleetMonitor(services.catalog, services.journal, services.flagged_tiles,
+                                      rules=services.outages.rules, sampling=sampler_options(services.settings),
                                       # (pruned by trim_stream_minutes, whatever wrote them)
                                       on_screen=services.cameras_on_screen)  # fmt: skip
         services.fleet.start()
         services.streams.publish_to = services.fleet.set_stream_figures
-        if getattr(args, "status_port", None) is not None:
-            from viewer.status_server import StatusServer
+        if options.status_port is not None:
+            from viewer.jobs.status_server import StatusServer
 
-            status_server = StatusServer(args.status_port, services.fleet.snapshot)
+            status_server = StatusServer(options.status_port, services.fleet.snapshot)
             try:
                 status_server.start()
                 log.info("status on http://127.0.0.1:%d/status.json and /metrics", status_server.port)
             except OSError as exc:
-                log.error("cannot serve status on port %s: %s", args.status_port, exc)
+                log.error("cannot serve status on port %s: %s", options.status_port, exc)
                 status_server = None
     from viewer.ui.player_watch import PlayerWatch
 
-    player_watch = PlayerWatch(app, engine, journal,  # noqa: F841 - lives as long as the app (Qt parent)
-                               publish=services.fleet.set_process_figures if services.fleet is not None else None)
-    if not engine.supports_scheme("rtsp") and any(c.scheme in ("rtsp", "rtsps") for c in catalog.cameras):
+    PlayerWatch(app, services.engine, services.journal,  # lives as long as the app (Qt parent)
+                publish=services.fleet.set_process_figures if services.fleet is not None else None)
+    if not services.engine.supports_scheme("rtsp") and any(
+            c.scheme in ("rtsp", "rtsps") for c in services.catalog.cameras):
         log.warning("no RTSP client (PyAV missing and no live555 in libVLC): rtsp:// cameras will be "
                     "flagged 'unsupported'")
+    return status_server
+
+
+def _open_windows(app, options: WallOptions, services: Services, screens: tuple[int, ...], skipped: list):
+    """The first wall window (and one per further monitor), placed, shown, on their first
+    view; kiosk or fullscreen as asked. Returns the first window."""
+    from viewer.ui.wall_window import WallWindow
 
     def open_window(key: str) -> WallWindow:
         window = WallWindow(services, key)
@@ -310,30 +272,37 @@ def run_wall(args) -> int:
     if screens:
         window.place_on_screen(screens[0])
     else:
-        window.restore_geometry(settings.window_geometry)
-        if args.screen is not None:
-            window.place_on_screen(args.screen)
+        window.restore_geometry(services.settings.window_geometry)
+        if options.screen is not None:
+            window.place_on_screen(options.screen)
     window.show()
-    initial_view(window, services, args)
+    initial_view(window, services, options)
     for n, screen_index in enumerate(screens[1:], start=1):  # a multi-monitor wall: one window each
         extra = open_window(str(n))
         extra.place_on_screen(screen_index)
         extra.show()
-        initial_view(extra, services, argparse.Namespace(), default_district=n)
+        initial_view(extra, services, WallOptions(), default_district=n)
     for w in services.windows:
-        if kiosk:
+        if services.kiosk:
             w.enter_kiosk()
-        elif args.fullscreen or screens:
+        elif options.fullscreen or screens:
             w.toggle_fullscreen()
     if skipped:
         from PySide6.QtCore import QCoreApplication
 
         skipped_text = QCoreApplication.translate("App", "Catalog: {n} broken entries skipped (see the log): {first}")
         window.statusBar().showMessage(skipped_text.format(n=len(skipped), first=skipped[0]), 60_000)
-    instance.activated.connect(lambda _argv: _come_forward(services))
     follow_screens(app, services)
     stop_on_signals(app, lambda: [w.allow_exit() for w in services.windows])
-    code = app.exec()
+    return window
+
+
+def _shut_down(services: Services, status_server, window, settings: Settings, settings_file: Path, raw_settings,
+               code: int) -> None:
+    """Save the settings, close the windows' players, stop the jobs and workers, release
+    libVLC, close the journal; the process then ends within ``SHUTDOWN_GRACE_S``."""
+    from viewer import shutdown_guard
+
     settings = replace(settings, window_geometry=window.saved_geometry())
     try:
         save_settings(settings_file, settings, raw_settings)
@@ -344,17 +313,12 @@ def run_wall(args) -> int:
         w.controller.close()
     if status_server is not None:
         status_server.stop()
-    if services.fleet is not None:
-        services.fleet.stop()
-    services.outages.close()
-    services.pictures.shutdown()
-    services.probes.shutdown()
-    engine.release()
-    journal.record_event("exit", f"exit code {code}", time.time())
-    journal.close()
+    services.close()
+    services.engine.release()
+    services.journal.record_event("exit", f"exit code {code}", time.time())
+    services.journal.close()
     log.info("videowall exits with %d", code)
     shutdown_guard.exit_soon(SHUTDOWN_GRACE_S, "the journal closed", code)  # no stuck thread keeps it alive
-    return code
 
 
 def _come_forward(services: Services) -> None:
@@ -469,23 +433,23 @@ def stop_on_signals(app, allow_exit=lambda: None) -> None:
         timer.start()
 
 
-def initial_view(window, services: Services, args, default_district: int = 0) -> None:
+def initial_view(window, services: Services, options: WallOptions, default_district: int = 0) -> None:
     """--view / --district / --layout, else this window's last tour or view, else a district
     (the first; window N of a multi-monitor wall: the N-th)."""
     controller = window.controller
     catalog = services.catalog
-    layout = getattr(args, "layout", None)
-    if getattr(args, "tour", None):
+    layout = options.layout
+    if options.tour:
         if layout:
             controller.set_layout(layout)
-        if window.start_tour(args.tour):
+        if window.start_tour(options.tour):
             return
-        log.error("unknown tour %s; opening the first district", args.tour)
-    if getattr(args, "view", None) and window.open_view(args.view):
+        log.error("unknown tour %s; opening the first district", options.tour)
+    if options.view and window.open_view(options.view):
         if layout:
             controller.set_layout(layout)
         return
-    district = getattr(args, "district", None)
+    district = options.district
     if district:
         try:
             catalog.district(district)
@@ -517,11 +481,6 @@ def _known(catalog: Catalog, camera_id: str) -> bool:
     except KeyError:
         return False
     return True
-
-
-def replace_catalog(args, path: Path):
-    args.catalog = str(path)
-    return args
 
 
 def _fatal(text: str, kiosk: bool = False) -> None:

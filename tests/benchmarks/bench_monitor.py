@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tests.benchmarks.bench_sweep import PASSWORD, PASSWORD_ENV
 from tests.benchmarks.harness import ROOT, Child, cpu_seconds, fd_count, machine_info, median, rss_mib
-from tests.support.stream_server import free_port
+from tests.support.ports import free_port
 
 GOAL_AGE_S = 60.0
 GOAL_RSS_MIB = 300.0
@@ -180,7 +180,7 @@ def render_100k(cameras: int) -> dict:
     from viewer.core.monitor_model import CameraRow, MonitorView
     from viewer.core.reasons import Reason
     from viewer.core.sweep import SweepResult
-    from viewer.metrics import MonitorCollector, registry_with, render
+    from viewer.jobs.metrics import MonitorCollector, registry_with, render
 
     rows = tuple(CameraRow(f"cam-{i:06d}", f"d{i % 30:02d}", "", f"10.{i // 64 // 250}.{i // 64 % 250}.1:554")
                  for i in range(cameras))  # fmt: skip

@@ -51,15 +51,12 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
                tours: str = "", fleet_catalog: Path | None = None, substreams: dict[str, str] | None = None):
     """``substreams``: camera id -> URL of its grid sub-stream (its ``url`` is then the main stream);
     ``fleet_catalog``: the rest of a city's cameras, loaded and swept, not shown."""
-    from viewer.app import Services
     from viewer.core.catalog import load_catalog
-    from viewer.core.health import HealthConfig
     from viewer.core.journal import Journal
     from viewer.core.settings import Settings
     from viewer.core.views import ViewStore
     from viewer.player.base import create_engine
-    from viewer.ui.outages import OutageRecorder
-    from viewer.ui.probe_runner import ProbeRunner
+    from viewer.ui.services import build_services
     from viewer.ui.wall_window import WallWindow
 
     districts = {"d1": urls, **(extra_districts or {})}
@@ -82,12 +79,8 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     catalog = load_catalog(path)
     engine = create_engine()
     journal = Journal(tmp / "journal.sqlite3")
-    services = Services(
-        catalog=catalog, catalog_label="bench", engine=engine, probes=ProbeRunner(), journal=journal,
-        views=ViewStore(tmp / "views.json"), settings=Settings(),
-        health_config=health or HealthConfig(player_supports_rtsp=engine.supports_scheme("rtsp")),
-        outages=OutageRecorder(journal, catalog), kiosk=True,
-    )
+    services = build_services(catalog, "bench", engine, journal, ViewStore(tmp / "views.json"), Settings(),
+                              kiosk=True, health_config=health)
     window = WallWindow(services)
     services.windows.append(window)
     screen = QGuiApplication.primaryScreen().geometry()
@@ -186,7 +179,7 @@ def mode_play(app, args, tmp: Path) -> None:
         services.fleet = FleetMonitor(services.catalog, services.journal, services.flagged_tiles)
         services.fleet.start()
         if args.status_port:
-            from viewer.status_server import StatusServer
+            from viewer.jobs.status_server import StatusServer
 
             status_server = StatusServer(0, services.fleet.snapshot)
             status_server.start()

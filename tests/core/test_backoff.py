@@ -1,3 +1,6 @@
+"""Reconnect backoff (viewer.core.backoff): full jitter within growing bounds, the cap, the
+floor for refused servers, determinism with a seeded RNG. Pure, no clock."""
+
 from __future__ import annotations
 
 import random

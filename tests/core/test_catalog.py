@@ -14,9 +14,10 @@ from viewer.core.catalog import (
     Camera,
     CatalogError,
     catalog_from_text,
+    catalog_summary,
     load_catalog,
-    summarize,
 )
+from viewer.core.catalog_model import insert_credentials
 from viewer.core.yaml_lines import HAVE_LIBYAML
 
 REPO = Path(__file__).resolve().parents[2]
@@ -211,7 +212,7 @@ cameras:
 
 def test_summarize_mentions_counts_schemes_groups_tours() -> None:
     catalog = load_catalog(SAMPLES / "sample-city.yaml", env={})
-    text = summarize(catalog)
+    text = catalog_summary(catalog)
     assert "12 cameras (1 disabled) in 3 districts, 1 tour" in text
     assert "rtsp 7" in text and "file 1" in text
     assert "ATCS 7" in text
@@ -225,7 +226,7 @@ def test_userinfo_is_removed_and_percent_decoded() -> None:
     camera = load(camera_yaml(url="rtsp://admin%40pos:p%40ss%3Aw%2Frd@10.0.0.1:554/ch1")).cameras[0]
     assert camera.url == "rtsp://10.0.0.1:554/ch1"
     assert (camera.username, camera.password) == ("admin@pos", "p@ss:w/rd")
-    assert camera.url_with_credentials() == "rtsp://admin%40pos:p%40ss%3Aw%2Frd@10.0.0.1:554/ch1"
+    assert insert_credentials(camera.url, camera.username, camera.password) == "rtsp://admin%40pos:p%40ss%3Aw%2Frd@10.0.0.1:554/ch1"
 
 
 def test_explicit_fields_win_over_userinfo_each_on_its_own() -> None:

@@ -1,4 +1,4 @@
-"""FleetTally keeps the same figures as the whole-fleet functions (summarize,
+"""FleetTally keeps the same figures as the whole-fleet functions (district_summaries,
 status_snapshot, fleet_checked_since) while costing O(batch) per batch: checked over random
 result sequences, and timed at 50,000 cameras."""
 
@@ -10,7 +10,8 @@ import time
 from viewer.core.catalog import catalog_from_text
 from viewer.core.fleet_tally import FleetTally
 from viewer.core.reasons import Reason
-from viewer.core.sweep import SweepResult, fleet_checked_since, status_snapshot, summarize, sweep_result
+from viewer.core.sweep import SweepResult, sweep_result
+from viewer.core.sweep_report import district_summaries, fleet_checked_since, status_snapshot
 
 
 def make_catalog(districts: int, per_district: int, disabled_every: int = 7):
@@ -44,7 +45,7 @@ def test_the_tally_equals_the_whole_fleet_functions_over_random_batches():
             results[camera_id] = result
             batch.append(result)
         tally.apply(batch)
-        assert tally.summaries() == summarize(catalog, results)
+        assert tally.summaries() == district_summaries(catalog, results)
         since = fleet_checked_since(catalog, results)
         assert tally.checked_since() == since
         assert tally.snapshot(2, 5000.0) == status_snapshot(catalog, results, 2, 5000.0, since)
@@ -62,7 +63,7 @@ def test_a_batch_costs_the_batch_not_the_fleet():
              for n, c in enumerate(cameras[:256])]  # fmt: skip
     started = time.process_time()
     for _ in range(5):
-        summarize(catalog, results)
+        district_summaries(catalog, results)
         status_snapshot(catalog, results, 0, 5.0, fleet_checked_since(catalog, results))
     rebuild_s = (time.process_time() - started) / 5
     started = time.process_time()

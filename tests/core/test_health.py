@@ -13,7 +13,7 @@ from viewer.core.health import (
     FeedHealth,
     FeedState,
     HealthConfig,
-    PlayerEvent,
+    PlayerEventKind,
 )
 from viewer.core.probe import ProbeResult
 from viewer.core.reasons import Reason
@@ -69,13 +69,13 @@ def play_until(h: FeedHealth, start: float, end: float, step: float = 1.0, fps: 
 def started_playing(config: HealthConfig = CFG) -> FeedHealth:
     h = make(config)
     assert kinds(h.start(0.0)) == [OPEN]
-    assert h.on_event(PlayerEvent.VOUT, 0.5) == []
+    assert h.on_event(PlayerEventKind.VOUT, 0.5) == []
     return h
 
 
 def fail_refused(h: FeedHealth, now: float) -> list[Action]:
     """Refused: libVLC errors at once, the probe says refused."""
-    actions = h.on_event(PlayerEvent.ERROR, now)
+    actions = h.on_event(PlayerEventKind.ERROR, now)
     actions += h.on_probe(probe(Reason.REFUSED, "connection refused"), now + 0.01)
     return actions
 
@@ -88,10 +88,10 @@ def test_happy_path_open_first_picture_and_steady_play() -> None:
     assert h.state is FeedState.IDLE
     assert h.start(0.0) == [Action(OPEN, detail="start")]
     assert h.state is FeedState.CONNECTING
-    for event in (PlayerEvent.OPENING, PlayerEvent.BUFFERING, PlayerEvent.PLAYING):
+    for event in (PlayerEventKind.OPENING, PlayerEventKind.BUFFERING, PlayerEventKind.PLAYING):
         assert h.on_event(event, 0.2) == []
         assert h.state is FeedState.CONNECTING  # libVLC "Playing" is not a picture
-    assert h.on_event(PlayerEvent.VOUT, 0.4) == []
+    assert h.on_event(PlayerEventKind.VOUT, 0.4) == []
     assert h.state is FeedState.PLAYING
     assert play_until(h, 1.0, 120.0, step=0.5) == []
     assert h.state is FeedState.PLAYING and h.flag is None and h.attempts == 0
@@ -113,7 +113,7 @@ def test_rising_pictures_without_vout_also_mean_playing() -> None:
 def test_refused_flags_at_once_and_probe_refines_the_reason() -> None:
     h = make()
     h.start(0.0)
-    actions = h.on_event(PlayerEvent.ERROR, 0.05)
+    actions = h.on_event(PlayerEventKind.ERROR, 0.05)
     assert kinds(actions) == [STOP, FLAG, PROBE]
     assert actions[1].reason is Reason.ERROR
     assert h.state is FeedState.FAILED
@@ -129,7 +129,7 @@ def test_refused_flags_at_once_and_probe_refines_the_reason() -> None:
 def test_opening_timeout_without_any_event() -> None:
     h = make()
     h.start(10.0)
-    assert h.on_event(PlayerEvent.OPENING, 10.01) == []
+    assert h.on_event(PlayerEventKind.OPENING, 10.01) == []
     for t in (10.5, 12.0, 15.0, 17.99):
         assert h.on_stats(0, 0, t) == []
         assert h.tick(t) == []
@@ -178,7 +178,7 @@ def test_progress_that_stops_before_a_picture_times_out() -> None:
 def test_killed_server_ends_the_stream() -> None:
     h = started_playing()
     play_until(h, 1.0, 30.0)
-    actions = h.on_event(PlayerEvent.ENDED, 31.5)
+    actions = h.on_event(PlayerEventKind.ENDED, 31.5)
     assert kinds(actions) == [STOP, FLAG, PROBE]
     assert actions[1].reason is Reason.ENDED
     assert h.on_probe(probe(Reason.REFUSED), 31.6)[0].reason is Reason.REFUSED
@@ -187,7 +187,7 @@ def test_killed_server_ends_the_stream() -> None:
 def test_probe_ok_keeps_the_libvlc_reason_and_the_backoff() -> None:
     h = make()
     h.start(0.0)
-    h.on_event(PlayerEvent.ENDED, 1.0)
+    h.on_event(PlayerEventKind.ENDED, 1.0)
     retry_at = h.next_retry_at
     assert h.on_probe(probe(Reason.OK), 1.1) == []  # no re-flag, no immediate reopen
     assert h.flag.reason is Reason.ENDED and h.state is FeedState.WAITING
@@ -227,7 +227,7 @@ def test_a_stalled_feed_whose_vout_returns_is_reopened_too() -> None:
     h = started_playing()
     play_until(h, 1.0, 10.0)
     assert kinds(h.tick(15.0)) == [FLAG, PROBE]
-    assert kinds(h.on_event(PlayerEvent.VOUT, 15.5)) == [STOP, OPEN]
+    assert kinds(h.on_event(PlayerEventKind.VOUT, 15.5)) == [STOP, OPEN]
     assert h.state is FeedState.CONNECTING and h.flag is not None
 
 
@@ -260,7 +260,7 @@ def test_stall_then_reopen_keeps_the_flag() -> None:
     assert h.attempts == 1 and 20.5 <= h.next_retry_at <= 21.0
     assert kinds(h.tick(h.next_retry_at)) == [OPEN]
     assert h.state is FeedState.CONNECTING and h.flag.since == since
-    assert h.on_event(PlayerEvent.VOUT, 22.0) == [Action(UNFLAG, detail="pictures again")]
+    assert h.on_event(PlayerEventKind.VOUT, 22.0) == [Action(UNFLAG, detail="pictures again")]
 
 
 # --- retries -------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_flag_since_unchanged_across_retries() -> None:
     assert h.flag.since == 0.05 and h.flag.reason is Reason.REFUSED
     # a different failure later in the same outage changes the reason, not the start
     now += 1.0
-    h.on_event(PlayerEvent.ERROR, now)
+    h.on_event(PlayerEventKind.ERROR, now)
     assert h.on_probe(probe(Reason.AUTH), now + 0.1) == [Action(FLAG, Reason.AUTH, "")]
     assert h.flag.since == 0.05
 
@@ -330,16 +330,16 @@ def test_return_probe_ok_while_waiting_opens_at_once() -> None:
     assert kinds(h.on_probe(probe(Reason.OK), probe_at + 0.02)) == [OPEN]
     assert h.state is FeedState.CONNECTING and h.next_retry_at is None
     assert h.flag.reason is Reason.REFUSED  # cleared only by pictures
-    assert h.on_event(PlayerEvent.VOUT, probe_at + 0.5)[0].kind is UNFLAG
+    assert h.on_event(PlayerEventKind.VOUT, probe_at + 0.5)[0].kind is UNFLAG
 
 
 def test_only_one_probe_outstanding() -> None:
     h = make()
     h.start(0.0)
-    assert kinds(h.on_event(PlayerEvent.ERROR, 0.1)) == [STOP, FLAG, PROBE]
+    assert kinds(h.on_event(PlayerEventKind.ERROR, 0.1)) == [STOP, FLAG, PROBE]
     # the retry comes due and fails again before the first probe answered
     assert kinds(h.tick(h.next_retry_at)) == [OPEN]
-    assert kinds(h.on_event(PlayerEvent.ERROR, h._opened_at + 0.05)) == [STOP]
+    assert kinds(h.on_event(PlayerEventKind.ERROR, h._opened_at + 0.05)) == [STOP]
     assert h.probe_outstanding
     assert all(PROBE not in kinds(h.tick(1.5 + i * 0.1)) for i in range(20))
     h.on_probe(probe(Reason.REFUSED), 3.6)
@@ -351,7 +351,7 @@ def test_only_one_probe_outstanding() -> None:
 def test_lost_probe_result_does_not_block_probing_forever() -> None:
     h = make(HealthConfig(backoff_base_s=100.0, backoff_floor_s=50.0))
     h.start(0.0)
-    h.on_event(PlayerEvent.ERROR, 0.1)  # probe sent, never answered
+    h.on_event(PlayerEventKind.ERROR, 0.1)  # probe sent, never answered
     assert all(h.tick(0.1 + i) == [] for i in range(1, 20))
     assert h.state is FeedState.FAILED
     assert h.tick(20.1) == [] and h.state is FeedState.WAITING and not h.probe_outstanding
@@ -361,7 +361,7 @@ def test_unsupported_rtsp_backs_off_to_the_cap() -> None:
     rtsp = HealthConfig(scheme="RTSP", player_supports_rtsp=False)
     h = make(rtsp)
     h.start(0.0)
-    assert kinds(h.on_event(PlayerEvent.ERROR, 0.03)) == [STOP, FLAG, PROBE]  # no live555
+    assert kinds(h.on_event(PlayerEventKind.ERROR, 0.03)) == [STOP, FLAG, PROBE]  # no live555
     actions = h.on_probe(probe(Reason.OK, "RTSP 200, SDP has H264"), 0.2)
     assert kinds(actions) == [FLAG] and actions[0].reason is Reason.UNSUPPORTED
     assert h.next_retry_at >= 0.2 + rtsp.backoff_cap_s
@@ -372,7 +372,7 @@ def test_unsupported_rtsp_backs_off_to_the_cap() -> None:
         for action in h.tick(t):
             assert action.kind is OPEN  # the camera answers: no return probes
             opens += 1
-            again = h.on_event(PlayerEvent.ERROR, t + 0.03)
+            again = h.on_event(PlayerEventKind.ERROR, t + 0.03)
             assert kinds(again) == [STOP, PROBE]  # same outage, same flag
             assert h.next_retry_at - (t + 0.03) == pytest.approx(rtsp.backoff_cap_s)
             assert h.on_probe(probe(Reason.OK), t + 0.1) == []
@@ -383,7 +383,7 @@ def test_unsupported_rtsp_backs_off_to_the_cap() -> None:
 def test_rtsp_supported_player_keeps_the_libvlc_reason() -> None:
     h = make(HealthConfig(scheme="rtsp", player_supports_rtsp=True))
     h.start(0.0)
-    h.on_event(PlayerEvent.ERROR, 0.03)
+    h.on_event(PlayerEventKind.ERROR, 0.03)
     assert h.on_probe(probe(Reason.OK), 0.2) == []
     assert h.flag.reason is Reason.ERROR
 
@@ -397,7 +397,7 @@ def test_stable_play_resets_attempts() -> None:
     h.tick(h.next_retry_at)
     assert h.attempts == 2
     t0 = h._opened_at
-    h.on_event(PlayerEvent.VOUT, t0 + 0.3)
+    h.on_event(PlayerEventKind.VOUT, t0 + 0.3)
     play_until(h, t0 + 1.0, t0 + 9.0)
     assert h.attempts == 2  # not yet stable
     play_until(h, t0 + 10.0, t0 + 11.0)
@@ -410,15 +410,15 @@ def test_stable_play_resets_attempts() -> None:
 def test_operator_stop_unflags_and_ignores_late_events() -> None:
     h = make()
     h.start(0.0)
-    h.on_event(PlayerEvent.ERROR, 0.1)
+    h.on_event(PlayerEventKind.ERROR, 0.1)
     assert h.stop(0.2) == [Action(UNFLAG, detail="operator stop")]  # player already stopped
     assert h.state is FeedState.IDLE and h.flag is None and h.next_retry_at is None
     assert h.on_probe(probe(Reason.REFUSED), 0.3) == []
-    assert h.on_event(PlayerEvent.ERROR, 0.4) == []
+    assert h.on_event(PlayerEventKind.ERROR, 0.4) == []
     assert h.tick(100.0) == []
 
     h.start(200.0)
-    h.on_event(PlayerEvent.VOUT, 200.5)
+    h.on_event(PlayerEventKind.VOUT, 200.5)
     assert h.stop(201.0) == [Action(STOP, detail="operator stop")]
 
 
@@ -433,7 +433,7 @@ def test_operator_reconnect_resets_attempts_and_keeps_the_flag() -> None:
     assert h.attempts == 0 and h.state is FeedState.CONNECTING and h.flag.since == 0.1
     assert kinds(h.reconnect(4.0)) == [STOP, OPEN]
     # libVLC's Stopped event from that STOP arrives after the new OPEN: ignored
-    assert h.on_event(PlayerEvent.STOPPED, 4.01) == [] and h.state is FeedState.CONNECTING
+    assert h.on_event(PlayerEventKind.STOPPED, 4.01) == [] and h.state is FeedState.CONNECTING
 
 
 def test_invalid_config_rejected() -> None:
@@ -452,12 +452,12 @@ def test_config_for_url() -> None:
 def test_rebuffering_on_a_slow_link_is_not_a_stall_until_the_progress_timeout():
     import random
 
-    from viewer.core.health import ActionKind, FeedHealth, FeedState, HealthConfig, PlayerEvent
+    from viewer.core.health import ActionKind, FeedHealth, FeedState, HealthConfig, PlayerEventKind
 
     cfg = HealthConfig(stall_timeout_s=3.0, stall_progress_timeout_s=10.0)
     h = FeedHealth(cfg, random.Random(1))
     h.start(0.0)
-    h.on_event(PlayerEvent.VOUT, 0.5)
+    h.on_event(PlayerEventKind.VOUT, 0.5)
     h.on_stats(10, 1000, 1.0)
     t, nbytes = 1.0, 1000
     while t < 9.5:  # pictures stop (last at t=1), bytes keep arriving
@@ -475,11 +475,11 @@ def test_rebuffering_on_a_slow_link_is_not_a_stall_until_the_progress_timeout():
 def test_stall_without_bytes_is_flagged_at_the_stall_timeout():
     import random
 
-    from viewer.core.health import FeedHealth, FeedState, HealthConfig, PlayerEvent
+    from viewer.core.health import FeedHealth, FeedState, HealthConfig, PlayerEventKind
 
     h = FeedHealth(HealthConfig(stall_timeout_s=3.0), random.Random(1))
     h.start(0.0)
-    h.on_event(PlayerEvent.VOUT, 0.5)
+    h.on_event(PlayerEventKind.VOUT, 0.5)
     h.on_stats(10, 1000, 1.0)
     for t in (2.0, 3.0, 4.0):
         h.on_stats(10, 1000, t)
@@ -490,27 +490,27 @@ def test_stall_without_bytes_is_flagged_at_the_stall_timeout():
 def test_carried_flag_keeps_its_since_until_pictures_clear_it():
     import random
 
-    from viewer.core.health import ActionKind, FeedHealth, Flag, HealthConfig, PlayerEvent
+    from viewer.core.health import ActionKind, FeedHealth, Flag, HealthConfig, PlayerEventKind
     from viewer.core.reasons import Reason
 
     h = FeedHealth(HealthConfig(), random.Random(3))
     h.carry_flag(Flag(Reason.REFUSED, 100.0, "connection refused"))
     assert [a.kind for a in h.start(500.0)] == [ActionKind.OPEN]
     assert h.flag.since == 100.0
-    actions = h.on_event(PlayerEvent.ERROR, 500.1)  # still down: same outage, same since
+    actions = h.on_event(PlayerEventKind.ERROR, 500.1)  # still down: same outage, same since
     assert h.flag.since == 100.0
     assert ActionKind.STOP in [a.kind for a in actions]
     h2 = FeedHealth(HealthConfig(), random.Random(3))
     h2.carry_flag(Flag(Reason.REFUSED, 100.0))
     h2.start(500.0)
-    assert [a.kind for a in h2.on_event(PlayerEvent.VOUT, 501.0)] == [ActionKind.UNFLAG]
+    assert [a.kind for a in h2.on_event(PlayerEventKind.VOUT, 501.0)] == [ActionKind.UNFLAG]
     assert h2.flag is None
 
 
 def test_storm_members_hold_their_retries_and_retry_within_a_cap_after_the_storm():
     import random
 
-    from viewer.core.health import ActionKind, FeedHealth, HealthConfig, PlayerEvent
+    from viewer.core.health import ActionKind, FeedHealth, HealthConfig, PlayerEventKind
     from viewer.core.probe import ProbeResult
     from viewer.core.reasons import Reason
 
@@ -518,7 +518,7 @@ def test_storm_members_hold_their_retries_and_retry_within_a_cap_after_the_storm
     h = FeedHealth(HealthConfig(backoff_base_s=1.0, backoff_cap_s=8.0), random.Random(5),
                    hold_retry=lambda now: in_storm[0])
     h.start(0.0)
-    h.on_event(PlayerEvent.ERROR, 0.1)
+    h.on_event(PlayerEventKind.ERROR, 0.1)
     h.on_probe(ProbeResult(Reason.REFUSED, 1.0, "refused"), 0.2)
     t = 0.2
     while t < 60:  # the storm lasts a minute: the member never reopens on its own
@@ -557,7 +557,7 @@ def test_a_stale_hls_playlist_is_not_reopened_until_the_probe_sees_it_move() -> 
 def test_the_sessions_reason_is_the_flag_at_once_without_a_diagnosis_probe() -> None:
     h = make(seed=3)
     h.start(0.0)
-    actions = h.on_event(PlayerEvent.ERROR, 0.04, Reason.AUTH, "401 Unauthorized")
+    actions = h.on_event(PlayerEventKind.ERROR, 0.04, Reason.AUTH, "401 Unauthorized")
     assert kinds(actions) == [STOP, FLAG]  # no PROBE: the session already asked the camera
     assert (h.flag.reason, h.flag.detail, h.flag.since) == (Reason.AUTH, "401 Unauthorized", 0.04)
     assert h.state is FeedState.WAITING and h.next_retry_at is not None
@@ -568,25 +568,25 @@ def test_after_a_session_verdict_a_return_probe_ok_reopens_at_once() -> None:
     h = make(seed=4)
     h.start(0.0)
     play_until(h, 0.0, 3.0)
-    assert kinds(h.on_event(PlayerEvent.ENDED, 3.5, Reason.ENDED, "the camera ended the stream")) == [STOP, FLAG]
+    assert kinds(h.on_event(PlayerEventKind.ENDED, 3.5, Reason.ENDED, "the camera ended the stream")) == [STOP, FLAG]
     t, probed = 3.5, False
     while not probed:
         t += 0.25
         actions = h.tick(t)
         if kinds(actions) == [OPEN]:  # a backoff retry came first: it fails refused
-            refused = h.on_event(PlayerEvent.ERROR, t + 0.01, Reason.REFUSED, "Connection refused")
+            refused = h.on_event(PlayerEventKind.ERROR, t + 0.01, Reason.REFUSED, "Connection refused")
             assert kinds(refused) in ([STOP, FLAG], [STOP])  # FLAG only when the reason changes
             assert h.flag.reason is Reason.REFUSED
         probed = kinds(actions) == [PROBE]
     assert h.flag.reason in (Reason.ENDED, Reason.REFUSED)
     assert kinds(h.on_probe(probe(Reason.OK), t + 0.02)) == [OPEN]  # the camera is back
-    assert h.on_event(PlayerEvent.VOUT, t + 1.0)[0].kind is UNFLAG
+    assert h.on_event(PlayerEventKind.VOUT, t + 1.0)[0].kind is UNFLAG
 
 
 def test_a_libvlc_error_without_a_reason_still_asks_the_probe() -> None:
     h = make()
     h.start(0.0)
-    assert kinds(h.on_event(PlayerEvent.ERROR, 0.1)) == [STOP, FLAG, PROBE]
+    assert kinds(h.on_event(PlayerEventKind.ERROR, 0.1)) == [STOP, FLAG, PROBE]
     assert h.flag.reason is Reason.ERROR
 
 
@@ -595,7 +595,7 @@ def test_a_camera_the_session_saw_go_away_is_probed_quickly_for_a_while() -> Non
                        backoff_base_s=60.0, backoff_floor_s=30.0)  # retries far away: only probes matter
     h = make(cfg, seed=7)
     h.start(0.0)
-    h.on_event(PlayerEvent.ERROR, 0.1, Reason.REFUSED, "Connection refused")
+    h.on_event(PlayerEventKind.ERROR, 0.1, Reason.REFUSED, "Connection refused")
     probes, t = [], 0.1
     while t < 40.0:
         t += 0.05
@@ -611,7 +611,7 @@ def test_a_camera_the_session_saw_go_away_is_probed_quickly_for_a_while() -> Non
 def test_an_auth_verdict_is_probed_at_the_normal_pace() -> None:
     h = make(HealthConfig(return_probe_interval_s=3.0, backoff_base_s=60.0, backoff_floor_s=30.0), seed=8)
     h.start(0.0)
-    h.on_event(PlayerEvent.ERROR, 0.1, Reason.AUTH, "401")
+    h.on_event(PlayerEventKind.ERROR, 0.1, Reason.AUTH, "401")
     t = 0.1
     while kinds(h.tick(t)) != [PROBE]:
         t += 0.05

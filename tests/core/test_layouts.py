@@ -1,3 +1,6 @@
+"""Grid and uneven layouts as data (viewer.core.layouts): every cell covered once, clear
+errors for bad specs, spelling variants, paging that keeps positions."""
+
 import pytest
 
 from viewer.core.layouts import MENU_LAYOUTS, UNEVEN_LAYOUTS, LayoutError, page, page_count, parse_layout

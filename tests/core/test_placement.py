@@ -1,3 +1,6 @@
+"""Which monitor a wall window belongs on when monitors come and go
+(viewer.core.placement.choose_screen). Pure."""
+
 from viewer.core.placement import choose_screen
 
 

@@ -1,5 +1,5 @@
 """Pure parts of the Prometheus-based evaluation: queries, answer parsing, errors, ordering.
-(The end-to-end check against a real Prometheus is in tests/test_monitoring_stack.py.)"""
+(The end-to-end check against a real Prometheus is in tests/jobs/test_monitoring_stack.py.)"""
 
 from __future__ import annotations
 

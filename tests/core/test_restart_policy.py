@@ -1,6 +1,6 @@
 """The supervisor's pure decisions: restart backoff, and hang detection from heartbeats."""
 
-from viewer.cli_run import wall_arguments
+from viewer.cli.run import wall_arguments
 from viewer.core.restart_policy import HangWatch, RestartPolicy
 
 

@@ -1,3 +1,6 @@
+"""Wall views, saved views and settings (viewer.core.views, settings, store): paging and
+layout changes, corrupt files kept aside, atomic writes, neighbour pages for pre-roll."""
+
 import json
 import os
 

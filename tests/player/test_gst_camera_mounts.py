@@ -10,7 +10,7 @@ import itertools
 import threading
 import time
 
-from tests.conftest import make_clip
+from tests.support.clips import make_clip
 
 FPS, GOP_FRAMES = 25, 50  # a keyframe every 2 s
 READ_S = 5.0

@@ -9,8 +9,9 @@ import time
 import pytest
 
 from tests.support.player_double import Events, StallingEngine
+from tests.support.waiting import wait_until
+from viewer.core.health import PlayerEventKind
 from viewer.player import guarded
-from viewer.player.base import PlayerEventKind
 
 DEADLINE_S = 0.5
 
@@ -24,13 +25,6 @@ def engines(monkeypatch):
     yield inner, engine
     inner.unblock()
     engine.release()
-
-
-def wait_until(condition, timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        threading.Event().wait(0.01)
 
 
 def test_calls_return_at_once_while_the_inner_stop_hangs(engines):

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.player.conftest import WAIT_S, new_player, pictures_rise
+from tests.support.players import WAIT_S, new_player, pictures_rise
+from viewer.core.health import PlayerEventKind
 from viewer.core.reasons import Reason
-from viewer.player.base import PlayerEventKind
 from viewer.sim.cameras import Behaviour, SimCamera
 
 USER, PASSWORD = "op@desk", "p:ss/w@rd%9?#"

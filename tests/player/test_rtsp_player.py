@@ -12,8 +12,9 @@ import time
 
 import pytest
 
+from viewer.core.health import PlayerEventKind
 from viewer.core.reasons import Reason
-from viewer.player.base import EngineOptions, PlayerEventKind, create_engine
+from viewer.player.base import EngineOptions, create_engine
 
 RED = "0xFFFF0000"
 WAIT_S = 15.0

@@ -9,9 +9,10 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.player.conftest import WAIT_S, new_player, pictures_rise
+from tests.support.players import WAIT_S, new_player, pictures_rise
+from viewer.core.health import PlayerEventKind
 from viewer.player import guarded
-from viewer.player.base import PlayerEventKind, create_engine
+from viewer.player.base import create_engine
 from viewer.sim.cameras import SimCamera
 
 

@@ -10,8 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 import av
 import pytest
 
-from tests.support.raw_client import Client, rtsp, wait_until
+from tests.support.raw_client import Client, rtsp
 from tests.support.rtsp_client import SOCKET_TIMEOUT_US, Reader
+from tests.support.waiting import wait_until
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 
 B = Behaviour

@@ -15,9 +15,10 @@ import time
 
 import pytest
 
-from tests.support.raw_client import Client, rtsp, wait_until
+from tests.support.raw_client import Client, rtsp
 from tests.support.rtsp_client import Reader, open_rtsp
 from tests.support.tools import require_gst_element, require_tool
+from tests.support.waiting import wait_until
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 from viewer.sim.h264_clip import H264Clip
 

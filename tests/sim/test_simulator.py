@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.raw_client import Client, rtsp, wait_until
+from tests.support.raw_client import Client, rtsp
+from tests.support.waiting import wait_until
 from viewer.core.digest import digest_response
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 from viewer.sim.ts_stream import LEAD_S
@@ -355,7 +356,7 @@ def test_cli_prints_a_catalog_and_stops_on_eof(tmp_path, loop_clip):
 
 @needs_ffprobe
 def test_live_join_starts_a_new_client_where_the_live_stream_is(sim, tmp_path):
-    from tests.conftest import make_clip
+    from tests.support.clips import make_clip
 
     clip = make_clip(tmp_path, "pattern", seconds=4, gop_frames=30, fps=15)  # a keyframe every 2 s
     live = sim.add_http(SimCamera("/live", clip=clip, live_join=True))

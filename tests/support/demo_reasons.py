@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from viewer.core.reasons import Reason
-from viewer.demo_streams import AUTH, DROPS, FREEZES, HEALTHY, NOT_FOUND, REFUSED
+from viewer.demo.streams import AUTH, DROPS, FREEZES, HEALTHY, NOT_FOUND, REFUSED
 
 PLANNED_REASONS = {
     HEALTHY: Reason.OK,

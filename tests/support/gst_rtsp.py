@@ -1,7 +1,7 @@
 """Run ``tests/support/gst_rtsp_server.py`` (GStreamer's RTSP server) for a test.
 
 The server runs under Debian's system ``python3`` in its own process group, on a port from
-:func:`tests.support.stream_server.free_port` (so a restart can take the same port), and is
+:func:`tests.support.ports.free_port` (so a restart can take the same port), and is
 killed explicitly. Its JSON event lines are read by a daemon thread and counted, so tests
 can ask how many RTSP sessions the server saw (``sessions``) and wait for counts without
 sleeping.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stream_server import free_port
+from tests.support.ports import free_port
 
 SCRIPT = Path(__file__).with_name("gst_rtsp_server.py")
 SYSTEM_PYTHON = "/usr/bin/python3"

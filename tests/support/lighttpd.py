@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.stream_server import free_port
+from tests.support.ports import free_port
 from tests.support.tools import require_tool
 
 REALM = "lighttpd-camera"

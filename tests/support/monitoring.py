@@ -10,28 +10,17 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.waiting import wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 30.0
 _LISTEN_RE = re.compile(r"http://([0-9.]+):(\d+)/metrics")
-
-
-def wait_until(condition: Callable[[], object], timeout_s: float = WAIT_S, what: str = "condition") -> object:
-    """Poll ``condition`` every 0.1 s until it returns something truthy (returned), or fail."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s:g} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def http_get(url: str, timeout_s: float = 10.0) -> bytes:
@@ -75,7 +64,7 @@ class MonitorProcess:
         self._reader = threading.Thread(target=self._read, name="monitor-stderr", daemon=True)
         self._reader.start()
         try:
-            found = wait_until(self._listen_address, what="the monitor's listen line")
+            found = wait_until(self._listen_address, timeout_s=WAIT_S, what="the monitor's listen line")
         except BaseException:
             self.kill()
             raise

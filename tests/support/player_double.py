@@ -14,7 +14,8 @@ import threading
 import time
 from pathlib import Path
 
-from viewer.player.base import PlayerEvent, PlayerEventKind, PlayerStats
+from viewer.core.health import PlayerEventKind
+from viewer.player.base import PlayerEvent, PlayerStats
 
 HANG_LIMIT_S = 10.0
 

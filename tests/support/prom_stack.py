@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.monitoring import ROOT, http_get, wait_until
-from tests.support.stream_server import free_port
+from tests.support.monitoring import ROOT, http_get
+from tests.support.ports import free_port
+from tests.support.waiting import wait_until
 
 MONITORING = ROOT / "resources" / "monitoring"
 RULES = MONITORING / "videowall-rules.yml"

@@ -65,15 +65,6 @@ class Client:
         self.sock.close()
 
 
-def wait_until(condition, timeout_s: float = 5.0, step_s: float = 0.02) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(step_s)  # polling interval, not an assertion
-    return True
-
-
 def rtsp(client: Client, method: str, url: str, cseq: int, extra: str = "") -> str:
     client.buf = b""
     client.send(f"{method} {url} RTSP/1.0\r\nCSeq: {cseq}\r\n{extra}\r\n")

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.clips import COLOURS_RGB
 
 COLOUR_TOLERANCE = 60
 BLACK_MAX = 40  # every channel at most this: black (an empty surface, no picture)
@@ -31,8 +34,9 @@ class Sample:
         return f"{self.t_s:5.2f}s picture {self.picture:.0%} black {self.black:.0%} ({top})"
 
 
-def _close(rgb, expected) -> bool:
-    return all(abs(a - b) <= COLOUR_TOLERANCE for a, b in zip(rgb, expected, strict=True))
+def close_to(rgb, expected, tolerance: int = COLOUR_TOLERANCE) -> bool:
+    """Each channel of ``rgb`` within ``tolerance`` of ``expected``."""
+    return all(abs(a - b) <= tolerance for a, b in zip(rgb, expected, strict=True))
 
 
 def inner_rect(widget, window, margin: float = 0.04):
@@ -83,7 +87,7 @@ def read(image, window, rect, colours: dict[str, tuple[int, int, int]], t_s: flo
             if max(rgb) <= BLACK_MAX:
                 black += 1
             for name, expected in colours.items():
-                if _close(rgb, expected):
+                if close_to(rgb, expected):
                     counts[name] += 1
                     break
     shares = {k: v / total for k, v in counts.items()}
@@ -153,3 +157,36 @@ def _field(text: str, name: str) -> int:
         if line.strip().startswith(name):
             return int(line.split(":", 1)[1])
     raise ValueError(f"{name} not in xwininfo output")
+
+
+def grab_colour(tile) -> tuple[int, int, int]:
+    """Mean colour of the centre of what is on screen inside the tile's video surface."""
+    from PySide6.QtGui import QGuiApplication
+
+    surface = tile.surface
+    image = QGuiApplication.primaryScreen().grabWindow(int(surface.winId())).toImage()
+    w, h = image.width(), image.height()
+    points = [(fx, fy) for fx in (0.3, 0.5, 0.7) for fy in (0.3, 0.5, 0.7)]
+    samples = [image.pixelColor(int(w * fx), int(h * fy)) for fx, fy in points]
+    n = len(samples)
+    return (
+        sum(c.red() for c in samples) // n,
+        sum(c.green() for c in samples) // n,
+        sum(c.blue() for c in samples) // n,
+    )
+
+
+def save_screenshot(window, path: Path) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.primaryScreen().grabWindow(int(window.winId())).save(str(path))
+
+
+def screen_colours(window) -> list[str]:
+    """The colour name (``COLOURS_RGB``) each shown tile of ``window`` has on screen, in layout
+    order; the measured RGB as text where it matches none."""
+    names = []
+    for tile in window.grid.shown:
+        rgb = grab_colour(tile)
+        names.append(next((n for n, c in COLOURS_RGB.items() if close_to(rgb, c)), str(rgb)))
+    return names

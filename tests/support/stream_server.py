@@ -5,15 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 
 from tests.benchmarks.harness import Child
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
+from tests.support.ports import free_port
 
 
 class StreamServer:

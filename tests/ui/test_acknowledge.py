@@ -8,10 +8,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.core.reasons import Reason
+from viewer.core.wall_outages import operator_name
 from viewer.sim.cameras import Behaviour, SimCamera
-from viewer.ui.outages import operator_name
 
 WAIT_MS = 30_000
 

@@ -4,13 +4,12 @@ a tour, the last session (kiosk restore) or the operator. A real wall window und
 
 from __future__ import annotations
 
-from argparse import Namespace
-
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.app import initial_view
 from viewer.core.views import WallView
+from viewer.options import WallOptions
 
 TOUR = """tours:
   - id: ab
@@ -26,8 +25,8 @@ def _wall(make_wall, colour_streams):
     return make_wall(catalog_yaml({"da": a, "db": b}, TOUR))
 
 
-def _args(**values) -> Namespace:
-    return Namespace(**{"tour": None, "view": None, "district": None, "layout": None, **values})
+def _args(**values) -> WallOptions:
+    return WallOptions(**values)
 
 
 def _checked_layout(window) -> list[str]:

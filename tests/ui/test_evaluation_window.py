@@ -121,7 +121,7 @@ def test_presets():
 
 @pytest.mark.slow
 def test_opens_from_the_wall_menu_and_the_wall_keeps_running(qtbot, make_wall):
-    from tests.ui.conftest import catalog_yaml
+    from tests.support.catalogs import catalog_yaml
 
     wall = make_wall(catalog_yaml({"d1": [("c1", "http://127.0.0.1:9/none")]}))
     wall.act_evaluation.trigger()
@@ -163,7 +163,7 @@ def test_the_running_wall_is_evaluated_from_its_own_journal(qtbot, make_wall, co
     the refused one has one open outage, both seen by the window's evaluation."""
     import socket
 
-    from tests.ui.conftest import catalog_yaml
+    from tests.support.catalogs import catalog_yaml
     from viewer.core.health import FeedState
 
     with socket.socket() as probe:  # a port nobody listens on: connection refused

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
+from tests.support.ports import free_port
 from viewer.core.health import FeedState, HealthConfig
 from viewer.core.reasons import Reason
 from viewer.core.report import COLUMNS
@@ -50,12 +51,7 @@ def _wait_reason(qtbot, window, reason: Reason, tile: int = 1) -> None:
 
 
 def _free_port_url(path: str = "/x") -> str:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}{path}"
+    return f"http://127.0.0.1:{free_port()}{path}"
 
 
 CASES = {

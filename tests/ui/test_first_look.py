@@ -16,7 +16,7 @@ import time
 import pytest
 from PySide6.QtGui import QFontMetrics, QGuiApplication
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.sim.cameras import Behaviour, SimCamera
 
 START_WAIT_S = 45.0

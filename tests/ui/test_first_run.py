@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 
 CHILD = r"""
 import sys

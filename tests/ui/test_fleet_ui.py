@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+from tests.support.catalogs import catalog_yaml
 from tests.support.monitoring import samples
-from tests.ui.conftest import catalog_yaml
+from tests.support.ports import free_port
 from viewer.sim.cameras import Behaviour, SimCamera
 
 SWEEP_WAIT_MS = 20_000
@@ -39,17 +39,11 @@ def test_sweep_results_reach_board_tree_and_journal(qtbot, make_wall, simulator,
     assert window.controller.view.district == "d2"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_status_port_serves_metrics_and_json(tmp_path, simulator, clips):
     ok = simulator.add_http(SimCamera("/ok", Behaviour.HEALTHY, clip=clips["red"]))
     catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(catalog_yaml({"pusat": [("ok-cam", ok), ("dead-cam", f"http://127.0.0.1:{_free_port()}/x")]}))
-    port = _free_port()
+    catalog.write_text(catalog_yaml({"pusat": [("ok-cam", ok), ("dead-cam", f"http://127.0.0.1:{free_port()}/x")]}))
+    port = free_port()
     wall = subprocess.Popen([sys.executable, "-m", "viewer", "--catalog", str(catalog), "--status-port", str(port)],
                             env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
@@ -76,7 +70,7 @@ def test_status_port_serves_metrics_and_json(tmp_path, simulator, clips):
 def test_flagged_tiles_follow_every_flag_change(qtbot, make_wall, simulator, clips):
     """The status export counts a tile flagged a moment ago, not at the next sweep batch."""
     ok = simulator.add_http(SimCamera("/ok2", Behaviour.HEALTHY, clip=clips["green"]))
-    dead = f"http://127.0.0.1:{_free_port()}/gone"
+    dead = f"http://127.0.0.1:{free_port()}/gone"
     window = make_wall(catalog_yaml({"d1": [("ok-cam", ok)], "d2": [("dead-cam", dead)]}), sweep_interval_s=600.0)
     fleet = window.services.fleet
     qtbot.waitUntil(lambda: len(fleet.results) == 2, timeout=SWEEP_WAIT_MS)  # the one batch before the next hour

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.core.constants import RECOVERY_CONFIRM_S
 from viewer.core.reasons import Reason
 

@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.core.health import FeedState, HealthConfig
 from viewer.core.reasons import REASON_TEXT, Reason
 from viewer.ui import i18n

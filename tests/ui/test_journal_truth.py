@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
 

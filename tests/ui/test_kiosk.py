@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer import paths
 
 

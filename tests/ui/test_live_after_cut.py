@@ -12,10 +12,11 @@ import os
 
 import pytest
 
-from tests.conftest import COLOURS_RGB
 from tests.support.blackhole import BlackHoleLink
+from tests.support.catalogs import catalog_yaml
+from tests.support.clips import COLOURS_RGB
+from tests.support.screen_samples import close_to, grab_colour
 from tests.support.stream_server import StreamServer
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
 from viewer.core.health import FeedState
 from viewer.core.reasons import Reason
 

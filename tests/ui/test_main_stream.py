@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import close_to, grab_colour, substream_catalog
+from tests.support.catalogs import substream_catalog
+from tests.support.clips import COLOURS_RGB
+from tests.support.screen_samples import close_to, grab_colour
 from viewer.core.health import FeedState
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc thread list")

@@ -14,7 +14,8 @@ import time
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from tests.conftest import COLOURS_RGB
+from tests.support.catalogs import catalog_yaml, substream_catalog
+from tests.support.clips import COLOURS_RGB
 from tests.support.screen_samples import (
     describe,
     grab,
@@ -26,7 +27,6 @@ from tests.support.screen_samples import (
     x_children,
     x_window_size,
 )
-from tests.ui.conftest import catalog_yaml, substream_catalog
 from viewer.core.health import FeedState
 from viewer.core.settings import Settings
 from viewer.core.views import WallView

@@ -12,36 +12,26 @@ import time
 import urllib.request
 from urllib.parse import quote
 
-from tests.test_password_fuzz import CLASSES
-from viewer.core.csv_import import escape_catalog_text
+from tests.support.passwords import CLASSES, random_password, yaml_quote
 from viewer.core.health import FeedState
 from viewer.sim.cameras import Behaviour, SimCamera
 
 
-def password(rng: random.Random, classes) -> str:
-    chars = [rng.choice(c) for c in classes] + [rng.choice("".join(classes)) for _ in range(8)]
-    rng.shuffle(chars)
-    return "x" + "".join(chars).strip() + "y"
-
-
-def yaml_text(text: str) -> str:
-    return "'" + str(escape_catalog_text(text)).replace("'", "''") + "'"
-
-
 def test_random_passwords_never_leave_the_wall(qtbot, make_wall, simulator, clips, tmp_path):
+    from viewer.jobs.status_server import StatusServer
     from viewer.log import setup_logging
-    from viewer.status_server import StatusServer
 
     seed = int(time.time()) % 100_000
     rng = random.Random(seed)
-    right = password(rng, CLASSES[:5])  # printable ASCII, space included
-    wrong = password(rng, CLASSES)  # with non-ASCII
+    right = random_password(rng, CLASSES[:5], extra=(8, 8))  # printable ASCII, space included
+    wrong = random_password(rng, CLASSES, extra=(8, 8))  # with non-ASCII
     url = simulator.add_http(SimCamera("/locked", Behaviour.AUTH_BASIC, username="admin", password=right,
                                        clip=clips["green"]))  # fmt: skip
     text = ("version: 1\ndistricts:\n  - {id: d1, name: D1}\ncameras:\n"
-            f"  - {{id: good, name: Good, district: d1, url: '{url}', username: admin, password: {yaml_text(right)}}}\n"
+            f"  - {{id: good, name: Good, district: d1, url: '{url}', username: admin,"
+            f" password: {yaml_quote(right)}}}\n"
             f"  - {{id: bad, name: Bad, district: d1, url: '{url}?x=1', username: admin,"
-            f" password: {yaml_text(wrong)}}}\n")  # fmt: skip
+            f" password: {yaml_quote(wrong)}}}\n")  # fmt: skip
     log_file = tmp_path / "wall.log"
     setup_logging(log_file, logging.DEBUG, console=False)
     root = logging.getLogger()

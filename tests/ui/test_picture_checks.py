@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.conftest import make_clip
+from tests.support.clips import make_clip
 from viewer.core.picture import PictureCheckConfig, PictureWatch, fingerprint
 from viewer.core.reasons import Reason
 from viewer.player.base import THUMBNAIL_HEIGHT_PX, THUMBNAIL_WIDTH_PX

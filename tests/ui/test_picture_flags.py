@@ -4,7 +4,7 @@ other reason; a moving picture is never flagged; a picture that moves again clea
 
 from __future__ import annotations
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.core.health import FeedState, HealthConfig
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -21,7 +21,7 @@ def _catalog(cams: list[tuple[str, str]]) -> str:
 
 
 def test_still_black_and_moving_pictures(qtbot, make_wall, simulator, clips, tmp_path):
-    from tests.conftest import make_clip
+    from tests.support.clips import make_clip
 
     still = make_clip(tmp_path, "still", source="smptebars=size=320x180:rate=15")
     cams = [
@@ -45,7 +45,7 @@ def test_still_black_and_moving_pictures(qtbot, make_wall, simulator, clips, tmp
 
 
 def test_a_frozen_picture_that_moves_again_clears_its_flag(qtbot, make_wall, simulator, clips, tmp_path):
-    from tests.conftest import make_clip
+    from tests.support.clips import make_clip
 
     # 8 s of a still picture, then 8 s of movement, looped: an NVR that sticks and recovers.
     graph = ("smptebars=size=320x180:rate=15:duration=8 [a]; testsrc2=size=320x180:rate=15:duration=8 [b]; "

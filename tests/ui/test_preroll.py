@@ -7,7 +7,8 @@ from __future__ import annotations
 import itertools
 import time
 
-from tests.ui.conftest import catalog_yaml, screen_colours
+from tests.support.catalogs import catalog_yaml
+from tests.support.screen_samples import screen_colours
 from viewer.core.health import FeedState
 from viewer.ui.wall_controller import PREROLL_STAGGER_MS
 

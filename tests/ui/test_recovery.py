@@ -14,8 +14,8 @@ import time
 
 import pytest
 
+from tests.support.catalogs import catalog_yaml
 from tests.support.stream_server import StreamServer
-from tests.ui.conftest import catalog_yaml
 from viewer.core.health import FeedState
 
 RETURN_GOAL_S = 3.0

@@ -14,8 +14,9 @@ import time
 
 from PySide6.QtGui import QGuiApplication
 
-from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import catalog_yaml, close_to
+from tests.support.catalogs import catalog_yaml
+from tests.support.clips import COLOURS_RGB
+from tests.support.screen_samples import close_to
 from viewer import paths
 from viewer.core.journal import Journal
 from viewer.core.reasons import Reason

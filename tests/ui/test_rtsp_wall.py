@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import time
 
+from tests.support.catalogs import catalog_yaml
+from tests.support.screen_samples import close_to, grab_colour
 from tests.support.tools import require_gst_element
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
 from viewer.core.health import FeedState
 from viewer.core.reasons import Reason

@@ -24,7 +24,8 @@ import time
 import pytest
 
 from tests.support import xmonitors
-from tests.ui.conftest import catalog_yaml, close_to
+from tests.support.catalogs import catalog_yaml
+from tests.support.screen_samples import close_to
 from viewer import paths
 from viewer.sim.cameras import Behaviour, SimCamera
 

@@ -13,9 +13,10 @@ import time
 import pytest
 
 from tests.benchmarks.harness import measure_lag
-from tests.conftest import COLOURS_RGB
+from tests.support.catalogs import catalog_yaml
+from tests.support.clips import COLOURS_RGB
 from tests.support.player_double import StallingEngine
-from tests.ui.conftest import catalog_yaml, close_to
+from tests.support.screen_samples import close_to
 from viewer.core.health import FeedState
 from viewer.core.png import decode_png
 from viewer.player import guarded, vlc_backend

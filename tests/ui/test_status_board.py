@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from viewer.core.reasons import Reason
-from viewer.core.sweep import DistrictSummary
+from viewer.core.sweep_report import DistrictSummary
 from viewer.ui.status_board import BOX_MIN_WIDTH_PX, HEALTH_COLOURS, StatusBoard
 
 GREEN, AMBER, RED, GREY = (QColor(HEALTH_COLOURS[h][0]) for h in ("ok", "degraded", "down", "unknown"))

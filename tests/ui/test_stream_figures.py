@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_clip
-from tests.ui.conftest import close_to, grab_colour
+from tests.support.clips import make_clip
+from tests.support.screen_samples import close_to, grab_colour
 from tests.ui.test_rtsp_wall import rtsp_catalog
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
 from viewer.core import constants as C
@@ -52,7 +52,7 @@ def fetch(port: int, path: str) -> bytes:
 
 @pytest.mark.slow
 def test_bitrate_and_frame_rate_match_gstreamer_and_reach_status_and_metrics(qtbot, make_wall, gst_rtsp):
-    from viewer.status_server import StatusServer
+    from viewer.jobs.status_server import StatusServer
 
     (slow_path, slow_fps, slow_kbps), (fast_path, fast_fps, fast_kbps) = TRUTH
     slow = gst_rtsp({slow_path: "snow"}, None, "", "--fps", str(slow_fps), "--bitrate", str(slow_kbps))
@@ -106,7 +106,7 @@ def test_bitrate_and_frame_rate_match_gstreamer_and_reach_status_and_metrics(qtb
 
     window.controller.show_district("d1", 0, "1x1")  # "fast" leaves the screen: its series go
     qtbot.waitUntil(lambda: [s["camera_id"] for s in services.streams.snapshot()] == ["slow"], timeout=10_000)
-    from viewer.metrics import WallStatusCollector, registry_with, render
+    from viewer.jobs.metrics import WallStatusCollector, registry_with, render
 
     text = render(registry_with(WallStatusCollector(services.fleet.snapshot))).decode()
     assert 'camera_id="fast"' not in text and 'camera_id="slow"' in text

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.benchmarks.harness import measure_lag
+from tests.support.catalogs import catalog_yaml
 from tests.support.player_double import StallingEngine
-from tests.ui.conftest import catalog_yaml
 from viewer.core.health import FeedState
 from viewer.core.reasons import Reason
 from viewer.player import guarded

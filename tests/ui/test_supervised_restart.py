@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from tests.ui.test_round_the_clock import _children, _stop, _wait
 from viewer import paths
 from viewer.core.journal import Journal

@@ -4,7 +4,7 @@ possible 4:3) picture at an EVEN width: an odd width sent its software scaler do
 
 from __future__ import annotations
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.core.picture_fit import fitted_width
 
 

@@ -7,7 +7,8 @@ import time
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import catalog_yaml, screen_colours
+from tests.support.catalogs import catalog_yaml
+from tests.support.screen_samples import screen_colours
 from viewer.core.health import FeedState
 
 DWELL_S = 4

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import make_clip
-from tests.ui.conftest import catalog_yaml, screen_colours
+from tests.support.catalogs import catalog_yaml
+from tests.support.clips import make_clip
+from tests.support.screen_samples import screen_colours
 from viewer.sim.cameras import Behaviour, SimCamera
 
 DWELL_S = 10

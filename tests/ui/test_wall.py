@@ -6,8 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import catalog_yaml, close_to, grab_colour
+from tests.support.catalogs import catalog_yaml
+from tests.support.clips import COLOURS_RGB
+from tests.support.screen_samples import close_to, grab_colour
 from viewer.core.health import FeedState
 from viewer.ui.tile import CAMERA_MIME
 

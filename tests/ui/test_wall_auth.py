@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from tests.conftest import COLOURS_RGB
-from tests.ui.conftest import close_to, grab_colour
+from tests.support.clips import COLOURS_RGB
+from tests.support.screen_samples import close_to, grab_colour
 from viewer.core.health import FeedState
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from tests.ui.conftest import catalog_yaml
+from tests.support.catalogs import catalog_yaml
 from viewer.jobs.sampler import SamplerOptions
 from viewer.sim.cameras import SimCamera
 

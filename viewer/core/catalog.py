@@ -45,8 +45,8 @@ __all__ = [
     "SourceRef",
     "Tour",
     "catalog_from_text",
+    "catalog_summary",
     "load_catalog",
-    "summarize",
 ]
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ def catalog_from_text(text: str, file: str = "<string>", env: Mapping[str, str] 
         return builder.finish(file)
 
 
-def summarize(catalog: Catalog) -> str:
+def catalog_summary(catalog: Catalog) -> str:
     """A short human summary: totals, schemes, groups, cameras per district, tours."""
     cameras = catalog.cameras
     disabled = sum(1 for c in cameras if not c.enabled)

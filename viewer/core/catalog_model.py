@@ -119,15 +119,6 @@ class Camera:
         """The URL for small tiles: the substream when there is one."""
         return self.substream or self.url
 
-    def url_with_credentials(self, url: str | None = None) -> str:
-        """``url`` (default: ``self.url``) with percent-encoded ``user:password@`` inserted.
-
-        For players that only take credentials in the URL. The result holds the password:
-        never log it (pass it through ``viewer.core.secrets.mask_url`` first).
-        """
-        url = self.url if url is None else url
-        return insert_credentials(url, self.username, self.password)
-
 
 @dataclass(frozen=True)
 class Tour:

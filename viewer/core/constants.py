@@ -1,6 +1,6 @@
 """Feed-health and timing thresholds, in one place, with their units in their names.
 
-Measured basis (docs/FACTS): refused/404 fail within 50 ms; a killed server ends the stream
+Measured basis (docs/facts.md): refused/404 fail within 50 ms; a killed server ends the stream
 after 1-2 s; HTTP 401 and a silent server leave libVLC in Opening forever; a frozen server
 keeps libVLC Playing while ``displayed_pictures`` stops rising. The counter rises in
 bursts, so a stall is "no increase for STALL_TIMEOUT_S", never "fewer than fps". Polling
@@ -82,7 +82,7 @@ BLANK_IGNORED_CELLS_FRACTION = 0.1
 # --- player calls off the main thread (viewer/player/guarded.py) -----------------------
 #: A libVLC call (stop, release, set_media/play, snapshot) that has not returned after this
 #: long is stuck: its player is quarantined and the tile gets a fresh one. A healthy stop
-#: takes 17-121 ms (FACTS), an RTSP stop ~60 ms.
+#: takes 17-28 ms (16 at once: 24-121 ms in all), an RTSP stop ~60 ms (docs/facts.md).
 PLAYER_CALL_DEADLINE_S = 5.0
 #: How often the player watchdog looks at the calls in flight.
 PLAYER_WATCHDOG_INTERVAL_S = 0.25

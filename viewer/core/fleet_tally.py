@@ -4,7 +4,7 @@
 many are down per reason, and the set of cameras currently down. A batch of results updates
 it in time proportional to the batch; :meth:`summaries` costs O(districts) and
 :meth:`snapshot` O(districts + cameras down) plus one pass for the fleet's oldest check —
-built only when something asks (the status server). Results equal ``summarize`` and
+built only when something asks (the status server). Results equal ``district_summaries`` and
 ``status_snapshot`` over the same results (tests/core/test_fleet_tally.py holds them to it).
 
 Thread-safe: one lock guards every method, so the main thread may ``apply`` while the status
@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from viewer.core.catalog_model import Catalog
 from viewer.core.reasons import Reason
 from viewer.core.report import iso_local
-from viewer.core.sweep import DistrictSummary, SweepResult, reason_order
+from viewer.core.sweep import SweepResult, reason_order
+from viewer.core.sweep_report import DistrictSummary
 
 _NOT_CHECKED = None
 
@@ -70,7 +71,7 @@ class FleetTally:
                 self._dirty.add(district)
 
     def summaries(self) -> list[DistrictSummary]:
-        """As ``summarize(catalog, results)``: one per district, catalog order."""
+        """As ``district_summaries(catalog, results)``: one per district, catalog order."""
         with self._lock:
             return self._summaries()
 

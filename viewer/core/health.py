@@ -80,7 +80,7 @@ from viewer.core.health_model import (
     FeedState,
     Flag,
     HealthConfig,
-    PlayerEvent,
+    PlayerEventKind,
 )
 from viewer.core.reasons import Reason
 
@@ -96,7 +96,7 @@ __all__ = [
     "FeedState",
     "Flag",
     "HealthConfig",
-    "PlayerEvent",
+    "PlayerEventKind",
 ]
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ class FeedHealth:
         return actions + self._open(now, "operator reconnect")
 
     # --- observations --------------------------------------------------------------------
-    def on_event(self, event: PlayerEvent, now: float, reason: Reason | None = None,
+    def on_event(self, event: PlayerEventKind, now: float, reason: Reason | None = None,
                  detail: str = "") -> list[Action]:
         """A player event, already handed over to the caller's thread.
 
@@ -255,15 +255,15 @@ class FeedHealth:
         """
         if self.state not in _ACTIVE:
             return []  # late event of a player we stopped
-        if event is PlayerEvent.VOUT:
+        if event is PlayerEventKind.VOUT:
             return self._pictures_shown(now)
-        if event in (PlayerEvent.ERROR, PlayerEvent.ENDED) and reason is not None:
+        if event in (PlayerEventKind.ERROR, PlayerEventKind.ENDED) and reason is not None:
             return self._session_verdict(reason, detail, now)
-        if event is PlayerEvent.ERROR:
+        if event is PlayerEventKind.ERROR:
             return self._fail(Reason.ERROR, "libVLC reported an error", now)
-        if event is PlayerEvent.ENDED:
+        if event is PlayerEventKind.ENDED:
             return self._fail(Reason.ENDED, "the stream ended", now)
-        if event is PlayerEvent.STUCK:
+        if event is PlayerEventKind.STUCK:
             return self._fail(Reason.ERROR, "player stuck", now)
         return []  # OPENING, BUFFERING, PLAYING carry no picture; STOPPED is our own doing
 

@@ -43,7 +43,10 @@ class ActionKind(str, Enum):
         return self.value
 
 
-class PlayerEvent(str, Enum):
+class PlayerEventKind(str, Enum):
+    """What a player reported (``viewer.player.base.PlayerEvent.kind``); the one vocabulary of
+    player events, shared by the player layer and the health machine."""
+
     OPENING = "opening"
     BUFFERING = "buffering"
     PLAYING = "playing"  # libVLC "Playing": NOT a picture yet

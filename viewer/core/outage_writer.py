@@ -1,6 +1,6 @@
 """Carries :mod:`viewer.core.outage_rules` decisions into a :class:`~viewer.core.journal.Journal`.
 
-Shared by the wall (``viewer.ui.outages``), the in-app sweep (``viewer.sweeper``) and the
+Shared by the wall (``viewer.core.wall_outages``), the in-app sweep (``viewer.jobs.sweeper``) and the
 headless monitor, so that every writer follows the same rules. Same thread as the journal.
 """
 

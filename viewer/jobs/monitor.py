@@ -5,16 +5,16 @@ Threads (all joined by :meth:`Monitor.run` before it returns; all non-daemon but
 workers, joined with a deadline):
 - the CALLER's thread runs :meth:`Monitor.run`: it owns the journal (SQLite wants one thread),
   applies result batches, logs state changes and reloads the catalog;
-- ``sweep-fleet`` (``viewer.sweeper.FleetSweeper``) probes on one asyncio loop and hands result
+- ``sweep-fleet`` (``viewer.jobs.sweeper.FleetSweeper``) probes on one asyncio loop and hands result
   batches over through a queue;
-- ``status-http`` (``viewer.status_server.StatusServer``) serves scrapes; it reads the
+- ``status-http`` (``viewer.jobs.status_server.StatusServer``) serves scrapes; it reads the
   immutable :class:`_Fleet` and the sweeper's result copy, nothing else;
 - with ``sample`` options, ``sample-N`` (``viewer.jobs.sampler.QualitySampler``) receive a few
   seconds of each camera's stream under the bandwidth cap and queue their results; the run
   thread sums them per minute and writes them (``Journal.add_stream_minutes``, source
   "sample"), and prunes stream minutes older than ``stream_minutes_retention_days``.
 :meth:`Monitor.stop` and :meth:`Monitor.request_reload` only set a flag and wake the run loop
-(any thread; a signal handler hands them to a thread, see ``viewer.cli_monitor``).
+(any thread; a signal handler hands them to a thread, see ``viewer.cli.monitor``).
 """
 
 from __future__ import annotations
@@ -51,15 +51,16 @@ from viewer.core.monitor_model import (
 )
 from viewer.core.reasons import Reason
 from viewer.core.sample_schedule import sample_targets
-from viewer.core.sweep import SweepResult, fleet_checked_since, status_snapshot
+from viewer.core.sweep import SweepResult
+from viewer.core.sweep_report import fleet_checked_since, status_snapshot
 from viewer.jobs.catalog_loader import load_catalog_isolated
+from viewer.jobs.metrics import MonitorCollector, registry_with
+from viewer.jobs.metrics_cache import PrerenderedExposition
+from viewer.jobs.metrics_samples import SampleCollector
 from viewer.jobs.sample_journal import SampleJournalWriter
 from viewer.jobs.sampler import QualitySampler, SamplerOptions
-from viewer.metrics import MonitorCollector, registry_with
-from viewer.metrics_cache import PrerenderedExposition
-from viewer.metrics_samples import SampleCollector
-from viewer.status_server import StatusServer
-from viewer.sweeper import FleetSweeper, SweepJournalWriter
+from viewer.jobs.status_server import StatusServer
+from viewer.jobs.sweeper import FleetSweeper, SweepJournalWriter
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,10 @@
 Threading contract:
 - Every method of :class:`FeedPlayer` and :class:`PlayerEngine` is called on the Qt main
   thread (never from a player callback) — for the players of ``create_engine`` the
-  blocking work then happens on the player's worker thread (``viewer.player.guarded``).
+  blocking work then happens on the player's worker thread (``viewer.player.guarded``) —
+  except :meth:`FeedPlayer.thumbnail`, which blocks for a picture and is called on the
+  picture-check worker thread (``picture-check``, ``viewer.ui.picture_checker``), at most
+  one call per player at a time; the guarded player keeps it apart from a release.
 - The ``listener`` given to :meth:`FeedPlayer.set_listener` is called on a **libVLC
   thread** (or, for a relayed RTSP camera, on its ``relay-<n>`` session thread). It must
   only translate and hand the event over (see ``viewer.ui.bridge``); it must never call
@@ -14,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+from viewer.core.health import PlayerEventKind
 from viewer.core.reasons import Reason
 
 DEFAULT_NETWORK_CACHING_MS = 300
@@ -25,19 +28,6 @@ DEFAULT_NETWORK_CACHING_MS = 300
 #: of the 16x9 fingerprint grid in ``viewer.core.picture``).
 THUMBNAIL_WIDTH_PX = 64
 THUMBNAIL_HEIGHT_PX = 36
-
-
-class PlayerEventKind(str, Enum):
-    OPENING = "opening"
-    BUFFERING = "buffering"
-    PLAYING = "playing"
-    VOUT = "vout"  # first picture displayed: the best "it works" signal
-    ERROR = "error"
-    ENDED = "ended"
-    STOPPED = "stopped"
-    #: A call into the player did not return in time (``viewer.player.guarded``): that
-    #: player is quarantined and replaced; ``detail`` names the call.
-    STUCK = "stuck"
 
 
 @dataclass(frozen=True)
@@ -125,7 +115,8 @@ class FeedPlayer(Protocol):
         """The current picture scaled to THUMBNAIL_WIDTH_PX x THUMBNAIL_HEIGHT_PX as
         ``(width, height, rgb)`` (3 bytes per pixel, row-major), or None when there is no
         picture (not playing, no video output yet). Blocks until the video output hands over
-        its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU)."""
+        its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU). Called on the
+        picture-check worker thread, not the main thread (see the module docstring)."""
         ...
     def release(self) -> None: ...
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,26 +18,18 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from viewer.core.catalog import Camera
 from viewer.core.degraded import DegradedRule
-from viewer.core.health import Action, ActionKind, FeedHealth, FeedState, Flag, HealthConfig, PlayerEvent
+from viewer.core.health import Action, ActionKind, FeedHealth, FeedState, Flag, HealthConfig, PlayerEventKind
 from viewer.core.picture import PictureCheckConfig, PictureWatch
 from viewer.core.secrets import mask_url
 from viewer.core.stream_figures import SOURCE_WALL, STREAM_MAIN, STREAM_SUB, StreamSample
 from viewer.core.stream_meter import StreamCounters, StreamFigures, StreamFormat, StreamMeter
-from viewer.player.base import FeedPlayer, PlayerEventKind
+from viewer.player.base import FeedPlayer
 from viewer.ui.bridge import EventBridge
+from viewer.ui.picture_checker import PictureChecker
 from viewer.ui.probe_runner import ProbeRunner
+from viewer.ui.recorders import RecorderCoordinator
 
 log = logging.getLogger(__name__)
-
-_EVENT_MAP = {
-    PlayerEventKind.OPENING: PlayerEvent.OPENING,
-    PlayerEventKind.BUFFERING: PlayerEvent.BUFFERING,
-    PlayerEventKind.PLAYING: PlayerEvent.PLAYING,
-    PlayerEventKind.VOUT: PlayerEvent.VOUT,
-    PlayerEventKind.ERROR: PlayerEvent.ERROR,
-    PlayerEventKind.ENDED: PlayerEvent.ENDED,
-    PlayerEventKind.STOPPED: PlayerEvent.STOPPED,
-}
 
 
 def picture_config(camera: Camera) -> PictureCheckConfig:
@@ -93,11 +84,11 @@ class Feed(QObject):
         probes: ProbeRunner,
         health_config: HealthConfig,
         rng,
-        clock: Callable[[], float] = time.time,
-        known_flag: Callable[[str], Flag | None] | None = None,
-        recorders=None,
-        visible: Callable[[], bool] = lambda: True,
-        pictures=None,
+        clock: Callable[[], float],
+        known_flag: Callable[[str], Flag | None],
+        recorders: RecorderCoordinator,
+        visible: Callable[[], bool],
+        pictures: PictureChecker,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -106,19 +97,14 @@ class Feed(QObject):
         self._base_config = health_config
         self._rng = rng
         self._clock = clock
-        self._known_flag = known_flag or (lambda camera_id: None)
-        if recorders is None:
-            from viewer.ui.recorders import RecorderCoordinator
-
-            recorders = RecorderCoordinator(parent=self)
+        self._known_flag = known_flag
         self._recorders = recorders
         self.visible = visible
         self._open_pending = False  # waiting for a slot of its recorder
-        self._pictures = pictures  # PictureChecker, or None: no picture checks
+        self._pictures = pictures
         self._watch = PictureWatch(PictureCheckConfig())
         self.next_picture_check_at: float | None = None
-        if pictures is not None:
-            pictures.finished.connect(self._on_picture)
+        pictures.finished.connect(self._on_picture)
         self.camera: Camera | None = None
         self.main_stream = False
         self.health: FeedHealth | None = None
@@ -293,7 +279,7 @@ class Feed(QObject):
     # --- internals ------------------------------------------------------------------
     def check_picture(self, now: float, first_delay_s: float) -> None:
         """Take a thumbnail for the frozen/blank checks when one is due (playing feeds only)."""
-        if self._pictures is None or self.health is None or self.health.state is not FeedState.PLAYING:
+        if self.health is None or self.health.state is not FeedState.PLAYING:
             return
         if self.next_picture_check_at is None:
             self.next_picture_check_at = now + first_delay_s
@@ -360,12 +346,10 @@ class Feed(QObject):
             return
         if self.health is None or event.generation != self._generation:
             return
-        mapped = _EVENT_MAP.get(event.kind)
         if event.kind in (PlayerEventKind.PLAYING, PlayerEventKind.VOUT, PlayerEventKind.ERROR, PlayerEventKind.ENDED):
             self._recorders.release(self)  # the recorder answered (or failed): free its slot
-        if mapped is not None:
-            # event.reason: the RTSP session's own verdict (auth, not_found ...), when it gave one
-            self._apply(self.health.on_event(mapped, self._clock(), event.reason, event.detail))
+        # event.reason: the RTSP session's own verdict (auth, not_found ...), when it gave one
+        self._apply(self.health.on_event(event.kind, self._clock(), event.reason, event.detail))
 
     def _on_player_stuck(self, event) -> None:
         """The player hung in a call (the tile already has a fresh one): say so, flag the
@@ -375,7 +359,7 @@ class Feed(QObject):
         log.error("camera %s: %s; the tile continues with a fresh player", camera_id or "(none)", event.detail)
         self.player_stuck.emit(self, camera_id, event.detail or "player stuck")
         if self.health is not None and event.generation == self._generation and camera == self.camera:
-            self._apply(self.health.on_event(PlayerEvent.STUCK, self._clock()))
+            self._apply(self.health.on_event(PlayerEventKind.STUCK, self._clock()))
 
     def _on_probe_finished(self, token, result) -> None:
         if token is not self.health or self.health is None:

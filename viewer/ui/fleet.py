@@ -1,6 +1,6 @@
 """The fleet monitor: the background sweep's results, on the Qt main thread.
 
-:class:`FleetMonitor` runs :class:`viewer.sweeper.FleetSweeper` (its own thread), receives
+:class:`FleetMonitor` runs :class:`viewer.jobs.sweeper.FleetSweeper` (its own thread), receives
 its batches through a queued signal, records off-screen outages in the journal (source
 "sweep"), optionally runs the quality sampler (``viewer.jobs.sampler``: cameras not on
 screen, under a bandwidth cap) and writes its stream minutes (source "sample"), keeps
@@ -45,7 +45,7 @@ class FleetMonitor(QObject):
         """``sampling``: :class:`viewer.jobs.sampler.SamplerOptions` to sample the cameras not
         ``on_screen()`` (ids; called on this thread) in the background; None: no samples."""
         super().__init__(parent)
-        from viewer.sweeper import FleetSweeper, SweepJournalWriter
+        from viewer.jobs.sweeper import FleetSweeper, SweepJournalWriter
 
         self.catalog = catalog
         self._flagged_tiles = flagged_tiles

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from viewer.core.reasons import Reason
-from viewer.core.sweep import HEALTH_DEGRADED, HEALTH_DOWN, HEALTH_OK, HEALTH_UNKNOWN, DistrictSummary
+from viewer.core.sweep_report import HEALTH_DEGRADED, HEALTH_DOWN, HEALTH_OK, HEALTH_UNKNOWN, DistrictSummary
 
 BOX_MIN_WIDTH_PX = 300
 BOX_MIN_HEIGHT_PX = 130

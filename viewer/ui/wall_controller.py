@@ -31,7 +31,9 @@ from viewer.ui.captions import tile_text
 from viewer.ui.feed import Feed
 from viewer.ui.maximise import Maximiser
 from viewer.ui.page_preroll import NeighbourPages
+from viewer.ui.picture_checker import PictureChecker
 from viewer.ui.probe_runner import ProbeRunner
+from viewer.ui.recorders import RecorderCoordinator
 from viewer.ui.wall_grid import WallGrid
 
 log = logging.getLogger(__name__)
@@ -56,10 +58,10 @@ class WallController(QObject):
         engine: PlayerEngine,
         probes: ProbeRunner,
         health_config: HealthConfig,
-        on_feed_created: Callable[[Feed], None] | None = None,
-        known_flag: Callable[[str], object] | None = None,
-        recorders=None,
-        pictures=None,
+        on_feed_created: Callable[[Feed], None],
+        known_flag: Callable[[str], object],
+        recorders: RecorderCoordinator,
+        pictures: PictureChecker,
         clock: Callable[[], float] = time.time,
         parent: QObject | None = None,
     ) -> None:
@@ -71,20 +73,11 @@ class WallController(QObject):
         self.health_config = health_config
         self.clock = clock
         self._on_feed_created = on_feed_created
-        self._known_flag = known_flag or (lambda camera_id: None)
+        self._known_flag = known_flag
         #: camera id -> acknowledgement of its open outage (the window sets the journal's)
         self.acknowledgement: Callable[[str], object] = lambda camera_id: None
-        if recorders is None:
-            from viewer.ui.recorders import RecorderCoordinator
-
-            recorders = RecorderCoordinator(parent=self)
-        self.recorders = recorders
-        self._own_pictures = pictures is None
-        if pictures is None:
-            from viewer.ui.picture_checker import PictureChecker
-
-            pictures = PictureChecker(self)
-        self.pictures = pictures
+        self.recorders = recorders  # shared by all windows (viewer.ui.services)
+        self.pictures = pictures  # shared by all windows; shut down with the services
         self._rng = random.Random()
         self.feeds: list[Feed] = []  # pool, parallel to grid.tiles
         self.slots: list[int] = []
@@ -342,8 +335,6 @@ class WallController(QObject):
         self._stop_queue.clear()
         for timer in self._timers:
             timer.stop()
-        if self._own_pictures:
-            self.pictures.shutdown()
         for feed in self.feeds:
             feed.close()
         self.feeds.clear()
@@ -385,8 +376,7 @@ class WallController(QObject):
         feed.changed.connect(lambda i=tile.index: self._feed_changed(i))
         feed.first_picture.connect(self._learn_first_picture)
         self.feeds.append(feed)
-        if self._on_feed_created is not None:
-            self._on_feed_created(feed)
+        self._on_feed_created(feed)
         self.tile_created.emit(tile)
         return tile.index
 

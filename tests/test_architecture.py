@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -319,3 +320,20 @@ def test_tests_mirror_the_package():
     folders = {p.name for p in TESTS.iterdir() if (p / "__init__.py").is_file()}
     assert folders - packages <= {"support", "benchmarks"}, "a test folder with no viewer/ package beside it"
     assert {"core", "player", "ui", "jobs", "cli", "demo", "reports", "sim"} <= folders
+
+
+def test_model_names_are_imported_from_their_model_modules_only():
+    """One import path per name: the data types of ``core.catalog_model`` and
+    ``core.health_model`` are never taken through ``core.catalog`` / ``core.health`` (which
+    use them but do not re-export them)."""
+    models = {"viewer.core.catalog": "viewer.core.catalog_model", "viewer.core.health": "viewer.core.health_model"}
+    offenders = []
+    for path in [*_modules(PACKAGE), *sorted((ROOT / "tests").rglob("*.py"))]:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in models:
+                model = importlib.import_module(models[node.module])
+                offenders += [f"{path.relative_to(ROOT)}: {node.module}.{a.name}" for a in node.names
+                              if hasattr(model, a.name) and not a.name.startswith("_")
+                              and a.name not in importlib.import_module(node.module).__all__]
+    assert offenders == []

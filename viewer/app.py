@@ -18,7 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from viewer import __version__, paths
-from viewer.core.catalog import Catalog, CatalogError, load_catalog
+from viewer.core.catalog import load_catalog
+from viewer.core.catalog_model import Catalog, CatalogError
 from viewer.core.constants import SHUTDOWN_GRACE_S
 from viewer.core.journal import Journal
 from viewer.core.settings import Settings, load_settings, save_settings

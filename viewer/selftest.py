@@ -239,7 +239,7 @@ class _Playback:
             self.loop.quit()
 
     def _check(self) -> None:
-        from viewer.core.health import PlayerEventKind
+        from viewer.core.health_model import PlayerEventKind
 
         while not self.events.empty():
             event = self.events.get_nowait()

@@ -167,7 +167,7 @@ def mode_play(app, args, tmp: Path) -> None:
         urls = urls[: args.tiles - args.flapping] + flappers
     health = None
     if args.no_picture_checks:
-        from viewer.core.health import HealthConfig
+        from viewer.core.health_model import HealthConfig
 
         health = HealthConfig(picture_check_interval_s=1e9, player_supports_rtsp=False)
     window, services = build_wall(urls, tmp, extra, health=health,

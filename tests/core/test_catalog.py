@@ -9,15 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from viewer.core.catalog import (
-    LOW_FPS_STALL_TIMEOUT_S,
-    Camera,
-    CatalogError,
-    catalog_from_text,
-    catalog_summary,
-    load_catalog,
-)
-from viewer.core.catalog_model import insert_credentials
+from viewer.core.catalog import LOW_FPS_STALL_TIMEOUT_S, catalog_from_text, catalog_summary, load_catalog
+from viewer.core.catalog_model import Camera, CatalogError, insert_credentials
 from viewer.core.yaml_lines import HAVE_LIBYAML
 
 REPO = Path(__file__).resolve().parents[2]
@@ -701,7 +694,8 @@ def test_pure_python_yaml_loader_gives_the_same_result(monkeypatch: pytest.Monke
 
 
 def test_lenient_load_keeps_the_good_entries_and_reports_the_broken_ones(tmp_path):
-    from viewer.core.catalog import CatalogError, load_catalog
+    from viewer.core.catalog import load_catalog
+    from viewer.core.catalog_model import CatalogError
 
     path = tmp_path / "c.yaml"
     path.write_text(
@@ -723,7 +717,8 @@ def test_lenient_load_keeps_the_good_entries_and_reports_the_broken_ones(tmp_pat
 
 
 def test_lenient_load_still_fails_when_nothing_is_usable(tmp_path):
-    from viewer.core.catalog import CatalogError, load_catalog
+    from viewer.core.catalog import load_catalog
+    from viewer.core.catalog_model import CatalogError
 
     path = tmp_path / "c.yaml"
     path.write_text("version: 1\ndistricts: [\n", encoding="utf-8")

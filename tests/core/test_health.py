@@ -7,14 +7,8 @@ import random
 
 import pytest
 
-from viewer.core.health import (
-    Action,
-    ActionKind,
-    FeedHealth,
-    FeedState,
-    HealthConfig,
-    PlayerEventKind,
-)
+from viewer.core.health import FeedHealth
+from viewer.core.health_model import Action, ActionKind, FeedState, HealthConfig, PlayerEventKind
 from viewer.core.probe import ProbeResult
 from viewer.core.reasons import Reason
 
@@ -452,7 +446,8 @@ def test_config_for_url() -> None:
 def test_rebuffering_on_a_slow_link_is_not_a_stall_until_the_progress_timeout():
     import random
 
-    from viewer.core.health import ActionKind, FeedHealth, FeedState, HealthConfig, PlayerEventKind
+    from viewer.core.health import FeedHealth
+    from viewer.core.health_model import ActionKind, FeedState, HealthConfig, PlayerEventKind
 
     cfg = HealthConfig(stall_timeout_s=3.0, stall_progress_timeout_s=10.0)
     h = FeedHealth(cfg, random.Random(1))
@@ -475,7 +470,8 @@ def test_rebuffering_on_a_slow_link_is_not_a_stall_until_the_progress_timeout():
 def test_stall_without_bytes_is_flagged_at_the_stall_timeout():
     import random
 
-    from viewer.core.health import FeedHealth, FeedState, HealthConfig, PlayerEventKind
+    from viewer.core.health import FeedHealth
+    from viewer.core.health_model import FeedState, HealthConfig, PlayerEventKind
 
     h = FeedHealth(HealthConfig(stall_timeout_s=3.0), random.Random(1))
     h.start(0.0)
@@ -490,7 +486,8 @@ def test_stall_without_bytes_is_flagged_at_the_stall_timeout():
 def test_carried_flag_keeps_its_since_until_pictures_clear_it():
     import random
 
-    from viewer.core.health import ActionKind, FeedHealth, Flag, HealthConfig, PlayerEventKind
+    from viewer.core.health import FeedHealth
+    from viewer.core.health_model import ActionKind, Flag, HealthConfig, PlayerEventKind
     from viewer.core.reasons import Reason
 
     h = FeedHealth(HealthConfig(), random.Random(3))
@@ -510,7 +507,8 @@ def test_carried_flag_keeps_its_since_until_pictures_clear_it():
 def test_storm_members_hold_their_retries_and_retry_within_a_cap_after_the_storm():
     import random
 
-    from viewer.core.health import ActionKind, FeedHealth, HealthConfig, PlayerEventKind
+    from viewer.core.health import FeedHealth
+    from viewer.core.health_model import ActionKind, HealthConfig, PlayerEventKind
     from viewer.core.probe import ProbeResult
     from viewer.core.reasons import Reason
 

@@ -12,7 +12,8 @@ import time
 import pytest
 
 from tests.core.test_probe import TIMEOUT_S, TS_BYTES, http_answer, run, scripted
-from viewer.core.catalog import CatalogError, catalog_from_text
+from viewer.core.catalog import catalog_from_text
+from viewer.core.catalog_model import CatalogError
 from viewer.core.probe import probe, probe_sync
 from viewer.core.probe_io import MAX_CHUNK_OVERHEAD_BYTES, ChunkedDecoder, ProbeFailure
 from viewer.core.reasons import Reason

@@ -131,7 +131,8 @@ def test_catalog_passwords_are_registered_with_every_log_filter(password: str) -
 
 
 def test_malformed_url_in_catalog_is_masked_and_its_password_registered() -> None:
-    from viewer.core.catalog import CatalogError, catalog_from_text
+    from viewer.core.catalog import catalog_from_text
+    from viewer.core.catalog_model import CatalogError
     from viewer.core.secrets import registered_secrets
 
     text = ("version: 1\ndistricts:\n  - {id: d, name: D}\ncameras:\n"

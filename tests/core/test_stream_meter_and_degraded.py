@@ -10,7 +10,8 @@ import pytest
 
 from viewer.core import constants as C
 from viewer.core.degraded import DegradedRule
-from viewer.core.health import ActionKind, FeedHealth, FeedState, HealthConfig, PlayerEvent
+from viewer.core.health import FeedHealth, PlayerEvent
+from viewer.core.health_model import ActionKind, FeedState, HealthConfig
 from viewer.core.reasons import Reason
 from viewer.core.stream_figures import MinuteAggregator
 from viewer.core.stream_meter import StreamCounters, StreamFormat, StreamMeter

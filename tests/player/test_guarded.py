@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.player_double import Events, StallingEngine
 from tests.support.waiting import wait_until
-from viewer.core.health import PlayerEventKind
+from viewer.core.health_model import PlayerEventKind
 from viewer.player import guarded
 
 DEADLINE_S = 0.5

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.support.players import WAIT_S, new_player, pictures_rise
-from viewer.core.health import PlayerEventKind
+from viewer.core.health_model import PlayerEventKind
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
 

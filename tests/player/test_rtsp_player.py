@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from viewer.core.health import PlayerEventKind
+from viewer.core.health_model import PlayerEventKind
 from viewer.core.reasons import Reason
 from viewer.player.base import EngineOptions, create_engine
 

@@ -10,7 +10,7 @@ import threading
 import time
 
 from tests.support.players import WAIT_S, new_player, pictures_rise
-from viewer.core.health import PlayerEventKind
+from viewer.core.health_model import PlayerEventKind
 from viewer.player import guarded
 from viewer.player.base import create_engine
 from viewer.sim.cameras import SimCamera

@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from viewer.core.health import PlayerEventKind
+from viewer.core.health_model import PlayerEventKind
 from viewer.player.base import PlayerEvent, PlayerStats
 
 HANG_LIMIT_S = 10.0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from viewer.core.catalog import Catalog, catalog_from_text
+from viewer.core.catalog import catalog_from_text
+from viewer.core.catalog_model import Catalog
 from viewer.core.reasons import Reason
 from viewer.core.sweep import SweepResult
 

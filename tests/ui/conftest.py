@@ -26,7 +26,7 @@ def colour_streams(simulator, clips):
 def make_wall(qtbot, tmp_path):
     """Build a WallWindow for a catalog text; closes it (and its players) afterwards."""
     from viewer.core.catalog import load_catalog
-    from viewer.core.health import HealthConfig
+    from viewer.core.health_model import HealthConfig
     from viewer.core.journal import Journal
     from viewer.core.outage_rules import OutageRules
     from viewer.core.settings import Settings

@@ -164,7 +164,7 @@ def test_the_running_wall_is_evaluated_from_its_own_journal(qtbot, make_wall, co
     import socket
 
     from tests.support.catalogs import catalog_yaml
-    from viewer.core.health import FeedState
+    from viewer.core.health_model import FeedState
 
     with socket.socket() as probe:  # a port nobody listens on: connection refused
         probe.bind(("127.0.0.1", 0))

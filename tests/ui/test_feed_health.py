@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.catalogs import catalog_yaml
 from tests.support.ports import free_port
-from viewer.core.health import FeedState, HealthConfig
+from viewer.core.health_model import FeedState, HealthConfig
 from viewer.core.reasons import Reason
 from viewer.core.report import COLUMNS
 from viewer.sim.cameras import Behaviour, SimCamera

@@ -20,7 +20,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.support.catalogs import catalog_yaml
-from viewer.core.health import FeedState, HealthConfig
+from viewer.core.health_model import FeedState, HealthConfig
 from viewer.core.reasons import REASON_TEXT, Reason
 from viewer.ui import i18n
 from viewer.ui.i18n import choose_language, install_translators, language_code, remove_translators

@@ -17,7 +17,7 @@ from tests.support.catalogs import catalog_yaml
 from tests.support.clips import COLOURS_RGB
 from tests.support.screen_samples import close_to, grab_colour
 from tests.support.stream_server import StreamServer
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.reasons import Reason
 
 WAIT_MS = 60_000

@@ -14,7 +14,7 @@ import pytest
 from tests.support.catalogs import substream_catalog
 from tests.support.clips import COLOURS_RGB
 from tests.support.screen_samples import close_to, grab_colour
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc thread list")
 

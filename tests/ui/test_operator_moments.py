@@ -27,7 +27,7 @@ from tests.support.screen_samples import (
     x_children,
     x_window_size,
 )
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.settings import Settings
 from viewer.core.views import WallView
 from viewer.sim.cameras import Behaviour, SimCamera

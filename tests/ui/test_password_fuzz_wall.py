@@ -13,7 +13,7 @@ import urllib.request
 from urllib.parse import quote
 
 from tests.support.passwords import CLASSES, random_password, yaml_quote
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.sim.cameras import Behaviour, SimCamera
 
 

@@ -5,7 +5,7 @@ other reason; a moving picture is never flagged; a picture that moves again clea
 from __future__ import annotations
 
 from tests.support.catalogs import catalog_yaml
-from viewer.core.health import FeedState, HealthConfig
+from viewer.core.health_model import FeedState, HealthConfig
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
 

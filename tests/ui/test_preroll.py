@@ -9,7 +9,7 @@ import time
 
 from tests.support.catalogs import catalog_yaml
 from tests.support.screen_samples import screen_colours
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.ui.wall_controller import PREROLL_STAGGER_MS
 
 COLOURS = ("red", "green", "blue", "yellow")

@@ -16,7 +16,7 @@ import pytest
 
 from tests.support.catalogs import catalog_yaml
 from tests.support.stream_server import StreamServer
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 
 RETURN_GOAL_S = 3.0
 WAIT_MS = 60_000

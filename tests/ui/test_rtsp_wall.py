@@ -14,7 +14,7 @@ from tests.support.catalogs import catalog_yaml
 from tests.support.screen_samples import close_to, grab_colour
 from tests.support.tools import require_gst_element
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.reasons import Reason
 
 RED, GREEN, BLUE = "0xFFFF0000", "0xFF00FF00", "0xFF0000FF"

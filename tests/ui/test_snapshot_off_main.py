@@ -17,7 +17,7 @@ from tests.support.catalogs import catalog_yaml
 from tests.support.clips import COLOURS_RGB
 from tests.support.player_double import StallingEngine
 from tests.support.screen_samples import close_to
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.png import decode_png
 from viewer.player import guarded, vlc_backend
 

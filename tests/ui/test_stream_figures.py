@@ -26,7 +26,7 @@ from tests.support.screen_samples import close_to, grab_colour
 from tests.ui.test_rtsp_wall import rtsp_catalog
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
 from viewer.core import constants as C
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import SimCamera
 

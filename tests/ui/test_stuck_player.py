@@ -11,7 +11,7 @@ import pytest
 from tests.benchmarks.harness import measure_lag
 from tests.support.catalogs import catalog_yaml
 from tests.support.player_double import StallingEngine
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.reasons import Reason
 from viewer.player import guarded
 

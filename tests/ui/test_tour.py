@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from tests.support.catalogs import catalog_yaml
 from tests.support.screen_samples import screen_colours
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 
 DWELL_S = 4
 TOUR = f"""tours:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from tests.support.catalogs import catalog_yaml
 from tests.support.clips import COLOURS_RGB
 from tests.support.screen_samples import close_to, grab_colour
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.ui.tile import CAMERA_MIME
 
 PICTURE_TIMEOUT_MS = 15_000

@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.clips import COLOURS_RGB
 from tests.support.screen_samples import close_to, grab_colour
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from viewer.core.catalog import CatalogError, catalog_summary, load_catalog
+from viewer.core.catalog import catalog_summary, load_catalog
+from viewer.core.catalog_model import CatalogError
 from viewer.core.csv_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CsvImportError, import_csv_file
 from viewer.core.secrets import mask_urls_in_text
 from viewer.core.store import atomic_write_text

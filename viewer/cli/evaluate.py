@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from viewer.core.catalog import CatalogError, load_catalog
+    from viewer.core.catalog import load_catalog
+    from viewer.core.catalog_model import CatalogError
     from viewer.core.evaluate import Scope, evaluate
     from viewer.core.journal import JournalError, read_evaluation_input
 

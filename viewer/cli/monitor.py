@@ -25,7 +25,7 @@ from pathlib import Path
 
 from viewer import paths
 from viewer.core import constants as C
-from viewer.core.catalog import CatalogError
+from viewer.core.catalog_model import CatalogError
 from viewer.core.monitor_model import Shard
 from viewer.core.probe import DEFAULT_TIMEOUT_S
 from viewer.core.sample_schedule import STREAM_CHOICES, STREAMS_SUB

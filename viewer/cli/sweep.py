@@ -20,8 +20,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from viewer.core.catalog import CatalogError, load_catalog
-from viewer.core.catalog_model import Camera
+from viewer.core.catalog import load_catalog
+from viewer.core.catalog_model import Camera, CatalogError
 from viewer.core.probe import DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, ProbeResult, probe_many
 from viewer.core.secrets import mask_urls_in_text
 from viewer.core.store import atomic_write_text

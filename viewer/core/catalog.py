@@ -22,7 +22,6 @@ from dataclasses import replace
 
 from viewer.core.catalog_fields import Entry, value_kind
 from viewer.core.catalog_model import (
-    SUPPORTED_SCHEMES,
     Camera,
     Catalog,
     CatalogError,
@@ -36,14 +35,6 @@ from viewer.core.secrets import mask_url, register_secrets, url_password
 from viewer.core.yaml_lines import LineDict, LineList, YamlSyntaxError, load_yaml_lines
 
 __all__ = [
-    "SUPPORTED_SCHEMES",
-    "Camera",
-    "Catalog",
-    "CatalogError",
-    "CatalogIssue",
-    "District",
-    "SourceRef",
-    "Tour",
     "catalog_from_text",
     "catalog_summary",
     "load_catalog",

@@ -74,7 +74,6 @@ from typing import TYPE_CHECKING
 from viewer.core.backoff import backoff_delay_s, jittered_s
 from viewer.core.health_model import (
     PICTURE_REASONS,
-    RTSP_SCHEMES,
     Action,
     ActionKind,
     FeedState,
@@ -88,15 +87,7 @@ if TYPE_CHECKING:
     from viewer.core.probe import ProbeResult
 
 __all__ = [
-    "PICTURE_REASONS",
-    "RTSP_SCHEMES",
-    "Action",
-    "ActionKind",
     "FeedHealth",
-    "FeedState",
-    "Flag",
-    "HealthConfig",
-    "PlayerEventKind",
 ]
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from viewer.core.catalog import CatalogError, load_catalog
-from viewer.core.catalog_model import Catalog, CatalogIssue
+from viewer.core.catalog import load_catalog
+from viewer.core.catalog_model import Catalog, CatalogError, CatalogIssue
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from viewer.core.catalog import CatalogError
-from viewer.core.catalog_model import Catalog
+from viewer.core.catalog_model import Catalog, CatalogError
 from viewer.core.constants import (
     METRICS_PRERENDER_ABOVE_CAMERAS,
     MONITOR_CATALOG_POLL_S,

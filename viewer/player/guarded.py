@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from viewer.core.constants import PLAYER_CALL_DEADLINE_S, PLAYER_WATCHDOG_INTERVAL_S
-from viewer.core.health import PlayerEventKind
+from viewer.core.health_model import PlayerEventKind
 from viewer.player.base import FeedPlayer, PlayerEngine, PlayerEvent, PlayerStats
 
 log = logging.getLogger(__name__)

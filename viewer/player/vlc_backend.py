@@ -45,7 +45,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from viewer.core.catalog_model import has_credentials
-from viewer.core.health import PlayerEventKind
+from viewer.core.health_model import PlayerEventKind
 from viewer.core.png import PngError, decode_png
 from viewer.core.reasons import Reason
 from viewer.player.base import (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.reasons import Reason
 from viewer.ui import reason_strings
 

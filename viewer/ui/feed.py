@@ -16,9 +16,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from viewer.core.catalog import Camera
+from viewer.core.catalog_model import Camera
 from viewer.core.degraded import DegradedRule
-from viewer.core.health import Action, ActionKind, FeedHealth, FeedState, Flag, HealthConfig, PlayerEventKind
+from viewer.core.health import FeedHealth
+from viewer.core.health_model import Action, ActionKind, FeedState, Flag, HealthConfig, PlayerEventKind
 from viewer.core.picture import PictureCheckConfig, PictureWatch
 from viewer.core.secrets import mask_url
 from viewer.core.stream_figures import SOURCE_WALL, STREAM_MAIN, STREAM_SUB, StreamSample

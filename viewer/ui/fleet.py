@@ -17,7 +17,7 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from viewer.core.catalog import Catalog
+from viewer.core.catalog_model import Catalog
 from viewer.core.fleet_tally import FleetTally
 from viewer.core.journal import Journal
 

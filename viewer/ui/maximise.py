@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from viewer.core.catalog import Catalog
+from viewer.core.catalog_model import Catalog
 from viewer.ui.tile import camera_mime
 
 DISTRICT_ROW = 0xFFFFFFFF  # internalId of district rows; camera rows store their district row

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 from viewer.core.constants import JOURNAL_POLL_INTERVAL_S
-from viewer.core.health import FeedState, Flag
+from viewer.core.health_model import FeedState, Flag
 from viewer.core.journal import Journal
 from viewer.core.outage_rules import Acknowledgement, OutageRules, Status
 from viewer.core.wall_outages import TileSighting, WallOutages

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from viewer.core.health import FeedState
+from viewer.core.health_model import FeedState
 from viewer.core.reasons import REASON_TEXT, Reason
 
 #: Every value of :data:`viewer.core.reasons.REASON_TEXT` (translation context "Reason").

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from viewer import paths
-from viewer.core.catalog import Catalog
-from viewer.core.health import HealthConfig
+from viewer.core.catalog_model import Catalog
+from viewer.core.health_model import HealthConfig
 from viewer.core.journal import Journal
 from viewer.core.outage_rules import OutageRules
 from viewer.core.reasons import Reason

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from viewer.core.catalog import Camera, Catalog
+from viewer.core.catalog_model import Camera, Catalog
 from viewer.core.constants import HEALTH_TICK_INTERVAL_S, STATS_POLL_INTERVAL_S
-from viewer.core.health import HealthConfig
+from viewer.core.health_model import HealthConfig
 from viewer.core.picture import first_check_delay_s
 from viewer.core.preroll_lead import FirstPictureHistory, PageLead
 from viewer.core.reasons import Reason

@@ -10,8 +10,8 @@ import pytest
 
 from viewer.core import constants as C
 from viewer.core.degraded import DegradedRule
-from viewer.core.health import FeedHealth, PlayerEvent
-from viewer.core.health_model import ActionKind, FeedState, HealthConfig
+from viewer.core.health import FeedHealth
+from viewer.core.health_model import ActionKind, FeedState, HealthConfig, PlayerEventKind
 from viewer.core.reasons import Reason
 from viewer.core.stream_figures import MinuteAggregator
 from viewer.core.stream_meter import StreamCounters, StreamFormat, StreamMeter
@@ -140,7 +140,7 @@ def test_no_verdict_without_a_nominal_rate_or_a_measurement_and_off_at_zero() ->
 def playing() -> FeedHealth:
     health = FeedHealth(HealthConfig(), random.Random(1), label="cam")
     health.start(0.0)
-    health.on_event(PlayerEvent.VOUT, 0.5)
+    health.on_event(PlayerEventKind.VOUT, 0.5)
     assert health.state is FeedState.PLAYING
     return health
 

@@ -31,8 +31,24 @@ STREAM_MAIN = "main"
 STREAM_SUB = "sub"
 
 
+class _Rates:
+    """Rates of ``bytes`` and ``frames`` over ``seconds`` (kbit/s, pictures per second)."""
+
+    seconds: float
+    bytes: int
+    frames: int
+
+    @property
+    def bitrate_kbps(self) -> float | None:
+        return None if self.seconds <= 0 else self.bytes * 8 / 1000 / self.seconds
+
+    @property
+    def fps(self) -> float | None:
+        return None if self.seconds <= 0 else self.frames / self.seconds
+
+
 @dataclass(frozen=True)
-class StreamSample:
+class StreamSample(_Rates):
     """Counters of one stream over ``seconds`` starting at ``started_at`` (UTC epoch s)."""
 
     camera_id: str
@@ -52,13 +68,6 @@ class StreamSample:
     late: int = 0  # pictures that arrived too late to show
     reconnects: int = 0  # times the stream was reopened during the sample
 
-    @property
-    def bitrate_kbps(self) -> float | None:
-        return None if self.seconds <= 0 else self.bytes * 8 / 1000 / self.seconds
-
-    @property
-    def fps(self) -> float | None:
-        return None if self.seconds <= 0 else self.frames / self.seconds
 
     @property
     def keyframe_interval_s(self) -> float | None:
@@ -67,7 +76,7 @@ class StreamSample:
 
 
 @dataclass(frozen=True)
-class StreamMinute:
+class StreamMinute(_Rates):
     """Samples of one (camera, stream, source) whose window started in one UTC minute, summed.
 
     ``first_packet_s`` is the worst (largest) time to first packet among the minute's opens;
@@ -96,13 +105,6 @@ class StreamMinute:
     def key(self) -> tuple[str, str, str, float]:
         return self.camera_id, self.stream, self.source, self.minute
 
-    @property
-    def bitrate_kbps(self) -> float | None:
-        return None if self.seconds <= 0 else self.bytes * 8 / 1000 / self.seconds
-
-    @property
-    def fps(self) -> float | None:
-        return None if self.seconds <= 0 else self.frames / self.seconds
 
     @property
     def fps_ratio(self) -> float | None:

@@ -51,12 +51,13 @@ def scaled_duration(text: str, factor: float) -> str:
 
 
 def scaled_rules(target: Path, factor: float) -> Path:
-    """The shipped rules with every alert's ``for`` multiplied by ``factor`` (rules unchanged)."""
+    """The shipped rules with every alert's ``for`` and ``keep_firing_for`` multiplied by ``factor`` (rules unchanged)."""
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     for group in rules["groups"]:
         for rule in group["rules"]:
-            if "for" in rule:
-                rule["for"] = scaled_duration(rule["for"], factor)
+            for key in ("for", "keep_firing_for"):
+                if key in rule:
+                    rule[key] = scaled_duration(rule[key], factor)
     target.write_text(yaml.safe_dump(rules, sort_keys=False), encoding="utf-8")
     return target
 

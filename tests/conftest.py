@@ -59,6 +59,30 @@ def pytest_unconfigure(config) -> None:
         _xvfb.wait(timeout=10)
 
 
+_gc_collector = None  # the session's MainThreadGarbageCollector, once a test asked for Qt
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's QApplication, with cyclic garbage collection on its main thread, as the wall
+    has it (``viewer.ui.main_thread_gc``): a closed window freed on a worker thread crashes."""
+    global _gc_collector
+    from viewer.ui.main_thread_gc import MainThreadGarbageCollector
+
+    _gc_collector = MainThreadGarbageCollector(qapp)
+    yield qapp
+    _gc_collector.stop()
+    _gc_collector = None
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_between_tests():
+    """Tests that never spin the event loop still get their cycles collected (main thread)."""
+    yield
+    if _gc_collector is not None:
+        _gc_collector.check()
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "vw-home"

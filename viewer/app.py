@@ -142,6 +142,10 @@ def _start_qt(options: WallOptions, settings: Settings):
 
         app.setWindowIcon(QIcon(str(icon)))
     app.setQuitOnLastWindowClosed(True)
+    from viewer.ui.main_thread_gc import MainThreadGarbageCollector
+
+    if app.findChild(MainThreadGarbageCollector) is None:  # closed windows freed here, never on a worker
+        MainThreadGarbageCollector(app)
     from viewer.ui.heartbeat import start_heartbeat
 
     start_heartbeat(app)  # first, so a first-run dialog or a slow start counts as alive

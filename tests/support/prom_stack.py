@@ -51,7 +51,7 @@ def scaled_duration(text: str, factor: float) -> str:
 
 
 def scaled_rules(target: Path, factor: float) -> Path:
-    """The shipped rules with every alert's ``for`` and ``keep_firing_for`` multiplied by ``factor`` (rules unchanged)."""
+    """The shipped rules with every alert's ``for`` and ``keep_firing_for`` times ``factor`` (rules unchanged)."""
     rules = yaml.safe_load(RULES.read_text(encoding="utf-8"))
     for group in rules["groups"]:
         for rule in group["rules"]:

@@ -20,7 +20,7 @@ from tests.support.monitoring import MonitorProcess, write_catalog
 from tests.support.prom_stack import RULES, query, start_prometheus, tool
 from tests.support.waiting import wait_until
 from viewer.cli import evaluate as cli_evaluate
-from viewer.core.constants import RECOVERY_CONFIRM_S
+from viewer.core import constants as C
 from viewer.core.prometheus_evaluation import RECORDER_SERIES
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
 
@@ -29,6 +29,8 @@ INTERVAL_S = 0.1
 #: How long the recorder stays down once Prometheus has seen it down (Prometheus' own clock).
 DOWN_S = 6.0
 WAIT_S = 30.0
+#: The monitor's --recovery-confirm here (the journal's hysteresis; production: C.RECOVERY_CONFIRM_S).
+RECOVERY_CONFIRM_S = 5.0
 
 
 def _open_outages(journal) -> int:
@@ -74,8 +76,8 @@ def test_prometheus_and_journal_evaluations_agree(simulator, tmp_path, capsys):
     can hold one evaluation more or less at each end. Twice (scrape + evaluation interval) over
     the period bounds both, as a share of the period: with 0.1 s intervals and a ~15 s period
     that is ~4 percentage points, while the down stretch is ~70 % of the period.
-    The journal confirms a recovery only after RECOVERY_CONFIRM_S (30 s) of good probes, so the
-    test waits for that before reading it (most of its ~50 s)."""
+    The journal confirms a recovery only after ``--recovery-confirm`` (5 s here, 30 s in
+    production) of good probes, so the test waits for that before reading it."""
     tool("prometheus")
     recorder_b = CameraSimulator()
     rows = [(f"a{i}", "north" if i % 2 else "south", simulator.add_rtsp(SimCamera(f"/a{i}"))) for i in range(4)]
@@ -88,7 +90,7 @@ def test_prometheus_and_journal_evaluations_agree(simulator, tmp_path, capsys):
     monitor = prom = None
     try:
         monitor = MonitorProcess(catalog, "--max-age", "1", "--timeout", "0.5", "--journal", str(journal),
-                                 home=tmp_path)  # fmt: skip
+                                 "--recovery-confirm", str(RECOVERY_CONFIRM_S), home=tmp_path)  # fmt: skip
         prom, prom_url = start_prometheus(tmp_path, RULES, [f"127.0.0.1:{monitor.port}"], None,
                                           interval=f"{round(INTERVAL_S * 1000)}ms")  # fmt: skip
 
@@ -119,6 +121,7 @@ def test_prometheus_and_journal_evaluations_agree(simulator, tmp_path, capsys):
         # the first healthy probe); Prometheus counts the camera up from that probe at once
         assert _open_outages(journal) == len(b_paths)
         wait_until(lambda: _open_outages(journal) == 0, RECOVERY_CONFIRM_S + WAIT_S, "the journal's recoveries")
+        assert time.time() - until < C.RECOVERY_CONFIRM_S  # the monitor took --recovery-confirm
         assert monitor.stop() == 0  # closes its coverage in the journal (after `until`)
 
         period = ("--since", _iso(since), "--until", _iso(until))

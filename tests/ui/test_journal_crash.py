@@ -4,6 +4,7 @@ it first saw pictures again, and the time the app was down is not covered (unkno
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,10 +12,12 @@ import sys
 import time
 
 from viewer import paths
-from viewer.core.constants import RECOVERY_CONFIRM_S
+from viewer.core import constants as C
 from viewer.core.journal import read_evaluation_input, read_outages
 
 OUTAGE_WAIT_S = 30.0
+#: The walls' ``recovery_confirm_s`` setting here (the journal's hysteresis; production 30 s).
+RECOVERY_CONFIRM_S = 5.0
 
 
 def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simulator, clips):
@@ -30,6 +33,8 @@ def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simula
         encoding="utf-8",
     )
     journal = paths.journal_path()
+    paths.settings_path().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_path().write_text(json.dumps({"recovery_confirm_s": RECOVERY_CONFIRM_S}), encoding="utf-8")
     wall = _start_wall(catalog)
     try:
         _wait_for(
@@ -61,7 +66,7 @@ def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simula
     wall = _start_wall(catalog)
     try:
         _wait_for(wall, lambda: not _open_outages(journal, "dead-1"), "the stale outage was not closed",
-                  OUTAGE_WAIT_S + RECOVERY_CONFIRM_S)  # the production hysteresis: confirmed new pictures
+                  OUTAGE_WAIT_S + RECOVERY_CONFIRM_S)  # the hysteresis: confirmed new pictures
         closed_seen_at = time.time()
     finally:
         _kill(wall)
@@ -69,6 +74,7 @@ def test_outage_survives_a_killed_wall_and_report_shows_it_open(tmp_path, simula
     assert len(closed) == 1 and closed[0].ended_at is not None
     # it ended when the restarted wall first saw pictures, not when the recovery was confirmed
     assert restarted_at < closed[0].ended_at <= closed_seen_at - RECOVERY_CONFIRM_S
+    assert closed_seen_at - restarted_at < C.RECOVERY_CONFIRM_S  # the wall took the setting
     # nobody watched between the kill and the restart: that time is not covered
     coverage = [c for c in read_evaluation_input(journal, 0, time.time(), time.time()).coverage
                 if c.camera_id == "dead-1"]

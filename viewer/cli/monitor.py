@@ -72,6 +72,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     journal = parser.add_mutually_exclusive_group()
     journal.add_argument("--journal", metavar="FILE", help="outage journal (default: the user data dir's)")
     journal.add_argument("--no-journal", action="store_true", help="keep no outage journal")
+    parser.add_argument("--recovery-confirm", type=_recovery_confirm_s, default=C.RECOVERY_CONFIRM_S, metavar="S",
+                        help="a camera's outage ends (at its first good probe) once it has answered this long "
+                             f"without a failure (default {C.RECOVERY_CONFIRM_S:g} s)")  # fmt: skip
     add_sample_arguments(parser)
     parser.add_argument("--log-file", metavar="FILE", help="log file (default: videowall-monitor.log in the log dir)")
     parser.add_argument("--debug", action="store_true", help="verbose log")
@@ -134,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
     options = MonitorOptions(
         Path(args.catalog), journal, host, port, args.max_age, args.timeout, args.concurrency, args.shard,
         tuple(args.district) if args.district else None, sampling, args.stream_minutes_retention_days,
+        args.recovery_confirm,
     )  # fmt: skip
     try:
         monitor = Monitor(options)
@@ -199,6 +203,20 @@ def _shard(text: str) -> Shard:
         return Shard.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _recovery_confirm_s(text: str) -> float:
+    """``--recovery-confirm``: seconds, the settings' range (``viewer.core.settings``)."""
+    from viewer.core.settings import setting_problem
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    problem = setting_problem("recovery_confirm_s", value)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{text} {problem}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 from viewer.core.constants import (
     DEGRADED_FPS_RATIO,
     NEIGHBOUR_PREROLL_TILES,
+    RECOVERY_CONFIRM_S,
     SAMPLE_CONCURRENCY,
     SAMPLE_EVERY_S,
     SAMPLE_SECONDS,
@@ -51,6 +52,9 @@ class Settings:
     #: Paging pre-rolls the neighbour pages within this many hidden players (0 = off).
     neighbour_preroll_tiles: int = NEIGHBOUR_PREROLL_TILES
     journal_retention_days: float = 365.0  # ended outages and events older than this are deleted; 0 = keep all
+    #: An outage is closed (at the first good observation) once the camera has shown pictures or
+    #: answered probes this long without a failure in between (seconds; the journal's hysteresis).
+    recovery_confirm_s: float = RECOVERY_CONFIRM_S
     #: A stream delivering under this share of its nominal frame rate for DEGRADED_AFTER_S is
     #: flagged "degraded" (percent; 0 = never).
     degraded_fps_percent: float = 100 * DEGRADED_FPS_RATIO
@@ -105,6 +109,7 @@ SETTING_RANGES: dict[str, tuple[float, float]] = {
     "tile_decoder_threads": (0, 64),
     "tour_idle_resume_s": (1.0, 24 * 3600.0),
     "journal_retention_days": (0.0, 100 * 365.0),
+    "recovery_confirm_s": (1.0, 3600.0),
     "degraded_fps_percent": (0.0, 100.0),
     "sample_budget_mbps": (0.0, 10_000.0),
     "sample_seconds": (0.5, 60.0),

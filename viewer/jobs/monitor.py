@@ -34,6 +34,7 @@ from viewer.core.constants import (
     METRICS_PRERENDER_ABOVE_CAMERAS,
     MONITOR_CATALOG_POLL_S,
     MONITOR_RATE_WINDOW_S,
+    RECOVERY_CONFIRM_S,
     RELAY_JOIN_TIMEOUT_S,
     STREAM_MINUTES_RETENTION_DAYS,
 )
@@ -48,6 +49,8 @@ from viewer.core.monitor_model import (
     monitored_cameras,
     pacing_for,
 )
+from viewer.core.outage_rules import OutageRules
+from viewer.core.outage_writer import rules_for
 from viewer.core.reasons import Reason
 from viewer.core.sample_schedule import sample_targets
 from viewer.core.sweep import SweepResult
@@ -82,6 +85,7 @@ class MonitorOptions:
     districts: tuple[str, ...] | None = None
     sample: SamplerOptions | None = None  # None: no quality samples
     stream_minutes_retention_days: float = STREAM_MINUTES_RETENTION_DAYS  # 0: keep all
+    recovery_confirm_s: float = RECOVERY_CONFIRM_S  # the journal's hysteresis before an outage ends
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,8 @@ class Monitor:
         journal = Journal(self.options.journal_path) if self.options.journal_path is not None else None
         writer = None
         if journal is not None:  # the wall's rules: one outage per camera whoever saw it first
-            writer = SweepJournalWriter(journal, interval_s=fleet.pacing.interval_s, source=JOURNAL_SOURCE,
+            rules = rules_for(journal, OutageRules(confirm_s=self.options.recovery_confirm_s))
+            writer = SweepJournalWriter(journal, rules, interval_s=fleet.pacing.interval_s, source=JOURNAL_SOURCE,
                                         timeout_s=self.options.timeout_s)  # fmt: skip
         self._server = StatusServer(self.options.port, self.status, host=self.options.host, metrics=self.exposition)
         try:

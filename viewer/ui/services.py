@@ -149,7 +149,7 @@ def build_services(
     """The services of a wall on ``catalog``: one probe runner, outage reporter, stream
     recorder, NVR coordinator and picture checker for all its windows. ``health_config``
     defaults to what ``engine`` can play and the settings' degraded threshold;
-    ``outage_rules`` to the journal's production rules."""
+    ``outage_rules`` to the journal's rules with the settings' ``recovery_confirm_s``."""
     return Services(
         catalog=catalog,
         catalog_label=catalog_label,
@@ -159,7 +159,7 @@ def build_services(
         views=views,
         settings=settings,
         health_config=health_config or health_config_for(engine, settings),
-        outages=OutageReporter(journal, outage_rules),
+        outages=OutageReporter(journal, outage_rules or OutageRules(confirm_s=settings.recovery_confirm_s)),
         recorders=RecorderCoordinator(),
         pictures=PictureChecker(),
         streams=StreamRecorder(journal),

@@ -222,6 +222,18 @@ def test_userinfo_is_removed_and_percent_decoded() -> None:
     assert insert_credentials(camera.url, camera.username, camera.password) == "rtsp://admin%40pos:p%40ss%3Aw%2Frd@10.0.0.1:554/ch1"
 
 
+@pytest.mark.parametrize(("url", "username", "password", "expected"), [
+    ("rtsp://10.0.0.1:554/ch1", "admin", "", "rtsp://admin:@10.0.0.1:554/ch1"),  # an empty password is sent
+    ("rtsp://10.0.0.1:554/ch1", "admin", None, "rtsp://admin@10.0.0.1:554/ch1"),  # no password at all
+    ("rtsp://10.0.0.1:554/ch1", None, None, "rtsp://10.0.0.1:554/ch1"),
+    ("rtsp://old:pw@10.0.0.1/ch1", "new", "p?#@", "rtsp://new:p%3F%23%40@10.0.0.1/ch1"),  # replaces userinfo
+    ("http://[fe80::1]:8080/live.ts?ch=1#x", "u", "p", "http://u:p@[fe80::1]:8080/live.ts?ch=1#x"),
+    ("rtsp://cam.example:554?x=a@b", "u", "p", "rtsp://u:p@cam.example:554?x=a@b"),  # "@" after the host
+])
+def test_insert_credentials_keeps_the_url_and_encodes_the_login(url, username, password, expected) -> None:
+    assert insert_credentials(url, username, password) == expected
+
+
 def test_explicit_fields_win_over_userinfo_each_on_its_own() -> None:
     body = (
         camera_yaml("a", url="rtsp://u1:p1@10.0.0.1/x", username="field-user", password="field-pw")

@@ -271,13 +271,20 @@ def has_credentials(url: str, username: str | None, password: str | None) -> boo
 
 
 def insert_credentials(url: str, username: str | None, password: str | None) -> str:
-    """``url`` with percent-encoded ``username:password@`` put in front of the host."""
+    """``url`` with percent-encoded ``username:password@`` in front of the host, replacing any
+    userinfo it had; the host, port, path and query are kept as written. The one inserter of
+    the product (the relay, the quality sampler and libVLC use it). ``password=""`` is an empty
+    password (``user:@``, sent as such), ``None`` none at all (``user@``); with neither a
+    username nor a password, ``url`` is returned unchanged."""
     if not username and password is None:
         return url
     start = url.find("//")
     if start < 0:
         return url
+    start += 2
+    end = min((i for i in (url.find(c, start) for c in "/?#") if i >= 0), default=len(url))
+    host = url[start:end].rpartition("@")[2]
     userinfo = quote(username or "", safe="")
     if password is not None:
         userinfo += ":" + quote(password, safe="")
-    return url[: start + 2] + userinfo + "@" + url[start + 2 :]
+    return url[:start] + userinfo + "@" + host + url[end:]

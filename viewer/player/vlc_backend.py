@@ -42,9 +42,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-from viewer.core.catalog_model import has_credentials
+from viewer.core.catalog_model import has_credentials, insert_credentials
 from viewer.core.health_model import PlayerEventKind
 from viewer.core.png import PngError, decode_png
 from viewer.core.reasons import Reason
@@ -238,22 +238,6 @@ def rtsp_supported() -> bool:
     return any(glob.glob(str(d / "**" / "*live555*"), recursive=True) for d in dirs)
 
 
-def url_with_credentials(url: str, username: str | None, password: str | None) -> str:
-    """Put percent-encoded credentials into the URL for libVLC only (never logged)."""
-    if not username and not password:
-        return url
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    userinfo = quote(username or "", safe="")
-    if password:
-        userinfo += ":" + quote(password, safe="")
-    return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query, parts.fragment))
-
-
 def instance_args(options: EngineOptions) -> list[str]:
     """The libVLC instance options of the wall. The benchmarks' bare-player baseline takes
     them from here too, so both sides run the same libVLC configuration."""
@@ -411,7 +395,7 @@ class VlcFeedPlayer:
             _release_pipe(old_pipe)
             return self._refuse(generation, "this libVLC has no RTSP client")
         else:
-            media = self._engine._instance.media_new(url_with_credentials(url, username, password))
+            media = self._engine._instance.media_new(insert_credentials(url, username, password))
         for option in self._engine.media_options(full_decoder):
             media.add_option(option)
         self._player.set_media(media)  # stops (joins) the old input

@@ -257,6 +257,7 @@ def test_ctrl_c_exits_130_without_a_traceback(sim, tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-m", "viewer", "sweep", str(catalog), "--timeout", "60"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # a SIGABRT prints every thread's stack
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 20
@@ -264,7 +265,12 @@ def test_ctrl_c_exits_130_without_a_traceback(sim, tmp_path):
             time.sleep(0.02)  # polling for a condition, with a deadline
         assert _hanging_connected(sim), "the sweep never reached the hanging camera"
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=10)
+        try:
+            out, err = child.communicate(timeout=10)
+        except subprocess.TimeoutExpired:  # seen once in CI: say where it hangs
+            child.send_signal(signal.SIGABRT)
+            _, err = child.communicate(timeout=10)
+            pytest.fail(f"still running 10 s after Ctrl-C; its threads:\n{err[-6000:]}")
     finally:
         if child.poll() is None:
             child.kill()

@@ -27,7 +27,6 @@ import json
 import resource
 import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -36,6 +35,7 @@ from pathlib import Path
 
 from tests.benchmarks.clips import CACHE
 from tests.benchmarks.harness import Child
+from tests.support.clips import encode_camera_clip
 
 BITRATES_KBPS = (256, 512, 1024)
 CLIP_SECONDS = 8
@@ -46,14 +46,7 @@ def bitrate_clip(kbps: int) -> Path:
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"sample-640x360-25fps-gop2s-{kbps}k.ts"
     if not path.exists():
-        rate = f"{kbps}k"
-        subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-             "testsrc2=size=640x360:rate=25,noise=alls=24:allf=t+u", "-t", str(CLIP_SECONDS), "-c:v", "libx264",
-             "-preset", "veryfast", "-tune", "zerolatency", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
-             "-b:v", rate, "-maxrate", rate, "-bufsize", rate, "-pix_fmt", "yuv420p", "-f", "mpegts", str(path)],
-            check=True,
-        )  # fmt: skip
+        encode_camera_clip(path, gop_s=2, seconds=CLIP_SECONDS, bitrate=f"{kbps}k")
     return path
 
 

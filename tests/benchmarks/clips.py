@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from tests.benchmarks.harness import ROOT
+from tests.support.clips import encode_camera_clip
 
 CACHE = ROOT / ".cache" / "bench"
 #: (width, height) -> (bitrate, preset): camera-like rates; a faster preset for the big one.
@@ -41,13 +42,5 @@ def camera_clip(width: int = 640, height: int = 360, gop_s: int = 4, fps: int = 
     path = CACHE / f"camera-{width}x{height}-{fps}fps-gop{gop_s}s-{seconds}s.ts"
     if not path.exists():
         bitrate, preset = _ENCODING.get((width, height), ("2M", "veryfast"))
-        gop = str(gop_s * fps)
-        subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-             f"testsrc2=size={width}x{height}:rate={fps},noise=alls=24:allf=t+u", "-t", str(seconds),
-             "-c:v", "libx264", "-preset", preset, "-tune", "zerolatency", "-g", gop, "-keyint_min", gop,
-             "-sc_threshold", "0", "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate,
-             "-pix_fmt", "yuv420p", "-f", "mpegts", str(path)],
-            check=True,
-        )
+        encode_camera_clip(path, width, height, fps, gop_s, seconds, bitrate, preset)
     return path

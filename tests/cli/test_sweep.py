@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.catalogs import catalog_text, write_catalog_file
 from viewer.cli import sweep as cli_sweep
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
@@ -86,18 +87,8 @@ def userinfo(url: str, info: str) -> str:
     return f"{scheme}://{info}@{rest}"
 
 
-def write_catalog(path: Path, cameras: list[dict[str, str]], districts: tuple[str, ...] = ("east", "west")) -> Path:
-    lines = ["version: 1", "districts:"]
-    for d in districts:
-        lines += [f"  - id: {d}", f"    name: District {d.title()}"]
-    lines.append("cameras:")
-    for cam in cameras:
-        lines.append(f"  - id: {cam['id']}")
-        for key in ("name", "district", "url", "username", "password", "enabled"):
-            if key in cam:
-                lines.append(f"    {key}: {json.dumps(cam[key]) if key != 'enabled' else cam[key]}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+def write_catalog(path: Path, cameras: list[dict[str, object]], districts: tuple[str, ...] = ("east", "west")) -> Path:
+    return write_catalog_file(path, catalog_text(cameras, {d: f"District {d.title()}" for d in districts}))
 
 
 def cam(cam_id: str, url: str, district: str = "east", **extra: str) -> dict[str, str]:

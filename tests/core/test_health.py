@@ -225,6 +225,40 @@ def test_a_stalled_feed_whose_vout_returns_is_reopened_too() -> None:
     assert h.state is FeedState.CONNECTING and h.flag is not None
 
 
+def test_a_stalled_feed_whose_camera_is_unreachable_probes_for_its_return_and_reopens_at_once() -> None:
+    """A cut cable: the stalled session would hear of the mend only at TCP's next
+    retransmission (seconds later); return probes find it sooner and a fresh session starts."""
+    h = started_playing()
+    play_until(h, 1.0, 10.0)
+    assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    assert h.on_probe(probe(Reason.TIMEOUT, "no answer"), 15.5) == [Action(FLAG, reason=Reason.TIMEOUT,
+                                                                           detail="no answer")]
+    assert h.state is FeedState.STALLED and h._next_return_probe_at is not None
+    due = h._next_return_probe_at
+    assert due - 15.5 <= CFG.quick_return_probe_interval_s * (1 + CFG.return_probe_jitter_fraction)
+    assert h.tick(due - 0.01) == []
+    assert h.tick(due) == [Action(PROBE, detail="return")]
+    assert h.tick(due + 0.1) == []  # one probe in flight at a time
+    still_down = h.on_probe(probe(Reason.TIMEOUT, "no answer"), due + 1.0)
+    assert still_down == [] and h.state is FeedState.STALLED  # same reason: nothing new to show
+    attempts, since = h.attempts, h.flag.since
+    actions = h.on_probe(probe(Reason.OK), h._next_return_probe_at or due + 1.5)
+    assert actions == [Action(STOP, detail="camera answers again"), Action(OPEN, detail="camera answers again")]
+    assert h.state is FeedState.CONNECTING and h.flag.since == since and h.attempts == attempts
+    assert h.on_event(PlayerEventKind.VOUT, 19.0) == [Action(UNFLAG, detail="pictures again")]
+
+
+def test_a_stalled_feed_whose_camera_answers_sends_no_return_probes() -> None:
+    """A frozen stream from a camera that answers its probes: nothing to wait for but the
+    stall's own reopen."""
+    h = started_playing()
+    play_until(h, 1.0, 10.0)
+    assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    assert h.on_probe(probe(Reason.OK), 15.5) == []
+    assert all(h.tick(t) == [] for t in (16.0, 17.0, 18.0, 19.9))
+    assert h.tick(20.0) == [Action(STOP, detail="still stalled"), Action(PROBE, detail="still stalled")]
+
+
 def test_bursty_counter_is_not_a_stall() -> None:
     h = started_playing()
     pictures, actions = 0, []

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import av
 import pytest
 
+from tests.support.clips import encode_camera_clip
 from viewer.core.catalog_model import Camera
 from viewer.core.reasons import Reason
 from viewer.core.sample_schedule import sample_targets
@@ -48,14 +48,8 @@ def camera_clip(tmp_path_factory) -> tuple[Path, float, float]:
     its true video bitrate (kbit/s) and frame rate, read from the file itself."""
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg is needed to make test clips")
-    path = tmp_path_factory.mktemp("sample-clips") / "camera-1m.ts"
-    subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-         "testsrc2=size=640x360:rate=25,noise=alls=24:allf=t+u", "-t", "4", "-c:v", "libx264",
-         "-preset", "veryfast", "-tune", "zerolatency", "-g", "50", "-keyint_min", "50", "-sc_threshold", "0",
-         "-b:v", "1M", "-maxrate", "1M", "-bufsize", "1M", "-pix_fmt", "yuv420p", "-f", "mpegts", str(path)],
-        check=True,
-    )  # fmt: skip
+    path = encode_camera_clip(tmp_path_factory.mktemp("sample-clips") / "camera-1m.ts", gop_s=2, seconds=4,
+                              bitrate="1M")
     with av.open(str(path)) as container:
         packets = [p for p in container.demux(video=0) if p.size]
     frames = len(packets)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.support.catalogs import catalog_text
 from tests.support.waiting import wait_until
 from viewer.core.catalog import catalog_from_text
 from viewer.core.journal import Journal
@@ -29,10 +30,8 @@ def no_sweeper_thread_left():
 
 
 def catalog_of(cameras: dict[str, str], district: str = "d1"):
-    lines = ["version: 1", "districts:", f"  - id: {district}", "    name: District One", "cameras:"]
-    for cam_id, url in cameras.items():
-        lines += [f"  - id: {cam_id}", f"    name: Camera {cam_id}", f"    district: {district}", f"    url: {url}"]
-    return catalog_from_text("\n".join(lines) + "\n", "test.yaml", env={})
+    rows = [{"id": cam_id, "district": district, "url": url} for cam_id, url in cameras.items()]
+    return catalog_from_text(catalog_text(rows, {district: "District One"}), "test.yaml", env={})
 
 
 class Collector:

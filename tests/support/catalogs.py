@@ -1,26 +1,61 @@
-"""Catalog YAML text for tests: districts of cameras, a camera with a sub-stream."""
+"""Catalog YAML for tests, from one builder (:func:`catalog_text`) and its shorthands.
+
+Values are written by PyYAML itself, so any URL, name or password (``:``, ``#``, quotes,
+``${VAR}``) reads back exactly as given.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import yaml
+
+
+def catalog_text(
+    cameras: Iterable[Mapping[str, object]],
+    districts: Mapping[str, str] | Iterable[str] | None = None,
+    extra: str = "",
+) -> str:
+    """A version-1 catalog of ``cameras``: each a mapping of catalog fields with at least
+    ``id``, ``district`` and ``url`` (``name`` defaults to "Camera <id>"; fields whose value is
+    None are left out). ``districts``: id -> name, or ids (named "District <id>"); by default
+    the districts the cameras name, in order. ``extra``: YAML appended as is (e.g. tours)."""
+    rows = [{"name": f"Camera {c['id']}", **{k: v for k, v in c.items() if v is not None}} for c in cameras]
+    if districts is None:
+        districts = list(dict.fromkeys(str(c["district"]) for c in rows))
+    if not isinstance(districts, Mapping):
+        districts = {d: f"District {d}" for d in districts}
+    document = {
+        "version": 1,
+        "districts": [{"id": d, "name": name} for d, name in districts.items()],
+        "cameras": [{"id": c["id"], **{k: v for k, v in c.items() if k != "id"}} for c in rows],
+    }
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True) + extra
+
+
+def write_catalog_file(path: Path, text: str) -> Path:
+    """``text`` into ``path`` by an atomic replace (a watching monitor never reads half a file)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
 
 def catalog_yaml(districts: dict[str, list[tuple[str, str]]], extra: str = "") -> str:
-    """districts: id -> [(camera_id, url)]."""
-    lines = ["version: 1", "districts:"]
-    for d in districts:
-        lines += [f"  - id: {d}", f"    name: District {d.upper()}"]
-    lines.append("cameras:")
-    for d, cams in districts.items():
-        for cam_id, url in cams:
-            lines += [f"  - id: {cam_id}", f"    name: Camera {cam_id}", f"    district: {d}", f"    url: {url}"]
-    return "\n".join(lines) + "\n" + extra
+    """districts: id -> [(camera_id, url)]; districts are named "District <ID>"."""
+    return catalog_text(
+        [{"id": cam_id, "district": d, "url": url} for d, cams in districts.items() for cam_id, url in cams],
+        {d: f"District {d.upper()}" for d in districts},
+        extra,
+    )
 
 
 def substream_catalog(main_url: str, sub_url: str, other_url: str | None = None) -> str:
     """Camera ``cam`` with a main stream and a grid sub-stream, and ``other`` beside it."""
-    return f"""version: 1
-districts:
-  - {{id: d1, name: District 1}}
-cameras:
-  - {{id: cam, name: Cam, district: d1, url: '{main_url}', substream: '{sub_url}'}}
-  - {{id: other, name: Other, district: d1, url: '{other_url or sub_url}'}}
-"""
+    return catalog_text(
+        [{"id": "cam", "name": "Cam", "district": "d1", "url": main_url, "substream": sub_url},
+         {"id": "other", "name": "Other", "district": "d1", "url": other_url or sub_url}],
+        {"d1": "District 1"},
+    )  # fmt: skip

@@ -53,3 +53,20 @@ def make_clip(folder: Path, name: str, seconds: float = 4.0, source: str | None 
         check=True,
     )
     return path
+
+
+def encode_camera_clip(path: Path, width: int = 640, height: int = 360, fps: int = 25, gop_s: float = 2.0,
+                       seconds: float = 4.0, bitrate: str = "1M", preset: str = "veryfast") -> Path:
+    """What real cameras send, into ``path`` (MPEG-TS): H.264 at ``fps`` with a keyframe exactly
+    every ``gop_s`` s (no scene-cut keyframes), constant ``bitrate`` (ffmpeg's "768k", "4M"),
+    sensor-like noise over testsrc2's moving pattern (every macroblock changes every frame)."""
+    gop = str(round(gop_s * fps))
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+         f"testsrc2=size={width}x{height}:rate={fps},noise=alls=24:allf=t+u", "-t", str(seconds),
+         "-c:v", "libx264", "-preset", preset, "-tune", "zerolatency", "-g", gop, "-keyint_min", gop,
+         "-sc_threshold", "0", "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate,
+         "-pix_fmt", "yuv420p", "-f", "mpegts", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.catalogs import catalog_text, write_catalog_file
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,13 +41,8 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 def write_catalog(path: Path, cameras: Iterable[tuple[str, str, str]], districts: Sequence[str] = ("north", "south")):
     """A catalog of ``(camera_id, district, url)`` rows (atomic replace, so a watcher never
     reads half a file)."""
-    lines = ["version: 1", "districts:"]
-    lines += [f"  - {{id: {d}, name: District {d}}}" for d in districts]
-    lines.append("cameras:")
-    lines += [f"  - {{id: {cid}, name: Camera {cid}, district: {d}, url: '{url}'}}" for cid, d, url in cameras]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    rows = [{"id": cid, "district": d, "url": url} for cid, d, url in cameras]
+    write_catalog_file(path, catalog_text(rows, districts))
 
 
 class MonitorProcess:

@@ -4,20 +4,19 @@ other reason; a moving picture is never flagged; a picture that moves again clea
 
 from __future__ import annotations
 
-from tests.support.catalogs import catalog_yaml
+from tests.support.catalogs import catalog_text
 from viewer.core.health_model import FeedState, HealthConfig
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
 
 FLAG_WAIT_MS = 30_000
 CHECKS = HealthConfig(picture_check_interval_s=1.0, player_supports_rtsp=False)
-THRESHOLDS = "    frozen_after_s: 3\n    blank_after_s: 3\n"
+#: Per-camera thresholds: short, so that the test takes seconds, not minutes.
+THRESHOLDS = {"frozen_after_s": 3, "blank_after_s": 3}
 
 
 def _catalog(cams: list[tuple[str, str]]) -> str:
-    text = catalog_yaml({"d1": cams})
-    # per-camera thresholds: short, so that the test takes seconds, not minutes
-    return text.replace("    url: ", THRESHOLDS + "    url: ")
+    return catalog_text([{"id": cam_id, "district": "d1", "url": url, **THRESHOLDS} for cam_id, url in cams])
 
 
 def test_still_black_and_moving_pictures(qtbot, make_wall, simulator, clips, tmp_path):

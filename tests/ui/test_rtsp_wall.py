@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
-from tests.support.catalogs import catalog_yaml
+from tests.support.catalogs import catalog_text, catalog_yaml
 from tests.support.screen_samples import close_to, grab_colour
 from tests.support.tools import require_gst_element
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
@@ -26,14 +26,11 @@ PICTURES_AFTER_RESTART_S = 3.0
 
 def rtsp_catalog(cameras: list[tuple[str, str, str, str]]) -> str:
     """cameras: (id, url, username, password) — empty strings leave the field out."""
-    lines = ["version: 1", "districts:", "  - id: d1", "    name: District 1", "cameras:"]
-    for cam_id, url, username, password in cameras:
-        lines += [f"  - id: {cam_id}", f"    name: Camera {cam_id}", "    district: d1", f"    url: {url}"]
-        if username:
-            lines.append(f"    username: {username}")
-        if password:
-            lines.append(f"    password: {password}")
-    return "\n".join(lines) + "\n"
+    return catalog_text(
+        [{"id": cam_id, "district": "d1", "url": url, "username": username or None, "password": password or None}
+         for cam_id, url, username, password in cameras],
+        {"d1": "District 1"},
+    )  # fmt: skip
 
 
 def wait_tile_colour(qtbot, window, tile: int, rgb) -> None:

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from tests.support.catalogs import catalog_text
 from tests.support.clips import COLOURS_RGB
 from tests.support.screen_samples import close_to, grab_colour
 from viewer.core.health_model import FeedState
@@ -28,9 +29,8 @@ MAX_REFUSED_IN_WATCH = 24
 
 
 def catalog(url: str, password: str | None) -> str:
-    credentials = f", username: '{USER}', password: '{password}'" if password is not None else ""
-    return ("version: 1\ndistricts:\n  - {id: d1, name: D1}\ncameras:\n"
-            f"  - {{id: locked, name: Locked, district: d1, url: '{url}'{credentials}}}\n")  # fmt: skip
+    login = {"username": USER, "password": password} if password is not None else {}
+    return catalog_text([{"id": "locked", "name": "Locked", "district": "d1", "url": url, **login}], {"d1": "D1"})
 
 
 @pytest.mark.parametrize("behaviour,path", [(Behaviour.AUTH_BASIC, "/basic.ts"), (Behaviour.AUTH_DIGEST, "/digest.ts"),

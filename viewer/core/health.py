@@ -30,6 +30,10 @@ with that reason; "probe" = PROBE unless one is outstanding)::
               (the connection survived a cut shorter than TCP's retry time: what arrives now
               is its backlog, stall_timeout_s or more behind live; a fresh session is live
               after at most one keyframe interval)
+  STALLED     probe found the camera down (timeout ...)    -> STALLED: return probes (a cut cable:
+                                                              the stalled session only hears of its
+                                                              return at TCP's next retransmission)
+  STALLED     return probe OK after it was found down      -> CONNECTING: STOP, OPEN (flag kept)
   STALLED     still flat stall_reopen_s after the flag     -> WAITING: STOP, probe (retry scheduled)
   STALLED     ERROR / ENDED                                -> FAILED: STOP, flag, probe
   FAILED      probe result                                 -> WAITING: FLAG if the reason changed
@@ -288,10 +292,18 @@ class FeedHealth:
         if self.state is FeedState.WAITING and result.reason is Reason.OK and was_down:
             # the camera is back: retry now; the flag keeps its reason until pictures or a failure
             return self._open(now, "camera answers again")
+        if self.state is FeedState.STALLED and result.reason is Reason.OK and was_down:
+            # back while the stalled session still waits for TCP's next retransmission (seconds
+            # after a cut cable is mended): a fresh session now; flag kept until pictures
+            return [Action(ActionKind.STOP, detail="camera answers again"), *self._open(now, "camera answers again")]
         actions = self._sync_flag(now)
         if self.state is FeedState.WAITING:
             if self.flag is not None and self.flag.reason is Reason.UNSUPPORTED:
                 self.next_retry_at = max(self.next_retry_at or now, now + self.config.backoff_cap_s)
+            self._schedule_return_probe(now)
+        elif self.state is FeedState.STALLED and self.camera_found_down:
+            if self._gone_since is None:
+                self._gone_since = now  # quick return probes while it is away
             self._schedule_return_probe(now)
         return actions
 
@@ -361,7 +373,7 @@ class FeedHealth:
 
     def _check_stalled(self, now: float) -> list[Action]:
         if now - self._stalled_at < self.config.stall_reopen_s:
-            return []
+            return self._return_probe_if_due(now)
         self._schedule_retry(now)
         self._set_state(FeedState.WAITING)
         # probe again: what the first probe saw at the stall may predate the fault (an HLS
@@ -382,17 +394,18 @@ class FeedHealth:
                 self.next_retry_at = now + self.config.backoff_cap_s
                 return []
             return self._open(now, f"retry {self.attempts}")
-        if (
-            self.state is FeedState.WAITING
-            and self.camera_found_down
-            and self._next_return_probe_at is not None
-            and now >= self._next_return_probe_at
-        ):
-            if not self._probe_allowed(now):
-                self._schedule_return_probe(now)  # another feed of this recorder probes for us
-                return []
-            return self._probe(now, "return")
+        if self.state is FeedState.WAITING:
+            return self._return_probe_if_due(now)
         return []
+
+    def _return_probe_if_due(self, now: float) -> list[Action]:
+        """WAITING or STALLED with the camera found down: a return probe when one is due."""
+        if not self.camera_found_down or self._next_return_probe_at is None or now < self._next_return_probe_at:
+            return []
+        if not self._probe_allowed(now):
+            self._schedule_return_probe(now)  # another feed of this recorder probes for us
+            return []
+        return self._probe(now, "return")
 
     def _forget_lost_probe(self, now: float) -> None:
         sent_at = self._probe_sent_at

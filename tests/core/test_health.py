@@ -259,6 +259,21 @@ def test_a_stalled_feed_whose_camera_answers_sends_no_return_probes() -> None:
     assert h.tick(20.0) == [Action(STOP, detail="still stalled"), Action(PROBE, detail="still stalled")]
 
 
+def test_still_stalled_but_the_camera_answers_reopens_at_once_whatever_the_backoff() -> None:
+    """A link cut again and again grows the backoff (attempts reset only after stable play):
+    measured 26 s of waiting for a camera that answered. The session is dead, not the camera."""
+    h = started_playing()
+    play_until(h, 1.0, 10.0)
+    assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    h.attempts = 10  # earlier outages, each with too little play in between to reset it
+    assert h.on_probe(probe(Reason.OK), 15.5) == []
+    assert kinds(h.tick(20.0)) == [STOP, PROBE]
+    assert h.state is FeedState.WAITING and h.next_retry_at is not None  # a backoff (full jitter: 0.5 .. 60 s)
+    assert h.on_probe(probe(Reason.OK), 20.1) == [Action(OPEN, detail="still stalled, camera answers")]
+    assert h.attempts == 11  # it counts: a session failing again backs off
+    assert h.on_event(PlayerEventKind.VOUT, 20.3) == [Action(UNFLAG, detail="pictures again")]
+
+
 def test_bursty_counter_is_not_a_stall() -> None:
     h = started_playing()
     pictures, actions = 0, []

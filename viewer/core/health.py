@@ -35,6 +35,8 @@ with that reason; "probe" = PROBE unless one is outstanding)::
                                                               return at TCP's next retransmission)
   STALLED     return probe OK after it was found down      -> CONNECTING: STOP, OPEN (flag kept)
   STALLED     still flat stall_reopen_s after the flag     -> WAITING: STOP, probe (retry scheduled)
+  WAITING     that probe answers OK (camera there, session -> CONNECTING: OPEN at once, not after
+              dead; a stale HLS playlist answers stalled)     a backoff earlier outages grew
   STALLED     ERROR / ENDED                                -> FAILED: STOP, flag, probe
   FAILED      probe result                                 -> WAITING: FLAG if the reason changed
   FAILED      no probe result for probe_result_timeout_s   -> WAITING
@@ -145,6 +147,8 @@ class FeedHealth:
         # probes
         self._probe_sent_at: float | None = None
         self._next_return_probe_at: float | None = None
+        #: The stall's session was stopped ("still stalled"): a probe that answers OK reopens at once.
+        self._reopen_if_answers = False
 
     # --- queries -------------------------------------------------------------------------
     @property
@@ -292,6 +296,11 @@ class FeedHealth:
         if self.state is FeedState.WAITING and result.reason is Reason.OK and was_down:
             # the camera is back: retry now; the flag keeps its reason until pictures or a failure
             return self._open(now, "camera answers again")
+        if self.state is FeedState.WAITING and result.reason is Reason.OK and self._reopen_if_answers:
+            # still stalled, but the camera answers: its session is dead, not the camera. A
+            # fresh one now, not after a backoff that earlier outages grew (measured: 26 s on a
+            # link cut a dozen times); the attempt counts, so a failing one backs off.
+            return self._open(now, "still stalled, camera answers")
         if self.state is FeedState.STALLED and result.reason is Reason.OK and was_down:
             # back while the stalled session still waits for TCP's next retransmission (seconds
             # after a cut cable is mended): a fresh session now; flag kept until pictures
@@ -332,6 +341,7 @@ class FeedHealth:
         self._playing_since = None
         self.next_retry_at = None
         self._next_return_probe_at = None
+        self._reopen_if_answers = False
         return [Action(ActionKind.OPEN, detail=detail)]
 
     def _check_opening(self, now: float) -> list[Action]:
@@ -375,6 +385,7 @@ class FeedHealth:
         if now - self._stalled_at < self.config.stall_reopen_s:
             return self._return_probe_if_due(now)
         self._schedule_retry(now)
+        self._reopen_if_answers = True
         self._set_state(FeedState.WAITING)
         # probe again: what the first probe saw at the stall may predate the fault (an HLS
         # playlist only looks stale some target durations after its encoder stopped)
@@ -523,6 +534,7 @@ class FeedHealth:
 
     def _forget_outage(self) -> None:
         self._gone_since = None
+        self._reopen_if_answers = False
         self._player_reason = Reason.ERROR
         self._player_detail = ""
         self._probe_reason = None

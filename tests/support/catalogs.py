@@ -13,6 +13,14 @@ from pathlib import Path
 import yaml
 
 
+class _IndentedDumper(yaml.SafeDumper):
+    """Lists indented under their key (``cameras:`` then ``  - id: ...``), as people write
+    catalogs: a test may append one more ``  - {...}`` camera to the text."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
 def catalog_text(
     cameras: Iterable[Mapping[str, object]],
     districts: Mapping[str, str] | Iterable[str] | None = None,
@@ -32,7 +40,7 @@ def catalog_text(
         "districts": [{"id": d, "name": name} for d, name in districts.items()],
         "cameras": [{"id": c["id"], **{k: v for k, v in c.items() if k != "id"}} for c in rows],
     }
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True) + extra
+    return yaml.dump(document, Dumper=_IndentedDumper, sort_keys=False, allow_unicode=True) + extra
 
 
 def write_catalog_file(path: Path, text: str) -> Path:

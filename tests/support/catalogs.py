@@ -6,11 +6,12 @@ Values are written by PyYAML itself, so any URL, name or password (``:``, ``#``,
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import yaml
+
+from viewer.core.store import atomic_write_text
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -44,10 +45,9 @@ def catalog_text(
 
 
 def write_catalog_file(path: Path, text: str) -> Path:
-    """``text`` into ``path`` by an atomic replace (a watching monitor never reads half a file)."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    """``text`` into ``path`` by the product's atomic replace (a watching monitor never reads
+    half a file); readable by other processes like a catalog an administrator wrote."""
+    atomic_write_text(path, text, mode=0o644)
     return path
 
 

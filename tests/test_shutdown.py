@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -48,33 +49,51 @@ def test_a_signal_ends_a_process_whose_main_thread_is_stuck(signum):
         child.communicate(timeout=10)
 
 
-def test_the_wall_closes_cleanly_on_sigterm(tmp_path):
-    """Not stuck: the normal way out (journal closed, exit 0) well within the grace period."""
+def start_wall(tmp_path: Path) -> subprocess.Popen:
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text("version: 1\ndistricts:\n  - {id: d, name: D}\ncameras:\n"
                        "  - {id: a, name: A, district: d, url: 'http://127.0.0.1:9/a'}\n")  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT), "VIDEOWALL_HOME": str(tmp_path / "home")}
-    wall = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "viewer", "--catalog", str(catalog), "--no-sweep"], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
-    log_file = None
+
+
+def wait_for_log(wall: subprocess.Popen, home: Path, pattern: re.Pattern, within_s: float = 30) -> Path:
+    """The wall's log file once a line matches ``pattern`` (polled every 10 ms: the
+    start-up test must land its signal while the wall is still starting)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        log_file = next(home.rglob("videowall*.log"), None) if home.exists() else None
+        if log_file is not None and pattern.search(log_file.read_text(errors="replace")):
+            return log_file
+        assert wall.poll() is None, wall.communicate()[1]
+        time.sleep(0.01)  # polling another process's log file
+    pytest.fail(f"the wall never logged {pattern.pattern!r}")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        pytest.param(r"open a ", id="running"),
+        # the journal opens early in start-up; the signal then lands before the wall has
+        # installed what carries it to the main thread (it used to be dropped: seen on CI)
+        pytest.param(r"journal .* opened", id="starting"),
+    ],
+)
+def test_the_wall_closes_cleanly_on_sigterm(tmp_path, moment):
+    """Not stuck: the normal way out (journal closed, exit 0) well within the grace period,
+    whether the wall is running or still starting when the signal comes."""
+    wall = start_wall(tmp_path)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            log_file = next((tmp_path / "home").rglob("videowall*.log"), None) if (tmp_path / "home").exists() else None
-            if log_file is not None and "open a " in log_file.read_text(errors="replace"):
-                break
-            assert wall.poll() is None, wall.communicate()[1]
-            time.sleep(0.2)  # polling another process's log file
-        else:
-            pytest.fail("the wall did not open its camera")
+        log_file = wait_for_log(wall, tmp_path / "home", re.compile(moment))
         sent = time.monotonic()
         wall.send_signal(signal.SIGTERM)
         assert wall.wait(timeout=EXIT_WITHIN_S + 5) == 0
         assert time.monotonic() - sent < EXIT_WITHIN_S
         text = log_file.read_text(errors="replace")
-        assert "journal" in text and "closed" in text and "still running" not in text
+        assert re.search(r"journal .* closed", text) and "still running" not in text, text
     finally:
         if wall.poll() is None:
             os.killpg(wall.pid, signal.SIGKILL)

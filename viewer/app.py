@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -397,13 +398,23 @@ def _trim_daily(app, prune, retention_days: float, what: str) -> None:
 
 
 _exit_relay = None  # the QObject that carries a SIGTERM/SIGINT to the main thread
+_early_signal: int | None = None  # a signal that came before the relay existed (start-up)
+_relay_lock = threading.Lock()  # orders the two above between signal-watch and the main thread
 
 
 def _post_exit_signal(signum: int) -> None:
-    """``signal-watch`` thread: only post to the main thread (the exit watchdog is armed)."""
-    relay = _exit_relay
-    if relay is not None:
-        relay.requested.emit(signum)
+    """``signal-watch`` thread: only post to the main thread (the exit watchdog is armed).
+
+    A signal that lands while the wall is still starting (before :func:`stop_on_signals`)
+    is kept and acted on as soon as the relay exists: it used to be dropped, and the wall
+    then ran on until the exit watchdog ended it without closing the journal (seen on CI)."""
+    global _early_signal
+    with _relay_lock:
+        relay = _exit_relay
+        if relay is None:
+            _early_signal = signum
+            return
+    relay.requested.emit(signum)
 
 
 def stop_on_signals(app, allow_exit=lambda: None) -> None:
@@ -426,7 +437,11 @@ def stop_on_signals(app, allow_exit=lambda: None) -> None:
 
     relay = ExitRelay(app)
     relay.requested.connect(quit_app, Qt.ConnectionType.QueuedConnection)
-    _exit_relay = relay
+    with _relay_lock:
+        _exit_relay = relay
+        early = _early_signal
+    if early is not None:  # it came during start-up: close now, the clean way
+        relay.requested.emit(early)
     if not shutdown_guard.install(_post_exit_signal):  # Windows: Python's handlers, as before
         import signal
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -37,7 +38,7 @@ SAMPLE_STOP_WAIT_S = 1.0
 class FleetMonitor(QObject):
     summaries_changed = Signal(object)  # list[DistrictSummary], at most every SUMMARY_INTERVAL_S
     _batch = Signal(object)
-    _sample = Signal(object)  # SampleResult, from a sampler thread (queued to the main thread)
+    _sample = Signal(object)  # a sampler thread queued a result (carries None; see _sample_arrived)
 
     def __init__(self, catalog: Catalog, journal: Journal, flagged_tiles=lambda: 0,
                  interval_s: float = 60.0, parent: QObject | None = None, rules=None,
@@ -73,8 +74,12 @@ class FleetMonitor(QObject):
 
         self._on_screen = on_screen
         self._sample_writer = SampleJournalWriter(journal, retention_days)  # main thread, like the journal
+        # results wait here (deque: thread-safe append/popleft) and the signal only wakes the
+        # main thread, so stop() can take the ones whose signal was not yet delivered
+        self._sample_results: deque = deque()
         self._sample.connect(self._on_sample, Qt.ConnectionType.QueuedConnection)
-        self.sampler = QualitySampler(sample_targets(catalog.cameras, sampling.streams), self._sample.emit, sampling)
+        self.sampler = QualitySampler(sample_targets(catalog.cameras, sampling.streams), self._sample_arrived,
+                                      sampling)  # fmt: skip
         self._upkeep = QTimer(self)
         self._upkeep.setInterval(int(SAMPLE_UPKEEP_INTERVAL_S * 1000))
         self._upkeep.timeout.connect(self._sample_upkeep)
@@ -92,7 +97,7 @@ class FleetMonitor(QObject):
             self._upkeep.stop()
             if not self.sampler.stop(timeout_s=SAMPLE_STOP_WAIT_S):  # bounded: daemon workers
                 log.warning("quality samples still ending after %.0f s; left behind", SAMPLE_STOP_WAIT_S)
-            self._sample_writer.take([], time.time(), flush=True)
+            self._sample_writer.take(self._take_sample_results(), time.time(), flush=True)
         try:
             self._writer.stop(time.time())
         except Exception:
@@ -134,8 +139,21 @@ class FleetMonitor(QObject):
         if not self._emit_timer.isActive():  # batches come in bursts: one update per interval
             self._emit_timer.start()
 
-    def _on_sample(self, result) -> None:
-        self._sample_writer.take([result], time.time())
+    def _sample_arrived(self, result) -> None:
+        """A sampler thread: queue the result and wake the main thread (never the journal here)."""
+        self._sample_results.append(result)
+        self._sample.emit(None)
+
+    def _take_sample_results(self) -> list:
+        taken = []
+        while self._sample_results:
+            taken.append(self._sample_results.popleft())
+        return taken
+
+    def _on_sample(self, _wake) -> None:
+        results = self._take_sample_results()
+        if results:
+            self._sample_writer.take(results, time.time())
 
     def _sample_upkeep(self) -> None:
         self.sampler.set_on_screen(self._on_screen())

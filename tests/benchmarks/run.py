@@ -298,7 +298,8 @@ class Suite:
             back = result["return_s"]
             where = SIM_SUB + " · " + descriptions[model]
             resumed = result.get("resumed_behind_s", [])
-            detail = (f"{len(back)} random outages of {min(result['outage_s']):.1f}–{max(result['outage_s']):.1f} s; "
+            detail = (f"{len(back)} independent random outages of {min(result['outage_s']):.1f}–"
+                      f"{max(result['outage_s']):.1f} s, each after 10.5 s of steady pictures; "
                       f"flagged after median {median(flags):.2f} s, worst {max(flags):.2f} s; {len(resumed)} ended "
                       f"with the old connection resuming {[round(g, 1) for g in resumed]} s behind live, so "
                       f"reopened (live again; 'back' includes that reopen)")

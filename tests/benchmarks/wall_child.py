@@ -52,9 +52,9 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     """``substreams``: camera id -> URL of its grid sub-stream (its ``url`` is then the main stream);
     ``fleet_catalog``: the rest of a city's cameras, loaded and swept, not shown."""
     from viewer.core.catalog import load_catalog
-    from viewer.core.journal import Journal
     from viewer.core.settings import Settings
     from viewer.core.views import ViewStore
+    from viewer.jobs.journal_worker import JournalWorker
     from viewer.player.base import create_engine
     from viewer.ui.services import build_services
     from viewer.ui.wall_window import WallWindow
@@ -78,7 +78,7 @@ def build_wall(urls: list[str], tmp: Path, extra_districts: dict[str, list[str]]
     path.write_text("\n".join(lines) + "\n" + tours, encoding="utf-8")
     catalog = load_catalog(path)
     engine = create_engine()
-    journal = Journal(tmp / "journal.sqlite3")
+    journal = JournalWorker(tmp / "journal.sqlite3")  # as shipped: the journal on its own thread
     services = build_services(catalog, "bench", engine, journal, ViewStore(tmp / "views.json"), Settings(),
                               kiosk=True, health_config=health)
     window = WallWindow(services)
@@ -375,6 +375,8 @@ def mode_recovery(app, args, tmp: Path) -> None:
     import random
     import signal as sig
 
+    from viewer.core.constants import STABLE_PLAY_RESET_S
+
     from tests.support.stream_server import StreamServer
 
     def playing(feed) -> bool:
@@ -486,7 +488,10 @@ def mode_outage(app, args, tmp: Path) -> None:
             if wait(app, lambda: playing(feed), 90) is None:
                 emit(error=f"{args.model}: the feed did not recover before the next outage")
                 return
-            wait(app, lambda: False, 1.5)  # settle: playing steadily
+            # independent outages, as real cuts hours apart are: each starts once the feed has
+            # played long enough for its retry count to reset (a link flapping every few
+            # seconds is another case, covered by tests/core/test_health.py)
+            wait(app, lambda: False, STABLE_PLAY_RESET_S + 0.5)
             length = rng.uniform(1.0, args.max_outage)
             began = time.monotonic()
             if args.model == "sigstop":

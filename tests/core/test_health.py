@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -204,7 +205,7 @@ def test_stall_detected_after_stall_timeout_and_reopens_when_pictures_resume() -
     assert kinds(actions) == [FLAG, PROBE]
     assert actions[0].reason is Reason.STALLED
     assert h.state is FeedState.STALLED and h.flag.since == 25.0
-    assert h.on_probe(probe(Reason.OK), 25.2) == []  # camera answers: still "stalled"
+    # (the stall's probe has not answered yet)
 
     # The old connection delivers its backlog (a cut shorter than TCP's retry time): a fresh
     # session instead, so the tile is live again; the outage stays flagged until it shows pictures.
@@ -249,14 +250,48 @@ def test_a_stalled_feed_whose_camera_is_unreachable_probes_for_its_return_and_re
 
 
 def test_a_stalled_feed_whose_camera_answers_sends_no_return_probes() -> None:
-    """A frozen stream from a camera that answers its probes: nothing to wait for but the
-    stall's own reopen."""
+    """A frozen stream from a camera that answers its probes, stalled again soon after a
+    reopen: nothing to wait for but the stall's own reopen."""
     h = started_playing()
     play_until(h, 1.0, 10.0)
     assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    h.attempts = 1  # reopened at its last stall, too little play since to reset it
     assert h.on_probe(probe(Reason.OK), 15.5) == []
     assert all(h.tick(t) == [] for t in (16.0, 17.0, 18.0, 19.9))
     assert h.tick(20.0) == [Action(STOP, detail="still stalled"), Action(PROBE, detail="still stalled")]
+
+
+def test_a_stall_whose_camera_answers_is_reopened_at_once_the_first_time() -> None:
+    """A cable mended just before the stall's flag: the camera answers, but the old session
+    would deliver only at TCP's next retransmission (seconds), behind live, to be reopened
+    anyway (measured: 4.0 s worst back-to-pictures over 20 black-holed outages). A fresh
+    session at once; a second stall before stable play waits as before (no reopen storm)."""
+    h = started_playing()
+    play_until(h, 1.0, 10.0)
+    assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    assert h.on_probe(probe(Reason.OK), 15.2) == [Action(STOP, detail="stalled, camera answers"),
+                                                  Action(OPEN, detail="stalled, camera answers")]  # fmt: skip
+    assert h.state is FeedState.CONNECTING and h.flag.reason is Reason.STALLED and h.attempts == 1
+    assert h.on_event(PlayerEventKind.VOUT, 15.6) == [Action(UNFLAG, detail="pictures again")]
+    play_until(h, 16.0, 18.0)  # less than stable_play_reset_s
+    assert kinds(h.tick(23.0)) == [FLAG, PROBE]  # stalls again
+    assert h.on_probe(probe(Reason.OK), 23.2) == []  # this time it waits for its session
+    assert kinds(h.tick(28.0)) == [STOP, PROBE]
+
+
+def test_a_stalled_playlist_is_not_reopened_on_the_first_ok() -> None:
+    h = started_playing(replace(CFG, playlist=True))
+    play_until(h, 1.0, 10.0)
+    assert kinds(h.tick(15.0)) == [FLAG, PROBE]
+    assert h.on_probe(probe(Reason.OK, "HLS playlist, 5 segments"), 15.2) == []
+    assert h.state is FeedState.STALLED
+
+
+def test_playlists_are_known_by_their_path() -> None:
+    assert HealthConfig.for_url("http://nvr/live/cam1/index.m3u8?token=1").playlist
+    assert HealthConfig.for_url("https://nvr/x/PLAYLIST.M3U").playlist
+    assert not HealthConfig.for_url("http://nvr/live/cam1.ts").playlist
+    assert not HealthConfig.for_url("rtsp://nvr/Streaming/Channels/101").playlist
 
 
 def test_still_stalled_but_the_camera_answers_reopens_at_once_whatever_the_backoff() -> None:
@@ -582,7 +617,7 @@ def test_storm_members_hold_their_retries_and_retry_within_a_cap_after_the_storm
 
 def test_a_stale_hls_playlist_is_not_reopened_until_the_probe_sees_it_move() -> None:
     """Reopening a stale playlist replays its old segments: pictures that are no recovery."""
-    h = started_playing()
+    h = started_playing(replace(CFG, playlist=True))
     play_until(h, 1.0, 10.0)
     assert kinds(h.tick(15.0)) == [FLAG, PROBE]
     h.on_probe(probe(Reason.OK, "HLS playlist, 5 segments"), 15.1)  # not stale enough yet

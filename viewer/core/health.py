@@ -34,6 +34,9 @@ with that reason; "probe" = PROBE unless one is outstanding)::
                                                               the stalled session only hears of its
                                                               return at TCP's next retransmission)
   STALLED     return probe OK after it was found down      -> CONNECTING: STOP, OPEN (flag kept)
+  STALLED     the stall's probe OK (camera there, session  -> CONNECTING: STOP, OPEN at once (flag
+              silent; not a playlist; attempts == 0)          kept; attempts = 1: a second stall
+                                                              before stable play waits as below)
   STALLED     still flat stall_reopen_s after the flag     -> WAITING: STOP, probe (retry scheduled)
   WAITING     that probe answers OK (camera there, session -> CONNECTING: OPEN at once, not after
               dead; a stale HLS playlist answers stalled)     a backoff earlier outages grew
@@ -305,6 +308,17 @@ class FeedHealth:
             # back while the stalled session still waits for TCP's next retransmission (seconds
             # after a cut cable is mended): a fresh session now; flag kept until pictures
             return [Action(ActionKind.STOP, detail="camera answers again"), *self._open(now, "camera answers again")]
+        if (self.state is FeedState.STALLED and result.reason is Reason.OK and not self.config.playlist
+                and self.attempts == 0):
+            # the camera answers but our session shows nothing: waiting for it gains nothing —
+            # what it may still deliver comes late (a cable mended just before the flag: its
+            # backlog at TCP's next retransmission, seconds behind live) and would be reopened
+            # anyway. A fresh session now, once: the attempt counts, so a stream that stalls
+            # again before stable_play_reset_s of pictures waits stall_reopen_s as before. (A
+            # playlist's reopen would replay its old segments: never for HLS.)
+            self.attempts += 1
+            return [Action(ActionKind.STOP, detail="stalled, camera answers"),
+                    *self._open(now, "stalled, camera answers")]  # fmt: skip
         actions = self._sync_flag(now)
         if self.state is FeedState.WAITING:
             if self.flag is not None and self.flag.reason is Reason.UNSUPPORTED:

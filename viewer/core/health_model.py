@@ -98,6 +98,9 @@ class HealthConfig:
     probe_result_timeout_s: float = C.PROBE_RESULT_TIMEOUT_S
     player_supports_rtsp: bool = True
     scheme: str = "http"
+    #: The stream is a playlist of segments (HLS), not one live connection: a reopen after a
+    #: stall would replay its old segments, so a stall is never reopened on a probe's OK alone.
+    playlist: bool = False
     #: How often a playing feed's picture is checked for frozen/blank (see core/picture.py).
     picture_check_interval_s: float = C.PICTURE_CHECK_INTERVAL_S
     #: The ``degraded`` rule (viewer/core/degraded.py): under this share of the nominal frame
@@ -119,8 +122,18 @@ class HealthConfig:
         """Defaults for a camera URL, with the catalog's optional stall override."""
         overrides = {} if stall_timeout_s is None else {"stall_timeout_s": stall_timeout_s}
         scheme = urlsplit(url).scheme or "http"
-        return cls(scheme=scheme, player_supports_rtsp=player_supports_rtsp, **overrides)
+        return cls(scheme=scheme, player_supports_rtsp=player_supports_rtsp, playlist=is_playlist_url(url),
+                   **overrides)  # fmt: skip
 
     @property
     def player_cannot_play_scheme(self) -> bool:
         return self.scheme in RTSP_SCHEMES and not self.player_supports_rtsp
+
+
+#: URL path endings of HLS playlists (the probe also trusts an ``mpegurl`` content type).
+PLAYLIST_SUFFIXES = (".m3u8", ".m3u")
+
+
+def is_playlist_url(url: str) -> bool:
+    """Whether ``url`` names an HLS playlist (by its path), not one live stream."""
+    return urlsplit(url).path.lower().endswith(PLAYLIST_SUFFIXES)

@@ -19,7 +19,15 @@ from PySide6.QtCore import QObject, Qt, Signal
 from viewer.core.catalog_model import Camera
 from viewer.core.degraded import DegradedRule
 from viewer.core.health import FeedHealth
-from viewer.core.health_model import Action, ActionKind, FeedState, Flag, HealthConfig, PlayerEventKind
+from viewer.core.health_model import (
+    Action,
+    ActionKind,
+    FeedState,
+    Flag,
+    HealthConfig,
+    PlayerEventKind,
+    is_playlist_url,
+)
 from viewer.core.picture import PictureCheckConfig, PictureWatch
 from viewer.core.secrets import mask_url
 from viewer.core.stream_figures import SOURCE_WALL, STREAM_MAIN, STREAM_SUB, StreamSample
@@ -166,7 +174,7 @@ class Feed(QObject):
         config = self._base_config
         if camera.stall_timeout_s:
             config = replace(config, stall_timeout_s=camera.stall_timeout_s)
-        config = replace(config, scheme=camera.scheme)
+        config = replace(config, scheme=camera.scheme, playlist=is_playlist_url(camera.url))
         self._reset_figures()
         self.health = FeedHealth(
             config, self._rng, label=camera.id, probe_allowed=self._recorders.probe_allowed(self),

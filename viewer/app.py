@@ -22,7 +22,7 @@ from viewer import __version__, paths
 from viewer.core.catalog import load_catalog
 from viewer.core.catalog_model import Catalog, CatalogError
 from viewer.core.constants import SHUTDOWN_GRACE_S
-from viewer.core.journal import Journal
+from viewer.core.journal_port import JournalPort
 from viewer.core.settings import Settings, load_settings, save_settings
 from viewer.core.views import ViewStore
 from viewer.log import log_startup, setup_logging
@@ -212,11 +212,13 @@ def _load_catalog(options: WallOptions, settings: Settings, kiosk: bool) -> tupl
 
 def _build_wall_services(app, options: WallOptions, settings: Settings, kiosk: bool, engine, catalog: Catalog,
                          catalog_path: Path):
-    """The journal (started, trimmed) and the shared services; the catalog's skipped entries."""
+    """The journal (on its own thread: started, trimmed) and the shared services; the
+    catalog's skipped entries."""
+    from viewer.jobs.journal_worker import JournalWorker
     from viewer.ui.services import build_services
 
-    journal = Journal(paths.journal_path())
-    journal.record_event("start", f"videowall {__version__}, catalog {catalog_path}", time.time())
+    journal = JournalWorker(paths.journal_path())  # opens (creates, migrates) before returning
+    record_event(journal, "start", f"videowall {__version__}, catalog {catalog_path}")
     trim_journal(app, journal, settings.journal_retention_days)
     trim_stream_minutes(app, journal, settings.stream_minutes_retention_days)
     services = build_services(catalog, catalog_path.name, engine, journal, ViewStore(paths.views_path()), settings,
@@ -225,7 +227,7 @@ def _build_wall_services(app, options: WallOptions, settings: Settings, kiosk: b
     for issue in skipped:
         log.error("catalog problem (entry skipped): %s", issue)
     if skipped:
-        journal.record_event("catalog", f"{len(skipped)} broken entries skipped: {skipped[0]}", time.time())
+        record_event(journal, "catalog", f"{len(skipped)} broken entries skipped: {skipped[0]}")
     return services, skipped
 
 
@@ -321,8 +323,8 @@ def _shut_down(services: Services, status_server, window, settings: Settings, se
         status_server.stop()
     services.close()
     services.engine.release()
-    services.journal.record_event("exit", f"exit code {code}", time.time())
-    services.journal.close()
+    record_event(services.journal, "exit", f"exit code {code}")
+    services.journal.close()  # writes what is queued (at most JOURNAL_CLOSE_TIMEOUT_S)
     log.info("videowall exits with %d", code)
     shutdown_guard.exit_soon(SHUTDOWN_GRACE_S, "the journal closed", code)  # no stuck thread keeps it alive
 
@@ -366,29 +368,34 @@ def follow_screens(app, services: Services) -> None:
 JOURNAL_TRIM_INTERVAL_S = 24 * 3600
 
 
-def trim_journal(app, journal, retention_days: float) -> None:
+def record_event(journal: JournalPort, kind: str, detail: str) -> None:
+    """An app event (``start``, ``exit`` …), stamped now, written on the journal's thread."""
+    at = time.time()
+    journal.submit(lambda j: j.record_event(kind, detail, at), what=f"event {kind}")
+
+
+def trim_journal(app, journal: JournalPort, retention_days: float) -> None:
     """Delete ended outages and events older than ``retention_days`` now and once a day
-    (0: keep everything). Main thread, like every other journal write."""
-    _trim_daily(app, journal.prune, retention_days, "journal")
+    (0: keep everything). Main thread; the deleting runs on the journal's thread."""
+    _trim_daily(app, journal, lambda j, before: j.prune(before), retention_days, "journal")
 
 
-def trim_stream_minutes(app, journal, retention_days: float) -> None:
+def trim_stream_minutes(app, journal: JournalPort, retention_days: float) -> None:
     """Delete stream minutes (any source) older than ``retention_days`` now and once a day
     (0: keep all); a retention of their own, as they are far bigger than outages. Main thread."""
-    _trim_daily(app, journal.prune_stream_minutes, retention_days, "stream minutes")
+    _trim_daily(app, journal, lambda j, before: j.prune_stream_minutes(before), retention_days, "stream minutes")
 
 
-def _trim_daily(app, prune, retention_days: float, what: str) -> None:
-    """``prune(before)`` now and every JOURNAL_TRIM_INTERVAL_S (nothing when the retention is 0)."""
+def _trim_daily(app, journal: JournalPort, prune, retention_days: float, what: str) -> None:
+    """``prune(journal, before)`` now and every JOURNAL_TRIM_INTERVAL_S, on the journal's
+    thread (nothing when the retention is 0; a failure is logged there)."""
     if retention_days <= 0:
         return
     from PySide6.QtCore import QTimer
 
     def trim() -> None:
-        try:
-            prune(time.time() - retention_days * 86400)
-        except Exception:  # a locked or damaged journal must not stop the wall
-            log.exception("%s: trimming to %g days failed", what, retention_days)
+        before = time.time() - retention_days * 86400
+        journal.submit(lambda j: prune(j, before), what=f"trimming the {what} to {retention_days:g} days")
 
     trim()
     timer = QTimer(app)

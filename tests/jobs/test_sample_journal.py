@@ -57,5 +57,6 @@ def test_retention_prunes_old_stream_minutes_once_a_day(journal):
 def test_a_failing_write_is_logged_not_raised(journal, caplog):
     journal.close()  # every write now fails
     writer = SampleJournalWriter(journal, retention_days=7)
-    assert writer.take([result(T0)], now=T0 + 120) == 0
-    assert "cannot record" in caplog.text
+    assert writer.take([result(T0)], now=T0 + 120) == 1  # handed over ...
+    assert writer.written == 0  # ... not written
+    assert "journal: 1 sampled stream minutes failed" in caplog.text

@@ -27,10 +27,10 @@ def make_wall(qtbot, tmp_path):
     """Build a WallWindow for a catalog text; closes it (and its players) afterwards."""
     from viewer.core.catalog import load_catalog
     from viewer.core.health_model import HealthConfig
-    from viewer.core.journal import Journal
     from viewer.core.outage_rules import OutageRules
     from viewer.core.settings import Settings
     from viewer.core.views import ViewStore
+    from viewer.jobs.journal_worker import JournalWorker
     from viewer.player.base import create_engine
     from viewer.ui.services import build_services
     from viewer.ui.wall_window import WallWindow
@@ -52,7 +52,7 @@ def make_wall(qtbot, tmp_path):
         path.write_text(text, encoding="utf-8")
         catalog = load_catalog(path)
         engine = engine or create_engine()
-        journal = Journal(tmp_path / "journal.sqlite3")
+        journal = JournalWorker(tmp_path / "journal.sqlite3")  # the wall's: its own thread
         services = build_services(
             catalog, path.name, engine, journal, ViewStore(tmp_path / "views.json"), settings or Settings(),
             kiosk=True,  # no modal dialogs in tests

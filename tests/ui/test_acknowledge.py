@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from viewer.core.reasons import Reason
 from viewer.core.wall_outages import operator_name
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -28,7 +29,7 @@ def test_acknowledge_a_flagged_tile_inline_and_it_stays_flagged_until_it_recover
 ):
     window, down = _flagged_wall(make_wall, simulator, colour_streams, clips)
     assert window.services.kiosk  # no dialogs allowed
-    journal = window.services.journal
+    journal = reading(window.services.journal)
     feed = window.controller.feed_at(1)
     qtbot.waitUntil(lambda: feed.flag is not None and journal.query(open_only=True) != [], timeout=WAIT_MS)
 
@@ -63,7 +64,7 @@ def test_acknowledge_a_flagged_tile_inline_and_it_stays_flagged_until_it_recover
 
 def test_acknowledge_from_the_flagged_feeds_panel_context_menu(qtbot, make_wall, simulator, colour_streams, clips):
     window, _down = _flagged_wall(make_wall, simulator, colour_streams, clips)
-    journal = window.services.journal
+    journal = reading(window.services.journal)
     feed = window.controller.feed_at(1)
     qtbot.waitUntil(lambda: feed.flag is not None and feed.flag.reason is Reason.REFUSED, timeout=WAIT_MS)
     panel = window.flag_panel

@@ -15,6 +15,7 @@ from PySide6.QtCore import QDate, Qt
 
 from tests.support.eval_journal import write_journal
 from tests.support.eval_scenario import CATALOG, at, journal, stream_minutes
+from tests.support.journal_reading import reading
 from viewer.core.catalog import catalog_from_text
 from viewer.ui import evaluation_window
 from viewer.ui.evaluation_window import EvaluationWindow, preset_period
@@ -176,7 +177,7 @@ def test_the_running_wall_is_evaluated_from_its_own_journal(qtbot, make_wall, co
     feeds = {f.camera.id: f for f in wall.controller.active_feeds()}
     qtbot.waitUntil(lambda: feeds["live"].state is FeedState.PLAYING and feeds["dead"].flag is not None,
                     timeout=30_000)
-    journal = wall.services.journal
+    journal = reading(wall.services.journal)
     qtbot.waitUntil(lambda: journal.open_outage_for("dead") is not None and {"live", "dead"} <= journal.watching(),
                     timeout=30_000)
     qtbot.wait(1500)  # let watched time accumulate (seconds of coverage to evaluate)

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from tests.support.ports import free_port
 from viewer.core.health_model import FeedState, HealthConfig
 from viewer.core.reasons import Reason
@@ -46,7 +47,7 @@ def _wait_reason(qtbot, window, reason: Reason, tile: int = 1) -> None:
     feed = window.controller.feeds[tile]
     qtbot.waitUntil(lambda: feed.flag is not None and feed.flag.reason is reason, timeout=FLAG_TIMEOUT_MS)
     assert window.grid.tiles[tile].state == "flagged"
-    journal = window.services.journal.query(open_only=True)
+    journal = reading(window.services.journal).query(open_only=True)
     assert [(o.camera_id, o.reason) for o in journal] == [("bad-cam", reason)]
 
 
@@ -80,7 +81,7 @@ def test_fault_is_flagged_with_its_reason_and_the_other_tile_plays(qtbot, make_w
 
 def _wait_journal_closed(qtbot, window) -> None:
     """The journal closes an outage once pictures have been new for the hysteresis."""
-    qtbot.waitUntil(lambda: window.services.journal.query(open_only=True) == [], timeout=FLAG_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: reading(window.services.journal).query(open_only=True) == [], timeout=FLAG_TIMEOUT_MS)
 
 
 def test_killed_server_is_flagged_and_comes_back(qtbot, make_wall, simulator, clips):
@@ -98,7 +99,7 @@ def test_killed_server_is_flagged_and_comes_back(qtbot, make_wall, simulator, cl
     qtbot.waitUntil(lambda: feed.flag is None and feed.state is FeedState.PLAYING, timeout=FLAG_TIMEOUT_MS)
     back_at = time.time()
     _wait_journal_closed(qtbot, window)
-    outages = window.services.journal.query()
+    outages = reading(window.services.journal).query()
     assert len(outages) == 1 and outages[0].ended_at <= back_at and outages[0].reason is Reason.REFUSED
     assert flagged_after_s < 10
 
@@ -111,13 +112,13 @@ def test_frozen_server_is_flagged_stalled_then_recovers_and_closes_the_outage(qt
     simulator.set_behaviour(url, Behaviour.FROZEN)
     qtbot.waitUntil(lambda: feed.flag is not None and feed.flag.reason is Reason.STALLED, timeout=FLAG_TIMEOUT_MS)
     assert window.grid.tiles[1].state == "flagged"
-    open_outages = window.services.journal.query(open_only=True)
+    open_outages = reading(window.services.journal).query(open_only=True)
     assert [o.reason for o in open_outages] == [Reason.STALLED]
     _assert_healthy_keeps_playing(qtbot, window)
     simulator.set_behaviour(url, Behaviour.HEALTHY)
     qtbot.waitUntil(lambda: feed.flag is None and feed.state is FeedState.PLAYING, timeout=FLAG_TIMEOUT_MS)
     _wait_journal_closed(qtbot, window)
-    closed = window.services.journal.query()
+    closed = reading(window.services.journal).query()
     assert len(closed) == 1 and closed[0].ended_at is not None
 
 
@@ -131,7 +132,9 @@ def test_flag_panel_lists_flagged_feeds_and_jumps_to_them(qtbot, make_wall, simu
     panel.table.cellActivated.emit(0, 0)
     assert window.controller.maximised_position() == 1
     out = tmp_path / "outages.csv"
-    assert panel.export_csv(out) == 1
+    with qtbot.waitSignal(panel.export_finished, timeout=10_000) as exported:
+        panel.export_csv(out)  # written on the journal's thread
+    assert exported.args == [str(out), 1]
     lines = out.read_text().splitlines()
     assert lines[0] == ",".join(COLUMNS)
     assert lines[1].startswith("bad-cam,Camera bad-cam,d1,refused,")

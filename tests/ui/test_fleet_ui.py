@@ -13,6 +13,7 @@ import time
 import urllib.request
 
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from tests.support.monitoring import samples
 from tests.support.ports import free_port
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -32,7 +33,7 @@ def test_sweep_results_reach_board_tree_and_journal(qtbot, make_wall, simulator,
     tree = window.navigator.model
     labels = [tree.index(r, 0).data() for r in range(tree.rowCount())]
     assert any("0/1 online" in label for label in labels), labels
-    outages = window.services.journal.query(open_only=True)
+    outages = reading(window.services.journal).query(open_only=True)
     assert [(o.camera_id, o.reason.value, o.source) for o in outages] == [("lost-cam", "not_found", "sweep")]
     with qtbot.waitSignal(board.district_clicked, timeout=1000):
         board.district_clicked.emit("d2")

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from viewer.core.constants import RECOVERY_CONFIRM_S
 from viewer.core.reasons import Reason
 
@@ -61,7 +62,7 @@ def test_a_stopped_hls_encoder_is_one_stalled_outage_for_the_wall_and_the_sweep(
     url, encoder = hls_camera
     catalog = catalog_yaml({"d1": [("hls", url)]})
     window = make_wall(catalog, sweep_interval_s=2.0, recovery_confirm_s=RECOVERY_CONFIRM_S)
-    journal, fleet = window.services.journal, window.services.fleet
+    journal, fleet = reading(window.services.journal), window.services.fleet
     window.controller.show_district("d1", 0, "1x1")
     feed = window.controller.feed_at(0)
     qtbot.waitUntil(lambda: feed.flag is None and feed.state.value == "playing", timeout=WAIT_MS)

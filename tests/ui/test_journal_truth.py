@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
 
@@ -41,7 +42,7 @@ def test_tour_leaves_a_down_camera_and_the_sweep_closes_its_outage_off_screen(
         TOUR,
     )
     window = make_wall(catalog, recovery_confirm_s=3.0)
-    journal = window.services.journal
+    journal = reading(window.services.journal)
     window.controller.show_view(window.controller.district_view("da", 0, "1x2"))
     assert window.start_tour("ab")
     qtbot.waitUntil(  # flagged "error" at once, refined to "refused" by the tile's probe
@@ -86,7 +87,7 @@ def test_a_probe_failing_while_the_tile_plays_is_a_note_not_an_outage(qtbot, mak
         f"  - {{id: cam, name: Simpang Lima, district: d1, url: '{main}', substream: '{sub}'}}\n"
     )
     window = make_wall(catalog)
-    journal = window.services.journal
+    journal = reading(window.services.journal)
     window.controller.show_district("d1", 0, "1x1")
     feed = window.controller.feed_at(0)
     qtbot.waitUntil(lambda: feed.flag is None and feed.state.value == "playing", timeout=WAIT_MS)
@@ -113,7 +114,7 @@ def test_the_wall_closed_during_an_outage_and_started_again_later(
     catalog = catalog_yaml({"d1": [("cam-down", down), ("cam-ok", green)]})
     first = make_wall(catalog)
     first.controller.show_district("d1", 0, "1x2")
-    journal = first.services.journal
+    journal = reading(first.services.journal)
     qtbot.waitUntil(lambda: [o.camera_id for o in journal.query(open_only=True)] == ["cam-down"], timeout=WAIT_MS)
     [opened] = journal.query(open_only=True)
     first.allow_exit()
@@ -127,7 +128,7 @@ def test_the_wall_closed_during_an_outage_and_started_again_later(
     assert second.services.outages.known_flag("cam-down") is not None  # still known down
     restarted_at = time.time()
     second.controller.show_district("d1", 0, "1x2")
-    journal = second.services.journal
+    journal = reading(second.services.journal)
     qtbot.waitUntil(lambda: journal.query(open_only=True) == [], timeout=WAIT_MS)
     [outage] = journal.query()
     assert outage.id == opened.id and outage.started_at == opened.started_at

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from urllib.parse import quote
 
+from tests.support.journal_reading import reading
 from tests.support.passwords import CLASSES, random_password, yaml_quote
 from viewer.core.health_model import FeedState
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -62,12 +63,13 @@ def test_random_passwords_never_leave_the_wall(qtbot, make_wall, simulator, clip
             metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics", timeout=5).read()
         finally:
             server.stop()
+        journal = reading(services.journal)
         seen = {
             "log": log_file.read_bytes(),
             "status.json": status,
             "metrics": metrics,
             "snapshot": snapshot.read_bytes(),
-            "journal": repr(services.journal.query()).encode() + repr(services.journal.events()).encode(),
+            "journal": repr(journal.query()).encode() + repr(journal.events()).encode(),
             "status bar": window.statusBar().currentMessage().encode(),
             "tooltips": "".join(t.toolTip() for t in window.grid.tiles).encode(),
             "flag": repr(bad.flag).encode(),

@@ -5,6 +5,7 @@ other reason; a moving picture is never flagged; a picture that moves again clea
 from __future__ import annotations
 
 from tests.support.catalogs import catalog_text
+from tests.support.journal_reading import reading
 from viewer.core.health_model import FeedState, HealthConfig
 from viewer.core.reasons import Reason
 from viewer.sim.cameras import Behaviour, SimCamera
@@ -39,7 +40,7 @@ def test_still_black_and_moving_pictures(qtbot, make_wall, simulator, clips, tmp
     assert moving_feed.flag is None
     assert window.grid.tiles[window.controller.slots[0]].state == "flagged"
     assert "PICTURE FROZEN" in window.grid.tiles[window.controller.slots[0]].caption_text()
-    journal = {(o.camera_id, o.reason) for o in window.services.journal.query(open_only=True)}
+    journal = {(o.camera_id, o.reason) for o in reading(window.services.journal).query(open_only=True)}
     assert journal == {("still-cam", Reason.FROZEN_IMAGE), ("black-cam", Reason.BLANK_PICTURE)}
 
 
@@ -56,6 +57,6 @@ def test_a_frozen_picture_that_moves_again_clears_its_flag(qtbot, make_wall, sim
     feed = window.controller.feed_at(0)
     qtbot.waitUntil(lambda: feed.flag is not None and feed.flag.reason is Reason.FROZEN_IMAGE, timeout=FLAG_WAIT_MS)
     qtbot.waitUntil(lambda: feed.flag is None, timeout=FLAG_WAIT_MS)  # the picture moves again
-    qtbot.waitUntil(lambda: window.services.journal.query(open_only=True) == [], timeout=FLAG_WAIT_MS)
-    outages = window.services.journal.query()
+    qtbot.waitUntil(lambda: reading(window.services.journal).query(open_only=True) == [], timeout=FLAG_WAIT_MS)
+    outages = reading(window.services.journal).query()
     assert [(o.reason, o.ended_at is not None) for o in outages] == [(Reason.FROZEN_IMAGE, True)]

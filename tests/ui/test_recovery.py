@@ -15,6 +15,7 @@ import time
 import pytest
 
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from tests.support.stream_server import StreamServer
 from viewer.core.health_model import FeedState
 
@@ -59,9 +60,9 @@ def test_pictures_return_quickly_after_a_freeze_whatever_the_backoff(qtbot, make
         qtbot.waitUntil(lambda: _playing(feed), timeout=WAIT_MS)
         returns.append((time.monotonic() - resumed, attempts))
         # the journal confirms the recovery (hysteresis) before the next, separate fault
-        qtbot.waitUntil(lambda: window.services.journal.query(open_only=True) == [], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: reading(window.services.journal).query(open_only=True) == [], timeout=WAIT_MS)
     assert all(took <= RETURN_GOAL_S for took, _ in returns), returns
-    outages = window.services.journal.query()
+    outages = reading(window.services.journal).query()
     assert len(outages) == 2 and all(o.ended_at is not None for o in outages)
 
 

@@ -11,6 +11,7 @@ import logging
 import time
 
 from tests.support.catalogs import catalog_text, catalog_yaml
+from tests.support.journal_reading import reading
 from tests.support.screen_samples import close_to, grab_colour
 from tests.support.tools import require_gst_element
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
@@ -70,7 +71,7 @@ def test_missing_and_wrong_passwords_and_an_unknown_mount_are_flagged_by_the_ses
     wait_tile_colour(qtbot, window, 0, (255, 0, 0))
     assert feeds[0].flag is None
     assert "401" in feeds[1].flag.detail and "404" in feeds[3].flag.detail
-    for outage in window.services.journal.query(open_only=True):
+    for outage in reading(window.services.journal).query(open_only=True):
         assert "not-the-password" not in f"{outage}"
     assert caplog.text and "not-the-password" not in caplog.text
 

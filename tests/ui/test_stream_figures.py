@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.clips import make_clip
+from tests.support.journal_reading import reading
 from tests.support.screen_samples import close_to, grab_colour
 from tests.ui.test_rtsp_wall import rtsp_catalog
 from tests.ui.test_wall import PICTURE_TIMEOUT_MS
@@ -143,7 +144,7 @@ def test_a_camera_delivering_10_of_25_fps_is_degraded_keeps_its_picture_and_reco
     border = tile.grab().toImage().pixelColor(1, 1)  # the frame around the picture: amber
     assert close_to((border.red(), border.green(), border.blue()), (0xB8, 0x6E, 0x00), tolerance=20)
     assert tile.caption_text().startswith("▼ DEGRADED")
-    journal = window.services.journal
+    journal = reading(window.services.journal)
     qtbot.waitUntil(lambda: [o.reason for o in journal.query(open_only=True)] == [Reason.DEGRADED], timeout=5_000)
 
     simulator.set_deliver_ratio(url, 1.0)

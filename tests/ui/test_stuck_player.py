@@ -10,6 +10,7 @@ import pytest
 
 from tests.benchmarks.harness import measure_lag
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from tests.support.player_double import StallingEngine
 from viewer.core.health_model import FeedState
 from viewer.core.reasons import Reason
@@ -40,7 +41,7 @@ def test_a_hanging_stop_leaves_the_wall_painting_and_the_tile_gets_a_fresh_playe
     assert inner.hanging == [(1, "stop")]
     assert lag["lag_max_ms"] < 250, lag  # the old code blocked here for the whole hang
     qtbot.waitUntil(lambda: engine.stuck_players == 1, timeout=int(DEADLINE_S * 1000) + 3000)
-    qtbot.waitUntil(lambda: any(kind == "player-stuck" for kind, _, _ in window.services.journal.events()),
+    qtbot.waitUntil(lambda: any(kind == "player-stuck" for kind, _, _ in reading(window.services.journal).events()),
                     timeout=3000)  # fmt: skip
     inner.hang.clear()
     controller.show_district("d1", 0, "1x2")
@@ -58,8 +59,9 @@ def test_a_hanging_play_flags_the_camera_player_stuck(qtbot, make_wall, stalling
     feed = window.controller.feeds[0]
     qtbot.waitUntil(lambda: feed.flag is not None, timeout=int(DEADLINE_S * 1000) + 5000)
     assert feed.flag.reason is Reason.ERROR and feed.flag.detail == "player stuck"
-    assert [(o.camera_id, o.reason) for o in window.services.journal.query(open_only=True)] == [("cam-a", Reason.ERROR)]
-    events = [detail for kind, detail, _ in window.services.journal.events() if kind == "player-stuck"]
+    journal = reading(window.services.journal)
+    assert [(o.camera_id, o.reason) for o in journal.query(open_only=True)] == [("cam-a", Reason.ERROR)]
+    events = [detail for kind, detail, _ in journal.events() if kind == "player-stuck"]
     assert events and events[0].startswith("camera cam-a: player stuck (play)")
     inner.hang.clear()
     qtbot.waitUntil(lambda: feed.state is FeedState.PLAYING, timeout=15_000)  # the retry uses the fresh player

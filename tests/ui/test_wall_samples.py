@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from tests.support.catalogs import catalog_yaml
+from tests.support.journal_reading import reading
 from tests.support.waiting import wait_until
 from viewer.jobs.sampler import SamplerOptions
 from viewer.sim.cameras import SimCamera
@@ -35,6 +36,6 @@ def test_wall_samples_only_cameras_off_screen(make_wall, simulator, clips):
         assert all(r.ok for r in fleet.sampler.latest().values())
     finally:
         fleet.stop()  # takes the results not yet handed over, flushes the open minutes
-    minutes = services.journal.stream_minutes(0, time.time() + 120)
+    minutes = reading(services.journal).stream_minutes(0, time.time() + 120)
     assert sorted((m.camera_id, m.source) for m in minutes) == [("h0", "sample"), ("h1", "sample")]
     assert "shown" not in {k[0] for k in fleet.sampler.latest()}

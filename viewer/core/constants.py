@@ -154,6 +154,11 @@ COVERAGE_HEARTBEAT_S = 30.0
 TILE_COVERAGE_GAP_S = 3 * COVERAGE_HEARTBEAT_S
 #: How often the app feeds the wall's tiles to the outage rules.
 JOURNAL_POLL_INTERVAL_S = 1.0
+#: At exit the wall's journal thread gets this long to write what is queued and close
+#: (within SHUTDOWN_GRACE_S; viewer/jobs/journal_worker.py).
+JOURNAL_CLOSE_TIMEOUT_S = 2.0
+#: A journal write that waited longer than this in the queue is logged (the disk is slow).
+JOURNAL_SLOW_WRITE_S = 1.0
 #: An HLS media playlist whose media sequence has not advanced for this many target
 #: durations is a stalled camera (the encoder stopped; the server keeps the old playlist).
 HLS_STALL_TARGET_DURATIONS = 2.0

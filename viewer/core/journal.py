@@ -152,7 +152,7 @@ class Journal:
         cursor = self._db.execute(
             "UPDATE outages SET acknowledged_at = ?, acknowledged_by = ?, ack_note = ?"
             " WHERE id = ? AND ended_at IS NULL",
-            (at, by, _clean(note)[:ACK_NOTE_MAX_CHARS], outage_id),
+            (at, by, stored_ack_note(note), outage_id),
         )
         if cursor.rowcount == 0:
             log.info("outage %d: not open, acknowledgement ignored", outage_id)
@@ -314,3 +314,9 @@ class _Transaction:
 
 def _clean(detail: str) -> str:
     return mask_known_secrets(detail or "")
+
+
+def stored_ack_note(note: str) -> str:
+    """An acknowledgement's note as the journal keeps it: passwords masked, cut to
+    :data:`ACK_NOTE_MAX_CHARS` (callers that must show it before it is written use this)."""
+    return _clean(note)[:ACK_NOTE_MAX_CHARS]

@@ -1,7 +1,8 @@
 """Carries :mod:`viewer.core.outage_rules` decisions into a :class:`~viewer.core.journal.Journal`.
 
 Shared by the wall (``viewer.core.wall_outages``), the in-app sweep (``viewer.jobs.sweeper``) and the
-headless monitor, so that every writer follows the same rules. Same thread as the journal.
+headless monitor, so that every writer follows the same rules. Same thread as the journal: the
+writers hand these functions to their :mod:`viewer.core.journal_port`.
 """
 
 from __future__ import annotations
@@ -36,18 +37,14 @@ def rules_for(journal: Journal, rules: OutageRules | None = None) -> OutageRules
     return rules
 
 
-def acknowledge(journal: Journal, rules: OutageRules, camera_id: str, acknowledgement: Acknowledgement) -> bool:
-    """Record an operator's acknowledgement of the camera's open outage in the journal and the
-    rules. False (nothing recorded) when the camera has no open outage (it recovered)."""
+def record_acknowledgement(journal: Journal, camera_id: str, acknowledgement: Acknowledgement) -> bool:
+    """Write an operator's acknowledgement on the camera's open outage (the rules already know
+    it). False (nothing written) when the journal has no open outage for the camera."""
     outage_id = journal.open_outage_for(camera_id)
-    if outage_id is None or not journal.acknowledge(
-        outage_id, acknowledgement.at, acknowledgement.by, acknowledgement.note
-    ):
+    if outage_id is None:
+        log.info("camera %s: no open outage in the journal; acknowledgement not written", camera_id)
         return False
-    stored = journal.outage(outage_id)
-    note = stored.ack_note if stored is not None else acknowledgement.note  # as stored: masked, cut
-    rules.acknowledge(camera_id, Acknowledgement(acknowledgement.at, acknowledgement.by, note))
-    return True
+    return journal.acknowledge(outage_id, acknowledgement.at, acknowledgement.by, acknowledgement.note)
 
 
 def apply(journal: Journal, decisions: Iterable[Decision]) -> None:

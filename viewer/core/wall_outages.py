@@ -3,7 +3,9 @@
 A tile reports a :class:`TileSighting` (its camera, ``wall`` when visible or ``preroll``
 when hidden, and healthy / failing / watching) or None (it shows nothing). The shared
 :class:`viewer.core.outage_rules.OutageRules` decide; :class:`WallOutages` writes their
-decisions (:mod:`viewer.core.outage_writer`). The same rules serve the background sweep, so
+decisions (:mod:`viewer.core.outage_writer`) through a journal port
+(:mod:`viewer.core.journal_port`: on the wall, the journal's own thread — the rules decide
+here, at once; the disk is written there). The same rules serve the background sweep, so
 a camera has one outage whoever saw it.
 
 A camera with an open outage is *known down* (:meth:`WallOutages.known_flag`). The clock is
@@ -20,9 +22,10 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 from viewer.core.health_model import Flag
-from viewer.core.journal import Journal
+from viewer.core.journal import Journal, stored_ack_note
+from viewer.core.journal_port import JournalPort, as_port
 from viewer.core.outage_rules import PICTURE_SOURCES, Acknowledgement, Observation, OutageRules, Status
-from viewer.core.outage_writer import acknowledge, apply, rules_for
+from viewer.core.outage_writer import apply, record_acknowledgement, rules_for
 from viewer.core.reasons import Reason
 
 log = logging.getLogger(__name__)
@@ -54,16 +57,15 @@ class WallOutages:
 
     def __init__(
         self,
-        journal: Journal,
+        journal: Journal | JournalPort,
         rules: OutageRules | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.journal = journal
+        """Reads the journal's open outages once (blocking: start-up), then only writes."""
+        self.journal = as_port(journal)
         self.clock = clock
-        self.rules = rules_for(journal, rules)
-        closed = journal.close_abandoned_coverage(sorted(PICTURE_SOURCES))
-        if closed:
-            log.info("journal: %d tile coverage intervals of an earlier run ended", closed)
+        self.rules = self.journal.call(lambda j: rules_for(j, rules))
+        self.journal.submit(_close_abandoned_tile_coverage, what="ending an earlier run's tile coverage")
         self._watching: dict[Hashable, tuple[str, str]] = {}  # tile -> (camera id, source)
 
     def known_flag(self, camera_id: str) -> Flag | None:
@@ -83,13 +85,11 @@ class WallOutages:
         """The operator reported the camera's open outage: record who (the OS user), when and
         the note or ticket number. Returns the acknowledgement, or None when the camera has no
         open outage (it recovered meanwhile). The camera stays flagged until it recovers."""
-        ack = Acknowledgement(self.clock(), by or operator_name(), note.strip())
-        try:
-            if not acknowledge(self.journal, self.rules, camera_id, ack):
-                return None
-        except Exception:  # a locked or damaged journal must not stop the wall
-            log.exception("could not record the acknowledgement of %s", camera_id)
+        ack = Acknowledgement(self.clock(), by or operator_name(), stored_ack_note(note.strip()))
+        if not self.rules.acknowledge(camera_id, ack):
             return None
+        self.journal.submit(lambda j: record_acknowledgement(j, camera_id, ack),
+                            what=f"acknowledgement of {camera_id}")  # fmt: skip
         return self.acknowledgement(camera_id)
 
     def report(self, sightings: Iterable[tuple[Hashable, TileSighting | None]]) -> None:
@@ -125,12 +125,14 @@ class WallOutages:
         return decisions
 
     def _write(self, decisions: list) -> None:
-        if not decisions:
-            return
-        try:
-            apply(self.journal, decisions)
-        except Exception:  # a locked or damaged journal must not stop the wall
-            log.exception("could not write %d journal decisions", len(decisions))
+        if decisions:  # a failing write is logged by the port: a damaged journal never stops the wall
+            self.journal.submit(lambda j: apply(j, decisions), what=f"{len(decisions)} journal decisions")
+
+
+def _close_abandoned_tile_coverage(journal: Journal) -> None:
+    closed = journal.close_abandoned_coverage(sorted(PICTURE_SOURCES))
+    if closed:
+        log.info("journal: %d tile coverage intervals of an earlier run ended", closed)
 
 
 def _observation(sighting: TileSighting, now: float) -> Observation:

@@ -7,8 +7,8 @@ THREAD with batches of fresh results: the caller makes it thread-safe (the app e
 Qt signal from it and does nothing else there). No Qt here.
 
 ``SweepJournalWriter`` feeds results to the journal rules (``viewer.core.outage_rules``, shared
-with the wall) and writes their decisions; it belongs to the journal's thread (the Qt main
-thread), like the ``Journal`` itself.
+with the wall) and hands their decisions to the journal's port (``viewer.core.journal_port``);
+it is called on one thread, the rules' (the wall's Qt main thread; the monitor's run thread).
 Units: seconds, probes per second; result times are UTC epoch seconds.
 """
 
@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 
 from viewer.core.catalog_model import Camera, Catalog
 from viewer.core.journal import Journal
+from viewer.core.journal_port import JournalPort, as_port
 from viewer.core.outage_rules import Decision, OutageRules
 from viewer.core.outage_writer import apply, rules_for
 from viewer.core.probe import probe
@@ -238,29 +239,32 @@ def sweep_coverage_gap_s(interval_s: float, timeout_s: float = SWEEP_TIMEOUT_S) 
 
 class SweepJournalWriter:
     """Feeds sweep results to the journal ``rules`` (shared with the wall, so one outage per
-    camera whoever saw it) and writes their decisions. Same thread as the journal (Qt main;
-    ``videowall monitor``'s run thread, with ``source="monitor"``)."""
+    camera whoever saw it) and writes their decisions through the journal's port. One thread:
+    the rules' (Qt main; ``videowall monitor``'s run thread, with ``source="monitor"``)."""
 
     def __init__(
         self,
-        journal: Journal,
+        journal: Journal | JournalPort,
         rules: OutageRules | None = None,
         interval_s: float = SWEEP_INTERVAL_S,
         source: str = "sweep",
         timeout_s: float = SWEEP_TIMEOUT_S,
     ) -> None:
-        self.journal = journal
+        self.journal = as_port(journal)
         self.source = source
-        self.rules = rules if rules is not None else rules_for(journal)
+        self.rules = rules if rules is not None else self.journal.call(rules_for)  # start-up: blocking
         self.rules.set_coverage_gap(source, sweep_coverage_gap_s(interval_s, timeout_s))
-        journal.close_abandoned_coverage([source])  # an earlier run's: ended when it died
+        # an earlier run's coverage: ended when it died
+        self.journal.submit(lambda j: j.close_abandoned_coverage([source]), what=f"ending old {source} coverage")
 
     def apply(self, results: Iterable[SweepResult]) -> list[Decision]:
         """Record what ``results`` change in the journal; returns the decisions applied."""
         decisions = self.rules.observe_all(sweep_observation(r, self.source) for r in results)
-        apply(self.journal, decisions)
+        if decisions:
+            self.journal.submit(lambda j: apply(j, decisions), what=f"{len(decisions)} {self.source} decisions")
         return decisions
 
     def stop(self, at: float) -> None:
         """The sweep stops (the app exits): its coverage ends at ``at``."""
-        apply(self.journal, self.rules.stop_sources([self.source], at))
+        decisions = self.rules.stop_sources([self.source], at)
+        self.journal.submit(lambda j: apply(j, decisions), what=f"ending the {self.source} coverage")

@@ -47,6 +47,8 @@ class _SortItem(QTableWidgetItem):
 class FlagPanel(QWidget):
     jump_requested = Signal(object, int)  # (WallWindow, tile index)
     acknowledge_requested = Signal(object, int)  # (WallWindow, layout position)
+    export_finished = Signal(str, object)  # (path, outages written or the OSError), main thread
+    _exported = Signal(str, object)  # the same, from the journal's thread (queued to this one)
 
     COLUMNS = (
         QT_TRANSLATE_NOOP("FlagPanel", "Camera"),
@@ -61,6 +63,7 @@ class FlagPanel(QWidget):
     def __init__(self, services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
+        self._exported.connect(self._show_export, Qt.ConnectionType.QueuedConnection)
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         self.table.setSortingEnabled(True)
@@ -164,29 +167,42 @@ class FlagPanel(QWidget):
         jump.triggered.connect(lambda _=False: self.jump_requested.emit(window, index))
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
-    def export_csv(self, path) -> int:
-        """Write the whole journal as CSV (report columns), atomically; returns the number of outages."""
-        outages = self.services.journal.query()
-        atomic_write_text(Path(path), render_csv(outages, time.time()), mode=0o644, newline="")
-        return len(outages)
+    def export_csv(self, path) -> None:
+        """Write the whole journal as CSV (report columns), atomically, on the journal's thread
+        (reading and writing are disk work); ``export_finished`` follows on this thread."""
+        target = Path(path)
 
-    def export_to_data_folder(self) -> Path | None:
-        """Kiosk export: ``outages-YYYYmmdd-HHMMSS.csv`` in the data folder; the status bar says where."""
+        def work(journal) -> int | OSError:
+            outages = journal.query()
+            try:
+                atomic_write_text(target, render_csv(outages, time.time()), mode=0o644, newline="")
+            except OSError as exc:
+                return exc
+            return len(outages)
+
+        self.services.journal.submit(work, lambda result: self._exported.emit(str(target), result),
+                                     what="the outage export")  # fmt: skip
+
+    def export_to_data_folder(self) -> Path:
+        """Kiosk export: ``outages-YYYYmmdd-HHMMSS.csv`` in the data folder; the status bar says
+        where once it is written. Returns the file's path."""
         from viewer import paths
 
         target = paths.data_dir() / f"outages-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-        try:
-            count = self.export_csv(target)
-        except OSError as exc:
-            text = self.tr("Export failed: {error}").format(error=exc.strerror or exc)
-            target = None
+        self.export_csv(target)
+        return target
+
+    def _show_export(self, path: str, result) -> None:
+        """Main thread: the export ended with ``result`` (outages written, or the OSError)."""
+        if isinstance(result, OSError):
+            text = self.tr("Export failed: {error}").format(error=result.strerror or result)
         else:
-            text = self.tr("{n} outages exported to {path}").format(n=count, path=target)
+            text = self.tr("{n} outages exported to {path}").format(n=result, path=path)
         self.summary.setText(text)
         window = self.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 30000)
-        return target
+        self.export_finished.emit(path, result)
 
     def export_dialog(self) -> None:
         """Ask where to export (a file dialog); a kiosk wall never opens a dialog: it writes
@@ -198,5 +214,4 @@ class FlagPanel(QWidget):
             self, self.tr("Export outages"), f"outages-{time.strftime('%Y%m%d-%H%M')}.csv", "CSV (*.csv)"
         )
         if name:
-            count = self.export_csv(name)
-            self.summary.setText(self.tr("{n} outages exported to {path}").format(n=count, path=name))
+            self.export_csv(name)

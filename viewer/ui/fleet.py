@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from viewer.core.catalog_model import Catalog
 from viewer.core.fleet_tally import FleetTally
-from viewer.core.journal import Journal
+from viewer.core.journal_port import JournalPort
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class FleetMonitor(QObject):
     _batch = Signal(object)
     _sample = Signal(object)  # a sampler thread queued a result (carries None; see _sample_arrived)
 
-    def __init__(self, catalog: Catalog, journal: Journal, flagged_tiles=lambda: 0,
+    def __init__(self, catalog: Catalog, journal: JournalPort, flagged_tiles=lambda: 0,
                  interval_s: float = 60.0, parent: QObject | None = None, rules=None,
                  sampling=None, stream_minutes_retention_days: float = 0.0, on_screen=lambda: ()) -> None:
         """``sampling``: :class:`viewer.jobs.sampler.SamplerOptions` to sample the cameras not
@@ -67,13 +67,13 @@ class FleetMonitor(QObject):
         if sampling is not None:
             self._init_sampler(catalog, journal, sampling, stream_minutes_retention_days, on_screen)
 
-    def _init_sampler(self, catalog: Catalog, journal: Journal, sampling, retention_days: float, on_screen) -> None:
+    def _init_sampler(self, catalog: Catalog, journal: JournalPort, sampling, retention_days: float, on_screen) -> None:
         from viewer.core.sample_schedule import sample_targets
         from viewer.jobs.sample_journal import SampleJournalWriter
         from viewer.jobs.sampler import QualitySampler
 
         self._on_screen = on_screen
-        self._sample_writer = SampleJournalWriter(journal, retention_days)  # main thread, like the journal
+        self._sample_writer = SampleJournalWriter(journal, retention_days)  # writes on the journal's thread
         # results wait here (deque: thread-safe append/popleft) and the signal only wakes the
         # main thread, so stop() can take the ones whose signal was not yet delivered
         self._sample_results: deque = deque()

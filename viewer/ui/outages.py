@@ -4,7 +4,7 @@ Every second (``JOURNAL_POLL_INTERVAL_S``) the reporter tells the Qt-free bookke
 (:class:`viewer.core.wall_outages.WallOutages`) what each tile shows — new pictures
 (healthy), flagged (failing) or still opening (watching) — as source ``wall`` (visible) or
 ``preroll`` (hidden); a flag raised, refined or cleared goes in the moment it happens. The
-rules decide and the decisions are written to the journal there.
+rules decide there, at once; their decisions are written on the journal's own thread.
 
 A camera with an open outage is *known down* (:meth:`OutageReporter.known_flag`): it is not
 pre-rolled, and a tile showing it is flagged at once with the outage's original start.
@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer
 from viewer.core.constants import JOURNAL_POLL_INTERVAL_S
 from viewer.core.health_model import FeedState, Flag
 from viewer.core.journal import Journal
+from viewer.core.journal_port import JournalPort
 from viewer.core.outage_rules import Acknowledgement, OutageRules, Status
 from viewer.core.wall_outages import TileSighting, WallOutages
 
@@ -34,7 +35,7 @@ class OutageReporter(QObject):
 
     def __init__(
         self,
-        journal: Journal,
+        journal: Journal | JournalPort,
         rules: OutageRules | None = None,
         clock: Callable[[], float] = time.time,
         parent: QObject | None = None,

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from viewer.core.constants import RESTART_QUIET_S, STUCK_PLAYERS_RESTART_LIMIT
+from viewer.core.journal_port import as_port
 from viewer.core.restart_policy import EXIT_RESTART_REQUESTED, HEARTBEAT_ENV, should_request_restart
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class PlayerWatch(QObject):
         self._request_exit = request_exit or app.exit  # ends app.exec() with that code
         self._app = app
         self._engine = engine
-        self._journal = journal
+        self._journal = as_port(journal)  # events are written on the journal's thread
         self._publish = publish
         self._supervised = bool(os.environ.get(HEARTBEAT_ENV)) if supervised is None else supervised
         self._clock = clock
@@ -86,8 +87,10 @@ class PlayerWatch(QObject):
             self._seen_stuck = stuck
             log.error("%d stuck players quarantined; process threads %d, CPU %.1f s", stuck,
                       figures["process_threads"], figures["process_cpu_seconds"])
-            self._journal.record_event("players-stuck", f"{stuck} stuck players, {figures['process_threads']} "
-                                       f"threads, CPU {figures['process_cpu_seconds']:.0f} s", time.time())
+            detail = (f"{stuck} stuck players, {figures['process_threads']} threads, "
+                      f"CPU {figures['process_cpu_seconds']:.0f} s")  # fmt: skip
+            at = time.time()
+            self._journal.submit(lambda j: j.record_event("players-stuck", detail, at), what="event players-stuck")
             self._last_resource_log = now
         elif now - self._last_resource_log >= RESOURCE_LOG_INTERVAL_S:
             self._last_resource_log = now
@@ -105,7 +108,9 @@ class PlayerWatch(QObject):
             self.restart_requested = True
             log.warning("%d stuck players: asking the supervisor for a clean restart (quiet for %.0f s)",
                         stuck, now - self._last_input)
-            self._journal.record_event("restart-requested", f"{stuck} stuck players", time.time())
+            detail, at = f"{stuck} stuck players", time.time()
+            self._journal.submit(lambda j: j.record_event("restart-requested", detail, at),
+                                 what="event restart-requested")  # fmt: skip
             for window in self._app.topLevelWidgets():
                 allow = getattr(window, "allow_exit", None)
                 if allow is not None:

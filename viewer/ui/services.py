@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from viewer import paths
 from viewer.core.catalog_model import Catalog
 from viewer.core.health_model import HealthConfig
-from viewer.core.journal import Journal
+from viewer.core.journal_port import JournalPort
 from viewer.core.outage_rules import OutageRules
 from viewer.core.reasons import Reason
 from viewer.core.settings import Settings
@@ -47,7 +47,7 @@ class Services:
     catalog_label: str
     engine: PlayerEngine
     probes: ProbeRunner
-    journal: Journal
+    journal: JournalPort  # on the wall: viewer.jobs.journal_worker (its own thread)
     views: ViewStore
     settings: Settings
     health_config: HealthConfig
@@ -82,7 +82,8 @@ class Services:
             signal.connect(self._count_flags_soon)
 
     def _journal_stuck_player(self, _feed, camera_id: str, detail: str) -> None:
-        self.journal.record_event("player-stuck", f"camera {camera_id or '(none)'}: {detail}", time.time())
+        text, at = f"camera {camera_id or '(none)'}: {detail}", time.time()
+        self.journal.submit(lambda j: j.record_event("player-stuck", text, at), what="event player-stuck")
 
     def _count_flags_soon(self, *_args) -> None:
         """Recount once the feed has finished its change (a zero timer; main thread)."""
@@ -138,7 +139,7 @@ def build_services(
     catalog: Catalog,
     catalog_label: str,
     engine: PlayerEngine,
-    journal: Journal,
+    journal: JournalPort,
     views: ViewStore,
     settings: Settings,
     *,

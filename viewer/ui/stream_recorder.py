@@ -8,11 +8,10 @@ read it: the main thread replaces it whole) — and emits ``figures_changed`` wi
 incoming bandwidth (the status bar). Every ``FIGURES_SAMPLE_INTERVAL_S`` it asks each feed for
 its counters since the last sample (feeds also hand one over when they leave a camera),
 sums them per UTC minute (:class:`viewer.core.stream_figures.MinuteAggregator`, source
-"wall") and writes finished minutes with ``Journal.add_stream_minutes``.
+"wall") and hands finished minutes to the journal's port (``Journal.add_stream_minutes``,
+run on the journal's own thread: ``viewer.jobs.journal_worker``).
 
-Threading: Qt main thread, like every other journal write of the wall (the outage journal,
-:mod:`viewer.ui.outages`, writes there too: one SQLite connection, one thread; a minute is
-one small transaction a minute).
+Threading: Qt main thread; the disk is written on the journal's thread, never here.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from viewer.core.constants import FIGURES_SAMPLE_INTERVAL_S, STATS_POLL_INTERVAL_S
 from viewer.core.journal import Journal
+from viewer.core.journal_port import JournalPort, as_port
 from viewer.core.stream_figures import MinuteAggregator
 from viewer.core.stream_meter import StreamFigures
 
@@ -45,10 +45,10 @@ class StreamRecorder(QObject):
 
     figures_changed = Signal(float)  # the wall's incoming bandwidth, kbit/s
 
-    def __init__(self, journal: Journal, clock: Callable[[], float] = time.time,
+    def __init__(self, journal: Journal | JournalPort, clock: Callable[[], float] = time.time,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.journal = journal
+        self.journal = as_port(journal)
         #: Receives ``{"streams": [...], "incoming_kbps": …, "degraded_tiles": …}`` at each
         #: publish (the fleet monitor's status snapshot), main thread.
         self.publish_to: Callable[[dict], None] | None = None
@@ -107,9 +107,5 @@ class StreamRecorder(QObject):
         self._feeds.clear()
 
     def _write(self, rows) -> None:
-        if not rows:
-            return
-        try:
-            self.journal.add_stream_minutes(rows)
-        except Exception:  # a locked or damaged journal must not stop the wall
-            log.exception("could not write %d stream minutes", len(rows))
+        if rows:  # a failing write is logged by the port: a damaged journal never stops the wall
+            self.journal.submit(lambda j: j.add_stream_minutes(rows), what=f"{len(rows)} stream minutes")

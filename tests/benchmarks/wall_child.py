@@ -375,8 +375,6 @@ def mode_recovery(app, args, tmp: Path) -> None:
     import random
     import signal as sig
 
-    from viewer.core.constants import STABLE_PLAY_RESET_S
-
     from tests.support.stream_server import StreamServer
 
     def playing(feed) -> bool:
@@ -453,6 +451,7 @@ def mode_outage(app, args, tmp: Path) -> None:
 
     from tests.support.blackhole import BlackHoleLink
     from tests.support.stream_server import StreamServer
+    from viewer.core.constants import STABLE_PLAY_RESET_S
 
     def playing(feed) -> bool:
         return feed.state.value == "playing" and feed.flag is None

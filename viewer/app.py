@@ -22,7 +22,7 @@ from viewer import __version__, paths
 from viewer.core.catalog import load_catalog
 from viewer.core.catalog_model import Catalog, CatalogError
 from viewer.core.constants import SHUTDOWN_GRACE_S
-from viewer.core.journal_port import JournalPort
+from viewer.core.journal_port import JournalPort, record_event
 from viewer.core.settings import Settings, load_settings, save_settings
 from viewer.core.views import ViewStore
 from viewer.log import log_startup, setup_logging
@@ -218,7 +218,7 @@ def _build_wall_services(app, options: WallOptions, settings: Settings, kiosk: b
     from viewer.ui.services import build_services
 
     journal = JournalWorker(paths.journal_path())  # opens (creates, migrates) before returning
-    record_event(journal, "start", f"videowall {__version__}, catalog {catalog_path}")
+    record_event(journal, "start", f"videowall {__version__}, catalog {catalog_path}", time.time())
     trim_journal(app, journal, settings.journal_retention_days)
     trim_stream_minutes(app, journal, settings.stream_minutes_retention_days)
     services = build_services(catalog, catalog_path.name, engine, journal, ViewStore(paths.views_path()), settings,
@@ -227,7 +227,7 @@ def _build_wall_services(app, options: WallOptions, settings: Settings, kiosk: b
     for issue in skipped:
         log.error("catalog problem (entry skipped): %s", issue)
     if skipped:
-        record_event(journal, "catalog", f"{len(skipped)} broken entries skipped: {skipped[0]}")
+        record_event(journal, "catalog", f"{len(skipped)} broken entries skipped: {skipped[0]}", time.time())
     return services, skipped
 
 
@@ -323,7 +323,7 @@ def _shut_down(services: Services, status_server, window, settings: Settings, se
         status_server.stop()
     services.close()
     services.engine.release()
-    record_event(services.journal, "exit", f"exit code {code}")
+    record_event(services.journal, "exit", f"exit code {code}", time.time())
     services.journal.close()  # writes what is queued (at most JOURNAL_CLOSE_TIMEOUT_S)
     log.info("videowall exits with %d", code)
     shutdown_guard.exit_soon(SHUTDOWN_GRACE_S, "the journal closed", code)  # no stuck thread keeps it alive
@@ -366,12 +366,6 @@ def follow_screens(app, services: Services) -> None:
 
 #: How often a long-running wall trims its journal to the retention (settings).
 JOURNAL_TRIM_INTERVAL_S = 24 * 3600
-
-
-def record_event(journal: JournalPort, kind: str, detail: str) -> None:
-    """An app event (``start``, ``exit`` …), stamped now, written on the journal's thread."""
-    at = time.time()
-    journal.submit(lambda j: j.record_event(kind, detail, at), what=f"event {kind}")
 
 
 def trim_journal(app, journal: JournalPort, retention_days: float) -> None:

@@ -60,13 +60,7 @@ class DirectJournalPort:
         self.path = journal.path
 
     def submit(self, work: Work, on_done: Callable[[object], None] | None = None, what: str = "journal write") -> None:
-        try:
-            result = work(self.journal)
-        except Exception:  # a locked or damaged journal must not stop the caller
-            log.exception("journal: %s failed", what)
-            return
-        if on_done is not None:
-            on_done(result)
+        run_work(self.journal, work, on_done, what)
 
     def call(self, work: Work, timeout_s: float | None = None) -> object:
         return work(self.journal)
@@ -74,6 +68,26 @@ class DirectJournalPort:
     def close(self) -> bool:
         self.journal.close()
         return True
+
+
+def run_work(journal: Journal, work: Work, on_done: Callable[[object], None] | None, what: str) -> None:
+    """Run one submitted ``work`` on the journal's thread, then ``on_done(result)``; what
+    either raises is logged, never raised (every port runs its work this way)."""
+    try:
+        result = work(journal)
+    except Exception:  # a locked or damaged journal must not stop the writer
+        log.exception("journal: %s failed", what)
+        return
+    if on_done is not None:
+        try:
+            on_done(result)
+        except Exception:
+            log.exception("journal: after %s", what)
+
+
+def record_event(port: JournalPort, kind: str, detail: str, at: float) -> None:
+    """Hand an app event (``start``, ``exit``, ``player-stuck`` …) at ``at`` (epoch s) to ``port``."""
+    port.submit(lambda journal: journal.record_event(kind, detail, at), what=f"event {kind}")
 
 
 def as_port(journal: Journal | JournalPort) -> JournalPort:

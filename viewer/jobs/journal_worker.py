@@ -27,7 +27,7 @@ from pathlib import Path
 
 from viewer.core.constants import JOURNAL_CLOSE_TIMEOUT_S, JOURNAL_SLOW_WRITE_S
 from viewer.core.journal import Journal
-from viewer.core.journal_port import Work
+from viewer.core.journal_port import Work, run_work
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,7 @@ class JournalWorker:
         self._opened = threading.Event()
         self._open_error: BaseException | None = None
         self._closing = False
-        self._lock = threading.Lock()  # guards _closing and the figures
-        self.runs = 0  # work items run (figures; read from any thread)
-        self.worst_wait_s = 0.0  # longest time a work item waited in the queue
+        self._lock = threading.Lock()  # orders _closing with the last puts
         self._thread = threading.Thread(target=self._run, args=(now,), name="journal-writer", daemon=True)
         self._thread.start()
         self._opened.wait()
@@ -107,10 +105,6 @@ class JournalWorker:
             return False
         return True
 
-    def pending(self) -> int:
-        """Work items waiting (approximate)."""
-        return self._jobs.qsize()
-
     # journal-writer ----------------------------------------------------------------------------
     def _run(self, now: float | None) -> None:
         try:
@@ -131,19 +125,6 @@ class JournalWorker:
 
     def _run_one(self, work: Work, on_done, what: str, queued_at: float) -> None:
         waited_s = time.monotonic() - queued_at
-        with self._lock:
-            self.runs += 1
-            if waited_s > self.worst_wait_s:
-                self.worst_wait_s = waited_s
         if waited_s > JOURNAL_SLOW_WRITE_S:
             log.warning("journal: %s waited %.1f s for the disk (%d more queued)", what, waited_s, self._jobs.qsize())
-        try:
-            result = work(self._journal)
-        except Exception:  # a locked or full disk must not end the writer
-            log.exception("journal: %s failed", what)
-            return
-        if on_done is not None:
-            try:
-                on_done(result)
-            except Exception:
-                log.exception("journal: after %s", what)
+        run_work(self._journal, work, on_done, what)  # a failure is logged: the writer goes on

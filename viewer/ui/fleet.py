@@ -38,7 +38,7 @@ SAMPLE_STOP_WAIT_S = 1.0
 class FleetMonitor(QObject):
     summaries_changed = Signal(object)  # list[DistrictSummary], at most every SUMMARY_INTERVAL_S
     _batch = Signal(object)
-    _sample = Signal(object)  # a sampler thread queued a result (carries None; see _sample_arrived)
+    _sample = Signal()  # a sampler thread queued a result (see _sample_arrived)
 
     def __init__(self, catalog: Catalog, journal: JournalPort, flagged_tiles=lambda: 0,
                  interval_s: float = 60.0, parent: QObject | None = None, rules=None,
@@ -142,7 +142,7 @@ class FleetMonitor(QObject):
     def _sample_arrived(self, result) -> None:
         """A sampler thread: queue the result and wake the main thread (never the journal here)."""
         self._sample_results.append(result)
-        self._sample.emit(None)
+        self._sample.emit()
 
     def _take_sample_results(self) -> list:
         taken = []
@@ -150,7 +150,7 @@ class FleetMonitor(QObject):
             taken.append(self._sample_results.popleft())
         return taken
 
-    def _on_sample(self, _wake) -> None:
+    def _on_sample(self) -> None:
         results = self._take_sample_results()
         if results:
             self._sample_writer.take(results, time.time())

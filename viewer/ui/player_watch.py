@@ -22,7 +22,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from viewer.core.constants import RESTART_QUIET_S, STUCK_PLAYERS_RESTART_LIMIT
-from viewer.core.journal_port import as_port
+from viewer.core.journal_port import as_port, record_event
 from viewer.core.restart_policy import EXIT_RESTART_REQUESTED, HEARTBEAT_ENV, should_request_restart
 
 log = logging.getLogger(__name__)
@@ -87,10 +87,8 @@ class PlayerWatch(QObject):
             self._seen_stuck = stuck
             log.error("%d stuck players quarantined; process threads %d, CPU %.1f s", stuck,
                       figures["process_threads"], figures["process_cpu_seconds"])
-            detail = (f"{stuck} stuck players, {figures['process_threads']} threads, "
-                      f"CPU {figures['process_cpu_seconds']:.0f} s")  # fmt: skip
-            at = time.time()
-            self._journal.submit(lambda j: j.record_event("players-stuck", detail, at), what="event players-stuck")
+            record_event(self._journal, "players-stuck", f"{stuck} stuck players, {figures['process_threads']} "
+                         f"threads, CPU {figures['process_cpu_seconds']:.0f} s", time.time())  # fmt: skip
             self._last_resource_log = now
         elif now - self._last_resource_log >= RESOURCE_LOG_INTERVAL_S:
             self._last_resource_log = now
@@ -108,9 +106,7 @@ class PlayerWatch(QObject):
             self.restart_requested = True
             log.warning("%d stuck players: asking the supervisor for a clean restart (quiet for %.0f s)",
                         stuck, now - self._last_input)
-            detail, at = f"{stuck} stuck players", time.time()
-            self._journal.submit(lambda j: j.record_event("restart-requested", detail, at),
-                                 what="event restart-requested")  # fmt: skip
+            record_event(self._journal, "restart-requested", f"{stuck} stuck players", time.time())
             for window in self._app.topLevelWidgets():
                 allow = getattr(window, "allow_exit", None)
                 if allow is not None:

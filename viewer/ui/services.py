@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from viewer import paths
 from viewer.core.catalog_model import Catalog
 from viewer.core.health_model import HealthConfig
-from viewer.core.journal_port import JournalPort
+from viewer.core.journal_port import JournalPort, record_event
 from viewer.core.outage_rules import OutageRules
 from viewer.core.reasons import Reason
 from viewer.core.settings import Settings
@@ -82,8 +82,7 @@ class Services:
             signal.connect(self._count_flags_soon)
 
     def _journal_stuck_player(self, _feed, camera_id: str, detail: str) -> None:
-        text, at = f"camera {camera_id or '(none)'}: {detail}", time.time()
-        self.journal.submit(lambda j: j.record_event("player-stuck", text, at), what="event player-stuck")
+        record_event(self.journal, "player-stuck", f"camera {camera_id or '(none)'}: {detail}", time.time())
 
     def _count_flags_soon(self, *_args) -> None:
         """Recount once the feed has finished its change (a zero timer; main thread)."""

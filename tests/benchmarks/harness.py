@@ -14,6 +14,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -240,7 +241,12 @@ def thread_snapshot(pid: int) -> dict[int, tuple[float, float]]:
 
 
 def thread_name(pid: int, tid: int) -> str:
-    """The thread's name (``comm``: libVLC names few; Qt and Python threads may have one)."""
+    """The thread's name: a Python thread of this process by its ``threading`` name (the OS
+    calls them all "python"), else ``comm`` (libVLC names few of its threads)."""
+    if pid == os.getpid():
+        python_threads = {t.native_id: t.name for t in threading.enumerate()}
+        if tid in python_threads:
+            return f"py:{python_threads[tid]}"
     try:
         with open(f"/proc/{pid}/task/{tid}/comm", encoding="utf-8", errors="replace") as handle:
             return handle.read().strip()
@@ -293,10 +299,15 @@ class PageUpTrace:
         used = {tid: cpu - before.get(tid, (0.0, 0.0))[1] for tid, (_, cpu) in after.items()}
         main = used.get(self.pid, 0.0)
         top = sorted(((v, t) for t, v in used.items() if t != self.pid), reverse=True)
+        ours: dict[str, float] = {}  # our own Python threads (relay sessions, journal, probes, player calls)
+        for v, t in top:
+            if (name := thread_name(self.pid, t)).startswith("py:"):
+                ours[name] = ours.get(name, 0.0) + round(100 * v / took, 2)
         self.result["window_threads"] = {
             "main_thread_percent": round(100 * main / took, 2),
             "other_threads_percent": round(100 * (sum(used.values()) - main) / took, 2),
             "busiest_other_threads_percent": [(thread_name(self.pid, t), round(100 * v / took, 2)) for v, t in top[:8]],
+            "python_threads_percent": ours,
             "threads": len(after),
         }
         return outcome

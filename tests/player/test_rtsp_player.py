@@ -1,6 +1,6 @@
 """The libVLC player with RTSP: relayed cameras play through libVLC (pictures counted by
-libVLC's own stats) through the pipe hand-off (POSIX) and through the Python read callback
-(what Windows uses), the pipes' descriptors are all closed again after many plays and stops,
+libVLC's own stats) through the socket hand-off (Linux) and through the Python read callback
+(what Windows uses), the sockets' descriptors are all closed again after many plays and stops,
 the session's reason arrives as the player event, and ``rtsp://`` never reaches a libVLC
 without an RTSP client when the relay is switched off."""
 
@@ -116,10 +116,10 @@ def open_fds() -> int:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
-def test_pipe_descriptors_are_closed_after_plays_stops_and_quick_replays(gst_rtsp, bare_engine):
-    from viewer.player.relay_pipe import PIPE_HANDOFF
+def test_socket_descriptors_are_closed_after_plays_stops_and_quick_replays(gst_rtsp, bare_engine):
+    from viewer.player.relay_socket import SOCKET_HANDOFF
 
-    assert PIPE_HANDOFF  # POSIX: libVLC reads the relay's pipe with libc's read
+    assert SOCKET_HANDOFF  # Linux: FFmpeg writes the relay's socket, libVLC reads it with libc's read
     server = gst_rtsp({"/red": RED, "/green": "0xFF00FF00"})
     engine = bare_engine
     player = engine.new_player()
@@ -132,7 +132,7 @@ def test_pipe_descriptors_are_closed_after_plays_stops_and_quick_replays(gst_rts
         before = open_fds()
         for _ in range(3):
             player.play(server.url("/red"))
-            player.play(server.url("/green"))  # replaced at once: its input may never open the pipe
+            player.play(server.url("/green"))  # replaced at once: its input may never open the socket
             assert wait_pictures(player, 5) >= 5
             player.stop()
         assert engine.relay.release(timeout_s=WAIT_S)  # sessions (and their sockets) gone too
@@ -144,7 +144,7 @@ def test_pipe_descriptors_are_closed_after_plays_stops_and_quick_replays(gst_rts
 def test_the_python_read_callback_windows_uses_plays_too(gst_rtsp, bare_engine, monkeypatch):
     from viewer.player import relay_output
 
-    monkeypatch.setattr(relay_output, "PIPE_HANDOFF", False)  # as on Windows
+    monkeypatch.setattr(relay_output, "SOCKET_HANDOFF", False)  # as on Windows
     server = gst_rtsp({"/red": RED})
     engine = bare_engine
     player = engine.new_player()
@@ -154,7 +154,7 @@ def test_the_python_read_callback_windows_uses_plays_too(gst_rtsp, bare_engine, 
         player.play(server.url("/red"))
         events.wait(lambda e: e.kind is PlayerEventKind.VOUT)
         assert wait_pictures(player, 25) >= 25
-        assert player._relay_output.pipe is None
+        assert player._relay_output.handoff is None
         started = time.monotonic()
         player.stop()  # the blocked Python read returns at once
         assert time.monotonic() - started < 1.0

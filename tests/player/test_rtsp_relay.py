@@ -40,13 +40,23 @@ class Verdict:
 @pytest.fixture
 def relay():
     relays: list[RtspRelay] = []
+    outputs = []
 
     def make(**options) -> RtspRelay:
         made = RtspRelay(RelayOptions(**options))
         relays.append(made)
+        opener = made.open_output
+
+        def open_output(*args, **kwargs):  # remembered, to be closed as a player would
+            outputs.append(opener(*args, **kwargs))
+            return outputs[-1]
+
+        made.open_output = open_output
         return made
 
     yield make
+    for output in outputs:
+        output.close()
     for made in relays:
         assert made.release(timeout_s=15), "relay threads did not end"
 
@@ -180,18 +190,16 @@ def test_network_caching_sets_the_mux_delay_above_libvlcs_fixed_part():
 
 
 def test_packets_before_the_rtp_clock_get_timestamps_one_frame_apart():
-    from fractions import Fraction
+    import av
 
-    from viewer.player.relay_output import VideoPacket
-    from viewer.player.rtsp_relay import _timed_before
+    from viewer.player.rtsp_relay import _time_before
 
-    tb = Fraction(1, 90000)
-    key = VideoPacket(b"k", None, None, tb, True)
-    other = VideoPacket(b"p", None, None, tb, False)
-    timed = VideoPacket(b"t", 90000, None, tb, False)
-    fixed = _timed_before([key, other], timed, 6000)
-    assert [(p.pts, p.dts, p.keyframe) for p in fixed] == [(78000, 78000, True), (84000, 84000, False)]
-    assert _timed_before([], timed, 6000) == []
+    key, other, timed = av.Packet(b"k"), av.Packet(b"p"), av.Packet(b"t")
+    key.is_keyframe = True
+    timed.pts = 90000
+    _time_before([key, other], timed, 6000)
+    assert [(p.pts, p.dts, p.is_keyframe) for p in (key, other)] == [(78000, 78000, True), (84000, 84000, False)]
+    assert (timed.pts, timed.dts) == (90000, None)  # the timed packet itself is left as it came
 
 
 def test_a_recording_that_ends_ends_the_session_as_ended(gst_rtsp, relay, tmp_path):

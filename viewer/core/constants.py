@@ -169,12 +169,14 @@ HLS_STALL_TARGET_DURATIONS = 2.0
 RELAY_READ_TIMEOUT_S = 5.0
 #: ``RtspRelay.release`` waits this long for its session threads before giving up on them.
 RELAY_JOIN_TIMEOUT_S = 10.0
-#: A subscriber whose libVLC input does not read (paused, hung) may fall this far behind;
-#: beyond it, its buffer is dropped and it restarts at the next keyframe.
+#: Where libVLC reads through a Python callback (Windows): a subscriber whose libVLC input
+#: does not read (paused, hung) may fall this far behind; beyond it, its buffer is dropped
+#: and it restarts at the next keyframe.
 RELAY_OUTPUT_BUFFER_MAX_BYTES = 8 * 1024 * 1024
-#: Kernel buffer of a relay output's pipe to libVLC (Linux; viewer/player/relay_pipe.py):
-#: 1 MiB holds several seconds of a sub-stream and a main stream's keyframe at once.
-RELAY_PIPE_CAPACITY_BYTES = 1024 * 1024
+#: Send buffer asked for a relay output's socket to libVLC (Linux; viewer/player/
+#: relay_socket.py). The kernel caps it at net.core.wmem_max (Debian's default gives
+#: ~416 KiB: a main stream's keyframe at once); a reader behind by more restarts at a keyframe.
+RELAY_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024
 #: Packets kept since the last keyframe, replayed to a subscriber that joins a running
 #: session (a second tile of the same camera shows a picture at once) ...
 RELAY_GOP_CACHE_MAX_PACKETS = 600

@@ -1,54 +1,49 @@
-"""One subscriber of an RTSP relay session: its own MPEG-TS muxer and byte buffer.
+"""One subscriber of an RTSP relay session: its own MPEG-TS muxer and byte hand-off.
 
 Each libVLC input that shows a relayed camera reads from one :class:`RelayOutput`. The
 session thread muxes video packets into it (:meth:`feed`, no decoding: the compressed
-H.264/H.265 access units are only re-wrapped); libVLC's input thread takes the bytes out
-(:meth:`read`, blocking). Every output starts with its own PAT/PMT and a keyframe, so a
-tile that joins a running session is a clean stream from its first byte.
+H.264/H.265 access units are only re-wrapped, and the same packet, unchanged, goes to every
+subscriber); libVLC's input thread takes the bytes out. Every output starts with its own
+PAT/PMT and a keyframe, so a tile that joins a running session is a clean stream from its
+first byte.
 
-Threading: ``feed``/``restart``/``finish`` run on the session thread ("relay-..."),
-``read`` on a libVLC input thread, ``close`` on the Qt main thread. A lock guards the
-buffer; ``read`` waits on a condition that ``feed``, ``finish`` and ``close`` signal, so a
-closed or failed output wakes its reader at once (libVLC's stop then returns promptly).
-The failure callback runs on the session thread and must only hand the reason over.
+Where :data:`~viewer.player.relay_socket.SOCKET_HANDOFF` holds (Linux), FFmpeg's muxer writes
+a socket that libVLC reads, both in C (see relay_socket); :meth:`read` then reads the socket
+(tests). Elsewhere (Windows) the muxer writes into a Python buffer through a file object and
+libVLC's read callback calls :meth:`read`.
 
-Where :data:`~viewer.player.relay_pipe.PIPE_HANDOFF` holds (POSIX), the bytes go into an OS
-pipe instead of the buffer and libVLC reads the pipe in C (see relay_pipe); ``read`` then
-reads the pipe (tests).
+Threading: ``feed``/``finish``/``release`` run on the session thread ("relay-..."), which
+alone touches the muxer and its descriptor; ``read`` on a libVLC input thread; ``close`` on
+the Qt main thread. A lock guards the Python buffer; ``read`` waits on a condition that
+``feed``, ``finish`` and ``close`` signal, so a closed or failed output wakes its reader at
+once (libVLC's stop then returns promptly); with the socket, ``close`` shuts it down to the
+same effect. The failure callback runs on the session thread and must only hand the reason
+over.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
+import errno
 import logging
+import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from fractions import Fraction
 
 import av
 import av.error
 
 from viewer.core import constants as C
 from viewer.core.reasons import Reason
-from viewer.player.relay_pipe import PIPE_HANDOFF, PipeWriter
+from viewer.player.relay_socket import SOCKET_HANDOFF, SocketHandoff, has_room
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class VideoPacket:
-    """A compressed video access unit, copied out of FFmpeg's packet (immutable, shareable)."""
-
-    data: bytes
-    pts: int | None
-    dts: int | None
-    time_base: Fraction
-    keyframe: bool
-
-
 class _Sink:
-    """The file object the muxer writes to (session thread): appends to the output's buffer."""
+    """The file object the muxer writes to where no socket is used (session thread):
+    appends to the output's buffer."""
 
     def __init__(self, output: RelayOutput) -> None:
         self._output = output
@@ -71,33 +66,37 @@ class RelayOutput:
         self.closed = False  # the player let go of it
         self._muxer = None  # session thread only
         self._stream = None
+        self._muxer_fd = -1  # the muxer's own copy of the socket's write end (session thread)
         self.packets_in = 0  # video packets muxed (diagnostics, tests)
         self.mux_errors = 0  # packets the muxer refused in a row
+        self.restarts = 0  # times its reader fell behind and it restarted at a keyframe
         self.needs_backlog = True  # session thread: replay the current GOP before the next packet
         self.session = None  # the RtspSession it belongs to (set by RtspRelay)
-        self.pipe = PipeWriter() if PIPE_HANDOFF else None  # else libVLC reads the buffer
+        self.handoff = SocketHandoff() if SOCKET_HANDOFF else None  # else libVLC reads the buffer
 
     # --- session thread -----------------------------------------------------------------
-    def feed(self, packet: VideoPacket, template) -> None:
-        """Mux one packet. Waits for a keyframe before the first one; ``template`` is the
-        input's video stream (codec parameters for the muxer)."""
+    def feed(self, packet: av.Packet, template) -> None:
+        """Mux one packet (PyAV's, timed; it is not changed but for its stream, so one packet
+        serves every subscriber). Waits for a keyframe before the first one; ``template`` is
+        the input's video stream (codec parameters for the muxer)."""
         if self.closed or self._ended:
             return
-        if packet.pts is None and packet.dts is None:
-            return  # nothing to time it by (FFmpeg before the first RTCP sender report, broken senders)
         if self._muxer is None:
-            if not packet.keyframe:
+            if not packet.is_keyframe or not self._fits(packet.size):
                 return
             self._start_muxer(template)
-        out = av.Packet(packet.data)
-        out.pts = packet.pts
-        out.dts = packet.pts if packet.dts is None else packet.dts
-        out.time_base = packet.time_base
-        out.is_keyframe = packet.keyframe
-        out.stream = self._stream
+            if self._muxer is None:
+                return
+        elif not self._fits(packet.size):
+            self._fell_behind("its socket is full")
+            return
+        packet.stream = self._stream
         try:
-            self._muxer.mux(out)
+            self._muxer.mux_one(packet)
         except (av.error.FFmpegError, ValueError) as exc:  # e.g. timestamps going backwards
+            if getattr(exc, "errno", None) == errno.EPIPE:  # the player let go meanwhile
+                self.release()
+                return
             self.mux_errors += 1
             if self.mux_errors >= C.RELAY_MAX_MUX_ERRORS:
                 raise
@@ -105,37 +104,60 @@ class RelayOutput:
             return
         self.mux_errors = 0
         self.packets_in += 1
-        behind = self.pipe.pending_bytes if self.pipe is not None else self._buffered
-        if behind > C.RELAY_OUTPUT_BUFFER_MAX_BYTES:
-            log.warning("relay subscriber not reading: %d bytes dropped, restarting at the next keyframe", behind)
-            with self._cond:
-                self._chunks.clear()
-                self._buffered = 0
-            if self.pipe is not None:
-                self.pipe.drop_pending()
-            self._muxer = self._stream = None
+        if self.handoff is None and self._buffered > C.RELAY_OUTPUT_BUFFER_MAX_BYTES:
+            self._fell_behind(f"{self._buffered} bytes")
 
     def finish(self, reason: Reason, detail: str) -> None:
         """The session ended: report why (once), then let the reader drain and see the end."""
         callback, self._on_failure = self._on_failure, None
         if callback is not None and not self.closed:
             callback(reason, detail)  # before waking the reader: the reason goes out first
-        if self.pipe is not None:
-            self.pipe.close(read_end=False)  # the reader drains, then sees the end
+        if self.handoff is not None:
+            self.handoff.close(read_end=False)  # the reader drains, then sees the end
         with self._cond:
             self._ended = True
             self._cond.notify_all()
-        self._muxer = self._stream = None
+        self.release()
+
+    def release(self) -> None:
+        """Drop the muxer and close its descriptor (session thread; idempotent): after the
+        output ended or was closed."""
+        self._drop_muxer()
+        fd, self._muxer_fd = self._muxer_fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def _drop_muxer(self) -> None:
+        muxer, self._muxer, self._stream = self._muxer, None, None
+        if muxer is not None:
+            with contextlib.suppress(Exception):  # its last bytes may meet a closed reader
+                muxer.close()
+
+    def _fits(self, size: int) -> bool:
+        """Whether ``size`` more bytes can be written without waiting for the reader."""
+        if self.handoff is None:
+            return True
+        if self._muxer_fd < 0:
+            self._muxer_fd = self.handoff.muxer_descriptor()
+        return self._muxer_fd >= 0 and has_room(self._muxer_fd, size, self.handoff.capacity)
+
+    def _fell_behind(self, detail: str) -> None:
+        log.warning("relay subscriber not reading (%s): restarting it at the next keyframe", detail)
+        self.restarts += 1
+        self._drop_muxer()
+        with self._cond:
+            self._chunks.clear()
+            self._buffered = 0
 
     def _start_muxer(self, template) -> None:
         options = {"max_delay": str(self._mux_delay_ms * 1000)}  # µs between PCR and DTS
-        self._muxer = av.open(_Sink(self), "w", format="mpegts", options=options)
+        if self.handoff is None:
+            self._muxer = av.open(_Sink(self), "w", format="mpegts", options=options)
+        else:  # FFmpeg writes the socket itself (the descriptor comes from _fits)
+            self._muxer = av.open(f"pipe:{self._muxer_fd}", "w", format="mpegts", options=options)
         self._stream = self._muxer.add_stream_from_template(template)
 
     def _append(self, data: bytes) -> None:
-        if self.pipe is not None:
-            self.pipe.write(data)
-            return
         with self._cond:
             if self._ended:
                 return
@@ -147,8 +169,8 @@ class RelayOutput:
     def read(self, size: int, timeout_s: float | None = None) -> bytes:
         """Up to ``size`` bytes; blocks until some arrive. ``b""`` at the end (closed or
         failed). ``timeout_s`` (tests): ``b""`` also when nothing came in that time."""
-        if self.pipe is not None:
-            return self.pipe.read(size, timeout_s)
+        if self.handoff is not None:
+            return self.handoff.read(size, timeout_s)
         with self._cond:
             if not self._cond.wait_for(lambda: self._chunks or self._ended, timeout_s):
                 return b""
@@ -173,8 +195,8 @@ class RelayOutput:
         """The player stops: no more failure reports, the reader wakes with ``b""``."""
         self.closed = True
         self._on_failure = None
-        if self.pipe is not None:
-            self.pipe.close()
+        if self.handoff is not None:
+            self.handoff.close()  # the muxer's descriptor is the session thread's (release)
         with self._cond:
             self._ended = True
             self._chunks.clear()

@@ -42,7 +42,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import av
@@ -52,7 +52,7 @@ from viewer.core import constants as C
 from viewer.core.catalog_model import insert_credentials
 from viewer.core.reasons import Reason
 from viewer.core.secrets import mask_url
-from viewer.player.relay_output import RelayOutput, VideoPacket
+from viewer.player.relay_output import RelayOutput
 from viewer.player.rtsp_errors import reason_for_error, status_from_log, tls_problem_from_log
 
 log = logging.getLogger(__name__)
@@ -123,15 +123,13 @@ def _video_format(video) -> tuple[str, int, int, float | None]:
     return context.name or "", int(context.width or 0), int(context.height or 0), nominal
 
 
-def _timed_before(untimed: list[VideoPacket], first_timed: VideoPacket, frame_ticks: int) -> list[VideoPacket]:
+def _time_before(untimed: list[av.Packet], first_timed: av.Packet, frame_ticks: int) -> None:
     """Give the packets that came before the first timed one (FFmpeg reports no timestamp
     until its RTP clock is set) timestamps one frame apart, ending one frame before it."""
-    if not untimed:
-        return []
     anchor = first_timed.pts if first_timed.dts is None else first_timed.dts
     count = len(untimed)
-    return [replace(p, pts=anchor - (count - i) * frame_ticks, dts=anchor - (count - i) * frame_ticks)
-            for i, p in enumerate(untimed)]
+    for i, packet in enumerate(untimed):
+        packet.pts = packet.dts = anchor - (count - i) * frame_ticks
 
 
 class RtspSession:
@@ -142,7 +140,8 @@ class RtspSession:
         self._options = options
         self._lock = threading.Lock()
         self._outputs: list[RelayOutput] = []
-        self._gop: list[VideoPacket] = []  # since the last keyframe, for late subscribers
+        self._retired: list[RelayOutput] = []  # removed; the session thread releases their muxers
+        self._gop: list[av.Packet] = []  # since the last keyframe, for late subscribers
         self._stop = threading.Event()
         self.ended = threading.Event()  # the thread finished (failure or stop)
         # Stream figures (viewer.core.stream_meter), written by the session thread only:
@@ -178,6 +177,7 @@ class RtspSession:
         with self._lock:
             if output in self._outputs:
                 self._outputs.remove(output)
+                self._retired.append(output)
             return len(self._outputs)
 
     def subscriber_count(self) -> int:
@@ -236,6 +236,11 @@ class RtspSession:
                     container.close()  # TEARDOWN
                 except Exception as exc:
                     log.debug("relay %s: close: %s", self.thread.name, type(exc).__name__)
+            self._release_retired()
+            with self._lock:
+                leftover = list(self._outputs)
+            for output in leftover:  # stopped with subscribers (the relay's release)
+                output.release()
             self.ended.set()
             log.debug("relay %s: session thread ended", self.thread.name)
 
@@ -284,57 +289,73 @@ class RtspSession:
 
     def _pump(self, container, video) -> None:
         frame_ticks = _frame_ticks(video)
-        untimed: list[VideoPacket] = []  # FFmpeg's first packets can come without timestamps
+        untimed: list[av.Packet] = []  # FFmpeg's first packets can come without timestamps
         opened_at = self._waiting_since
         for packet in container.demux(video):
             if self._stop.is_set():
                 log.debug("relay %s: stop noticed", self.thread.name)
                 return
-            if packet.size == 0:
+            size = packet.size
+            if size == 0:
                 continue
             self._waiting_since = time.monotonic()
             if len(self._ffmpeg_lines) > _CAPTURED_LINES_MAX:
                 del self._ffmpeg_lines[:-_CAPTURED_LINES_MAX]
-            copied = VideoPacket(bytes(packet), packet.pts, packet.dts, packet.time_base, packet.is_keyframe)
             self.packets += 1
-            self.bytes_in += len(copied.data)
-            if copied.keyframe:
+            self.bytes_in += size
+            keyframe = packet.is_keyframe
+            if keyframe:
                 self.keyframes_in += 1
             if self.packets == 1:
                 self.first_packet_s = self._waiting_since - opened_at
-            self.last_timestamp = copied.dts if copied.dts is not None else copied.pts
-            if copied.pts is None and copied.dts is None:
-                if untimed or copied.keyframe:  # keep the opening keyframe: a picture one GOP sooner
-                    untimed = [*untimed, copied][-C.RELAY_GOP_CACHE_MAX_PACKETS:]
-                continue
-            for early in _timed_before(untimed, copied, frame_ticks):
-                self._dispatch(early, video)
-            untimed = []
-            self._dispatch(copied, video)
+            pts, dts = packet.pts, packet.dts
+            if dts is None:
+                if pts is None:
+                    if untimed or keyframe:  # keep the opening keyframe: a picture one GOP sooner
+                        untimed = [*untimed, packet][-C.RELAY_GOP_CACHE_MAX_PACKETS:]
+                    continue
+                packet.dts = dts = pts
+            self.last_timestamp = dts
+            if untimed:
+                _time_before(untimed, packet, frame_ticks)
+                for early in untimed:
+                    self._dispatch(early, early.is_keyframe, video)
+                untimed = []
+            self._dispatch(packet, keyframe, video)
         if not self._stop.is_set():
             self._finish(Reason.ENDED, "the camera ended the stream")
 
-    def _dispatch(self, copied: VideoPacket, video) -> None:
-        """Hand one packet to every subscriber (and the GOP cache). Session thread."""
+    def _dispatch(self, packet: av.Packet, keyframe: bool, video) -> None:
+        """Hand one timed packet to every subscriber (and the GOP cache). Session thread."""
         with self._lock:
-            backlog = self._gop
-            if copied.keyframe:
-                self._gop = [copied]
+            backlog, backlog_count = self._gop, len(self._gop)  # the cache before this packet
+            if keyframe:
+                self._gop = [packet]
             elif self._gop and len(self._gop) < C.RELAY_GOP_CACHE_MAX_PACKETS:
-                self._gop = [*self._gop, copied]
-            outputs = list(self._outputs)
+                self._gop.append(packet)
+            outputs = tuple(self._outputs)
+            retired = bool(self._retired)
+        if retired:
+            self._release_retired()
         for output in outputs:
             try:
                 if output.needs_backlog:  # joined a running session: a picture at once
                     output.needs_backlog = False
-                    if not copied.keyframe:
-                        for old in backlog:
+                    if not keyframe:
+                        for old in backlog[:backlog_count]:
                             output.feed(old, video)
-                output.feed(copied, video)
+                output.feed(packet, video)
             except Exception as exc:  # one bad subscriber never stops the others
                 log.warning("relay %s: subscriber dropped: %s", self.thread.name, type(exc).__name__)
                 output.finish(Reason.PROTOCOL, f"cannot remux the video: {type(exc).__name__}")
                 self.remove(output)
+
+    def _release_retired(self) -> None:
+        """Release the muxers of subscribers that left (their players stopped). Session thread."""
+        with self._lock:
+            retired, self._retired = self._retired, []
+        for output in retired:
+            output.release()
 
     def _finish(self, reason: Reason, detail: str) -> None:
         log.info("relay %s: %s ended: %s (%s)", self.thread.name, mask_url(self.key.url), reason, detail)

@@ -15,12 +15,13 @@ libVLC event callbacks run on libVLC threads and only call the listener with a
 RTSP (``rtsp_client`` "relay", the default) and every HTTP/HTTPS camera with credentials
 never reach libVLC as a URL: the camera is received by :mod:`viewer.player.rtsp_relay`
 (FFmpeg) and libVLC reads MPEG-TS through its media callbacks
-(``libvlc_media_new_callbacks``). On POSIX the relay output is a pipe and the read
-callback is libc's ``read`` on its descriptor (no Python per packet: see relay_pipe); on
-Windows it is a Python callback that blocks on the relay output's buffer. Either way it runs
-on libVLC's input (prefetch) thread; ``stop``/``play`` close the output first, so the read
-returns at once and libVLC's stop never waits on the network. A pipe's read end is closed
-by libVLC's close callback, or by the player once the input that never opened it stopped.
+(``libvlc_media_new_callbacks``). On Linux the relay output is a socket that FFmpeg's muxer
+writes and the read callback is libc's ``read`` on its descriptor (no Python per packet:
+see relay_socket); on Windows it is a Python callback that blocks on the relay output's
+buffer. Either way it runs on libVLC's input (prefetch) thread; ``stop``/``play`` close the
+output first, so the read returns at once and libVLC's stop never waits on the network. The
+socket's read end is closed by libVLC's close callback, or by the player once the input that
+never opened it stopped.
 libVLC 3.0's HTTP access must never log in: it cannot do Digest, retries a refused login
 without end (measured: 10,336 requests in 4 s) and double-frees when stopped meanwhile.
 Anonymous HTTP cameras still play straight in libVLC: a 401 without credentials fails at
@@ -433,7 +434,7 @@ class VlcFeedPlayer:
         )
         token = next(_tokens)
         self._relay_output = output
-        read_fd = output.pipe.take_read_fd() if output.pipe is not None else -1
+        read_fd = output.handoff.take_read_fd() if output.handoff is not None else -1
         if read_fd >= 0:
             with _pipe_lock:
                 _pipe_fds[token] = read_fd

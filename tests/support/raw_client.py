@@ -29,16 +29,19 @@ class Client:
         self.send(f"GET {path or self.path} HTTP/1.1\r\nHost: sim\r\n\r\n")
 
     def pump(self) -> int:
-        """Read what is there (up to 0.1 s); returns the byte count, notes a close."""
+        """Read what is there (up to 0.1 s); returns the byte count, notes a close (and
+        closes this side too: a finished client holds no socket)."""
+        if self.closed:
+            return 0
         try:
             data = self.sock.recv(65536)
         except TimeoutError:
             return 0
         except ConnectionResetError:
-            self.closed = True
-            return 0
+            data = b""
         if not data:
             self.closed = True
+            self.sock.close()
         self.buf += data
         return len(data)
 

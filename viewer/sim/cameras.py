@@ -293,7 +293,11 @@ class CameraSimulator:
             await self._reconcile(state)
 
     async def _serve(self, endpoint: Endpoint) -> None:
-        """Start serving ``endpoint.sock`` (binding the port first when it has none)."""
+        """Start serving ``endpoint.sock`` (binding the port first when it has none).
+
+        The server object is created without suspending (``start_serving=False`` with a
+        ready socket) and stored before the first await, so a cancelled caller (a flapper
+        stopped mid-way) can never leave a listening socket nobody will close."""
         if endpoint.server is not None:
             return
         sock = endpoint.sock or ports.listen_socket(self.host, endpoint.port)
@@ -301,8 +305,9 @@ class CameraSimulator:
         ctx = self._ctx
         if endpoint.scheme == "rtsp":
             loop = asyncio.get_running_loop()
-            endpoint.server = await loop.create_server(
-                lambda: RtspServerProtocol(endpoint, ctx), sock=sock, backlog=ports.LISTEN_BACKLOG
+            server = await loop.create_server(
+                lambda: RtspServerProtocol(endpoint, ctx), sock=sock, backlog=ports.LISTEN_BACKLOG,
+                start_serving=False,
             )
         else:
 
@@ -311,7 +316,9 @@ class CameraSimulator:
                 with contextlib.suppress(asyncio.CancelledError):
                     await handle_http(reader, writer, endpoint, ctx)
 
-            endpoint.server = await asyncio.start_server(handler, sock=sock, backlog=ports.LISTEN_BACKLOG)
+            server = await asyncio.start_server(handler, sock=sock, backlog=ports.LISTEN_BACKLOG, start_serving=False)
+        endpoint.server = server
+        await server.start_serving()
 
     @staticmethod
     def _unserve(endpoint: Endpoint) -> None:
@@ -354,6 +361,16 @@ class CameraSimulator:
             await asyncio.sleep(state.cam.period_s)
 
     async def _shutdown(self) -> None:
+        # Flappers first: one waking during the grace period below would listen again on a
+        # port just closed, and its server would outlive the loop (a leaked socket).
+        with self._lock:
+            states = list(self._states.values())
+        flappers = [s.flapper for s in states if s.flapper is not None]
+        for state in states:
+            state.flapper = None
+        for task in flappers:
+            task.cancel()
+        await asyncio.gather(*flappers, return_exceptions=True)
         for endpoint in self._endpoints():
             self._unserve(endpoint)
         for conn in list(self._ctx.connections):

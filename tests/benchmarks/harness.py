@@ -240,13 +240,17 @@ def thread_snapshot(pid: int) -> dict[int, tuple[float, float]]:
     return threads
 
 
-def thread_name(pid: int, tid: int) -> str:
-    """The thread's name: a Python thread of this process by its ``threading`` name (the OS
-    calls them all "python"), else ``comm`` (libVLC names few of its threads)."""
-    if pid == os.getpid():
-        python_threads = {t.native_id: t.name for t in threading.enumerate()}
-        if tid in python_threads:
-            return f"py:{python_threads[tid]}"
+def python_thread_names() -> dict[int, str]:
+    """This process's Python threads by OS thread id: ``"py:" + `` their ``threading`` name
+    (the OS calls them all "python")."""
+    return {t.native_id: f"py:{t.name}" for t in threading.enumerate() if t.native_id is not None}
+
+
+def thread_name(pid: int, tid: int, python_threads: dict[int, str] | None = None) -> str:
+    """The thread's name: from ``python_threads`` (see :func:`python_thread_names`) when it
+    is one of them, else ``comm`` (libVLC names few of its threads)."""
+    if python_threads and tid in python_threads:
+        return python_threads[tid]
     try:
         with open(f"/proc/{pid}/task/{tid}/comm", encoding="utf-8", errors="replace") as handle:
             return handle.read().strip()
@@ -299,14 +303,16 @@ class PageUpTrace:
         used = {tid: cpu - before.get(tid, (0.0, 0.0))[1] for tid, (_, cpu) in after.items()}
         main = used.get(self.pid, 0.0)
         top = sorted(((v, t) for t, v in used.items() if t != self.pid), reverse=True)
+        python_threads = python_thread_names()
         ours: dict[str, float] = {}  # our own Python threads (relay sessions, journal, probes, player calls)
         for v, t in top:
-            if (name := thread_name(self.pid, t)).startswith("py:"):
-                ours[name] = ours.get(name, 0.0) + round(100 * v / took, 2)
+            if t in python_threads:
+                ours[python_threads[t]] = ours.get(python_threads[t], 0.0) + round(100 * v / took, 2)
         self.result["window_threads"] = {
             "main_thread_percent": round(100 * main / took, 2),
             "other_threads_percent": round(100 * (sum(used.values()) - main) / took, 2),
-            "busiest_other_threads_percent": [(thread_name(self.pid, t), round(100 * v / took, 2)) for v, t in top[:8]],
+            "busiest_other_threads_percent": [(thread_name(self.pid, t, python_threads), round(100 * v / took, 2))
+                                              for v, t in top[:8]],
             "python_threads_percent": ours,
             "threads": len(after),
         }

@@ -49,7 +49,7 @@ def test_acknowledge_a_flagged_tile_inline_and_it_stays_flagged_until_it_recover
     assert (outage.acknowledged_by, outage.ack_note) == (operator_name(), "tiket #4711")
     assert outage.acknowledged_at >= outage.started_at
     assert f"reported by {operator_name()}" in tile.caption_text() and tile.state == "flagged"
-    assert "tiket #4711" in tile.toolTip()
+    assert "tiket #4711" in tile.tooltip_text()
     panel = window.flag_panel
     panel.refresh()
     ack_column = panel.COLUMNS.index("Acknowledged")

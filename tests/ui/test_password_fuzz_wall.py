@@ -71,7 +71,7 @@ def test_random_passwords_never_leave_the_wall(qtbot, make_wall, simulator, clip
             "snapshot": snapshot.read_bytes(),
             "journal": repr(journal.query()).encode() + repr(journal.events()).encode(),
             "status bar": window.statusBar().currentMessage().encode(),
-            "tooltips": "".join(t.toolTip() for t in window.grid.tiles).encode(),
+            "tooltips": "".join(t.tooltip_text() for t in window.grid.tiles).encode(),
             "flag": repr(bad.flag).encode(),
         }
     finally:

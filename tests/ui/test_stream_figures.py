@@ -20,6 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from tests.support.clips import make_clip
 from tests.support.journal_reading import reading
@@ -87,8 +90,16 @@ def test_bitrate_and_frame_rate_match_gstreamer_and_reach_status_and_metrics(qtb
         total = slow_kbps + fast_kbps
         assert within(services.streams.bandwidth_kbps, total)
         assert window.bandwidth_label.text().startswith("↓ ")
-        tooltip = window.grid.tiles[window.controller.slots[1]].toolTip()
+        tile = window.grid.tiles[window.controller.slots[1]]
+        tooltip = tile.tooltip_text()
         assert "of 25 fps" in tooltip and "H264 640×360" in tooltip
+        # the pointer resting on the tile: Qt asks the tile, which builds the tooltip then
+        corner = QPoint(5, 5)
+        QApplication.sendEvent(tile, QHelpEvent(QEvent.Type.ToolTip, corner, tile.mapToGlobal(corner)))
+        qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
+        shown = QToolTip.text()
+        QToolTip.hideText()
+        assert shown.startswith("fast\n") and "of 25 fps" in shown and PASSWORD not in shown
         status = json.loads(fetch(server.port, "/status.json"))
         metrics = fetch(server.port, "/metrics").decode()
     finally:
@@ -102,7 +113,7 @@ def test_bitrate_and_frame_rate_match_gstreamer_and_reach_status_and_metrics(qtb
     assert 'videowall_stream_bitrate_kbps{camera_id="slow",stream=""}' in metrics
     assert 'videowall_stream_info{camera_id="fast",codec="h264",resolution="640x360",stream=""} 1.0' in metrics
     assert "videowall_incoming_bitrate_kbps" in metrics
-    seen = json.dumps(status) + metrics + "".join(t.toolTip() for t in window.grid.tiles)
+    seen = json.dumps(status) + metrics + "".join(t.tooltip_text() for t in window.grid.tiles)
     assert PASSWORD not in seen
 
     window.controller.show_district("d1", 0, "1x1")  # "fast" leaves the screen: its series go

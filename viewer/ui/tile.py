@@ -6,7 +6,9 @@ mouse gestures into signals. It never talks to a player.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -17,7 +19,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPalette,
 )
-from PySide6.QtWidgets import QFrame, QLabel, QMenu, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QMenu, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from viewer.ui.video_surface import SurfaceHolder
 
@@ -72,12 +74,18 @@ class Tile(QFrame):
         layout.addWidget(self.caption, 0)
         self._caption_text = ""
         self.state = ""
-        self.set_view("", "", "empty")
+        #: Builds the tooltip when the pointer rests on the tile (main thread). The tooltip
+        #: carries the stream's figures, which change every second: built on demand, it is
+        #: always current and costs nothing while nobody looks.
+        self.tooltip_source: Callable[[], str] | None = None
+        self.set_view("", "empty")
 
-    def set_view(self, text: str, tooltip: str, state: str) -> None:
-        """Caption text, its tooltip and the state name that picks the colours."""
+    def set_view(self, text: str, state: str) -> None:
+        """Caption text and the state name that picks the colours. Does nothing when neither
+        changed (the wall refreshes captions often; an unchanged one costs no layout work)."""
+        if text == self._caption_text and state == self.state:
+            return
         self._caption_text = text
-        self.setToolTip(tooltip)
         if state != self.state:
             self.state = state
             # A palette, not a style sheet: setStyleSheet re-polishes the tile's widgets (~0.3 ms
@@ -99,6 +107,21 @@ class Tile(QFrame):
 
     def caption_text(self) -> str:
         return self._caption_text
+
+    def tooltip_text(self) -> str:
+        """The tooltip as it would show now ("" when there is none)."""
+        return self.tooltip_source() if self.tooltip_source is not None else ""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # built now, from the feed's current figures
+            text = self.tooltip_text()
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

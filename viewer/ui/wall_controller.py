@@ -374,6 +374,7 @@ class WallController(QObject):
         feed = Feed(player, self.probes, self.health_config, self._rng, self.clock, self._known_flag,
                     self.recorders, tile.isVisible, self.pictures, self)
         feed.changed.connect(lambda i=tile.index: self._feed_changed(i))
+        tile.tooltip_source = lambda i=tile.index: self.tooltip_for(i)
         feed.first_picture.connect(self._learn_first_picture)
         self.feeds.append(feed)
         self._on_feed_created(feed)
@@ -412,7 +413,7 @@ class WallController(QObject):
         for i in range(len(self.feeds)):
             self._update_caption(i, now)
 
-    def _update_caption(self, index: int, now: float) -> None:
+    def _tile_text(self, index: int, now: float):
         feed = self.feeds[index]
         name = ""
         if feed.camera is not None:
@@ -421,10 +422,18 @@ class WallController(QObject):
             except KeyError:
                 name = feed.camera.district
         ack = self.acknowledgement(feed.camera.id) if feed.camera is not None and feed.flag is not None else None
-        text = tile_text(feed, name, now, ack)
+        return tile_text(feed, name, now, ack)
+
+    def _update_caption(self, index: int, now: float) -> None:
+        text = self._tile_text(index, now)
         tile = self.grid.tiles[index]
-        tile.set_view(text.caption, text.tooltip, text.state)
+        tile.set_view(text.caption, text.state)
         tile.surface.set_message(text.message, alarm=text.state == "flagged")  # "degraded": no message
+
+    def tooltip_for(self, index: int) -> str:
+        """Tile ``index``'s tooltip as of now: camera, district, the stream's current figures,
+        the flag and its acknowledgement (built when the pointer rests on the tile)."""
+        return self._tile_text(index, self.clock()).tooltip
 
     def _tick(self) -> None:
         now = self.clock()

@@ -226,9 +226,9 @@ class WallWindow(QMainWindow):
             streams.figures_changed.connect(self._figures_changed)
 
     def _figures_changed(self, kbps: float) -> None:
-        """Every second: the bandwidth in the status bar; tooltips carry the tiles' figures."""
+        """Every second: the bandwidth in the status bar. Captions do not show the figures;
+        the tiles' tooltips do, built when shown (``Tile.tooltip_source``)."""
         self.bandwidth_label.setText(f"↓ {bandwidth_text(kbps)}")
-        self.controller.refresh_captions()
 
     def _connect_tile(self, tile) -> None:
         tile.double_clicked.connect(self._tile_double_clicked)

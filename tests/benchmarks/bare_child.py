@@ -18,7 +18,7 @@ import vlc
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
-from tests.benchmarks.harness import PageUpTrace, measure_lag, rss_mib, run_event_loop, thread_count
+from tests.benchmarks.harness import PageUpTrace, measure_lag, rss_mib, settle, thread_count
 from viewer.player.base import EngineOptions
 from viewer.player.vlc_backend import instance_args, media_options
 
@@ -34,6 +34,11 @@ def main() -> None:
     parser.add_argument("--tile-h", type=int, default=250)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--window", type=float, default=10.0)
+    parser.add_argument("--window-at", default="",
+                        help="start the measuring window at this wall-clock time (epoch s) or at the one read "
+                             "from stdin (\"stdin\"), after the warm-up")
+    parser.add_argument("--announce-pageup", action="store_true",
+                        help="print {\"paged_up\": s} as soon as every player has its first picture")
     parser.add_argument("--avcodec-threads", type=int, default=1, help="as the wall's tiles; 0: libVLC's default")
     args = parser.parse_args()
     urls = json.loads(Path(args.urls).read_text())[: args.tiles]
@@ -86,7 +91,9 @@ def main() -> None:
             trace.pictures()
             break
         time.sleep(0.005)
-    run_event_loop(args.warmup)
+    if args.announce_pageup:
+        print(json.dumps({"paged_up": first}), flush=True)
+    late = settle(args.warmup, args.window_at)
     # the same event loop and 20 ms probe timer as the wall's
     lag = trace.window(args.window, lambda: measure_lag(args.window))
     cpu = lag["cpu_percent"]
@@ -96,6 +103,7 @@ def main() -> None:
         media.get_stats(stats)
         displayed += stats.displayed_pictures
     print(json.dumps({"mode": "bare", "tiles": len(urls), "vout_all_s": first, "tile_first_s": sorted(firsts),
+                      "window_late_s": late,
                       "cpu_percent": cpu,
                       "rss_mib": rss_mib(PID), "threads": thread_count(PID), "displayed": displayed,
                       "lag_p99_ms": lag["lag_p99_ms"], **trace.result}), flush=True)

@@ -8,7 +8,9 @@ asserted in unit tests.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import signal
 import statistics
@@ -104,12 +106,18 @@ class Child:
             [*(prefix or []), sys.executable, "-m", module, *args],
             cwd=ROOT,
             env=full_env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
             start_new_session=True,
         )
         self.pid = self.proc.pid
+
+    def send_line(self, text: str) -> None:
+        """One line to the child's stdin (e.g. a measuring window's start for ``settle``)."""
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
 
     def read(self, timeout_s: float = 60.0) -> dict:
         """The next JSON message the child prints (lines that are not JSON are skipped)."""
@@ -137,6 +145,9 @@ class Child:
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(self.pid, signal.SIGKILL)
                 self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                pipe.close()
 
     def __enter__(self) -> Child:
         return self
@@ -172,13 +183,35 @@ def machine_info() -> dict:
     return info
 
 
-def run_event_loop(seconds: float) -> None:
-    """Run the Qt event loop for ``seconds``, as the app does (no polling of our own)."""
-    from PySide6.QtCore import QEventLoop, QTimer
+def run_event_loop(seconds: float, precise: bool = False) -> None:
+    """Run the Qt event loop for ``seconds``, as the app does (no polling of our own).
+    ``precise``: to the millisecond (Qt's default timer may end up to 5 % early)."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
 
     loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    if precise:
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.timeout.connect(loop.quit)
+    timer.start(math.ceil(seconds * 1000) if precise else int(seconds * 1000))
     loop.exec()
+
+
+def settle(warmup_s: float, window_at: str = "") -> float:
+    """Play ``warmup_s`` seconds, then on until ``window_at``: wall-clock epoch seconds, or
+    ``"stdin"`` to read them from the next line of stdin (sent by the parent once it knows;
+    it arrives during the warm-up), or ``""`` for no wait. Two children given the same start
+    measure over the same seconds, so whatever else the host does then weighs on both alike.
+    Returns how many seconds late the window starts (0.0 when on time; the caller reports it)."""
+    run_event_loop(warmup_s)
+    if not window_at:
+        return 0.0
+    start = float(sys.stdin.readline()) if window_at == "stdin" else float(window_at)
+    remaining = start - time.time()
+    if remaining > 0:
+        run_event_loop(remaining, precise=True)
+    return max(0.0, -remaining)
 
 
 def measure_lag(window_s: float, interval_ms: int = 20) -> dict:

@@ -47,6 +47,10 @@ LEGACY_CONDITIONS = {
     "fleet sweep, 4,470 cameras (wall clock)": "RTSP fleet · our simulator (RTSP)",
     "fleet sweep ÷ reference prober": "RTSP fleet · our simulator (RTSP)",
 }
+#: Same-window pairs: both measuring windows begin this long after the first side has paged
+#: up (the second side's start-up, page-up and warm-up fit in it).
+PAIR_LEAD_S = 15.0
+
 #: Figures renamed to say what they measure; older values keep their (new) name.
 RENAMED = {
     "server return → pictures (median)": "server back → pictures, SIGSTOP-frozen server (median)",
@@ -55,16 +59,21 @@ RENAMED = {
 }
 
 
-def start_xvfb() -> subprocess.Popen | None:
-    if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
-        return None
+def new_xvfb() -> tuple[subprocess.Popen, str]:
+    """A fresh 1920×1080 Xvfb server and its display name (``":N"``)."""
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
                             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
-        os.environ["DISPLAY"] = ":" + pipe.readline().strip()
+        return proc, ":" + pipe.readline().strip()
+
+
+def start_xvfb() -> subprocess.Popen | None:
+    if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
+        return None
+    proc, os.environ["DISPLAY"] = new_xvfb()
     return proc
 
 
@@ -131,7 +140,7 @@ class Suite:
         self.durations: dict[str, float] = {}  # seconds each benchmark took in this run
         #: The wall's video surface size per tile count on the 1920×1080 screen (updated from
         #: each wall run), for a bare baseline that runs before its wall.
-        self.tile_px = {4: (822, 397), 9: (545, 258), 16: (407, 188)}
+        self.tile_px = {4: (822, 395), 9: (545, 252), 16: (407, 186)}
 
     def add(self, figure: Figure) -> None:
         self.figures.append(figure)
@@ -141,48 +150,44 @@ class Suite:
         walls: dict[int, list[dict]] = {}
         sizes = ((1, "1x1", 1), (4, "2x2", 2), (9, "3x3", 3), (16, "4x4", 4))
         tile_px = self.tile_px
-        # The wall's own work is ~0.3-1 % of a core while whole-process CPU moves by ±5-8 % between
-        # 10 s windows on this 2-core machine: full mode compares 5 pairs of 15 s windows.
+        # The wall's own work is ~0.3-1 % of a core, while whole-process CPU drifts by ±5-10 % from
+        # one 15 s window to the next on this shared 2-core host. So wall and bare run AT THE SAME
+        # TIME, each on its own X server, and measure over the same seconds (--window-at): the
+        # host's drift then weighs on both sides alike. Their page-ups do not overlap.
         pair_count, window = (self.runs, self.window) if self.quick else (5, "15")
-        for n, layout, cols in sizes:
-            ratios = []
-            for run in range(self.runs if n == 1 else pair_count):
-                def play_wall(n=n, layout=layout) -> dict:
-                    return run_child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", str(n),
-                                     "--layout", layout, "--window", window if n > 1 else self.window,
-                                     "--warmup", self.warmup)
-
-                def play_bare(n=n, cols=cols, size=None) -> dict:
-                    w, h = size or tile_px[n]
-                    return run_child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", str(n),
-                                     "--cols", str(cols), "--tile-w", str(w), "--tile-h", str(h),
-                                     "--window", window, "--warmup", self.warmup)
-
-                if n == 1:
-                    walls.setdefault(n, []).append(play_wall())
-                    continue
-                if run % 2 == 0:  # alternate which side runs first: neither always gets the warmer machine
-                    wall = play_wall()
+        with self.second_display() as bare_display:
+            for n, layout, cols in sizes:
+                ratios = []
+                for run in range(self.runs if n == 1 else pair_count):
+                    if n == 1:
+                        walls.setdefault(n, []).append(run_child(
+                            "tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", "1",
+                            "--layout", layout, "--window", self.window, "--warmup", self.warmup))
+                        continue
+                    wall_first = run % 2 == 0  # neither side always pages up on the quieter machine
+                    wall, bare = self.same_window_pair(n, layout, cols, window, wall_first, bare_display)
                     tile_px[n] = (wall["tile_w"], wall["tile_h"])
-                    bare = play_bare()
-                else:
-                    bare = play_bare()
-                    wall = play_wall()
-                walls.setdefault(n, []).append(wall)
-                ratios.append(wall["cpu_percent"] / bare["cpu_percent"])
-                self.raw.setdefault(f"cpu_{n}", []).append({"wall": wall, "bare": bare, "wall_first": run % 2 == 0})
-            if ratios:
-                walls_cpu = median([w["cpu_percent"] for w in walls[n]])
-                pairs = self.raw[f"cpu_{n}"]
-                main = {side: median([p[side]["window_threads"]["main_thread_percent"] for p in pairs])
-                        for side in ("wall", "bare")}
-                self.add(Figure(f"wall CPU ÷ bare players, {n} tiles", median(ratios), "×", "<= 1.05",
-                                f"wall {walls_cpu:.1f} % of a core at {tile_px[n][0]}×{tile_px[n][1]} px surfaces "
-                                f"(both sides); same libVLC options both sides; {len(ratios)} pairs of {window} s "
-                                f"windows, order alternating: {[round(r, 3) for r in ratios]}; main thread (Qt and "
-                                f"all the wall's own Python work) {main['wall']:.2f} vs {main['bare']:.2f} % of a core",
-                                ratios, note=SIM_SUB))
+                    walls.setdefault(n, []).append(wall)
+                    ratios.append(wall["cpu_percent"] / bare["cpu_percent"])
+                    self.raw.setdefault(f"cpu_{n}", []).append({"wall": wall, "bare": bare, "wall_first": wall_first})
+                if ratios:
+                    walls_cpu = median([w["cpu_percent"] for w in walls[n]])
+                    pairs = self.raw[f"cpu_{n}"]
+                    main = {side: median([p[side]["window_threads"]["main_thread_percent"] for p in pairs])
+                            for side in ("wall", "bare")}
+                    self.add(Figure(f"wall CPU ÷ bare players, {n} tiles", median(ratios), "×", "<= 1.05",
+                                    f"wall {walls_cpu:.1f} % of a core at {tile_px[n][0]}×{tile_px[n][1]} px surfaces "
+                                    f"(both sides); same libVLC options both sides; {len(ratios)} pairs of {window} s "
+                                    f"windows, order alternating: {[round(r, 3) for r in ratios]}; main thread (Qt and "
+                                    f"all the wall's own Python work) {main['wall']:.2f} vs {main['bare']:.2f} % of "
+                                    "a core",
+                                    ratios, note=SIM_SUB))
         self.shipped(walls)
+        # Page-up figures only from the side that started first in its pair: the other paged up
+        # beside a running wall or bare process.
+        pairs16 = self.raw["cpu_16"]
+        pageup_walls = [p["wall"] for p in pairs16 if p["wall_first"]] or walls[16]
+        pageup_bares = [p["bare"] for p in pairs16 if not p["wall_first"]] or [p["bare"] for p in pairs16]
         # What one decoder thread per tile saves, on bare players (16 tiles, same run).
         wall16 = walls[16][-1]
         rows = []
@@ -198,29 +203,87 @@ class Suite:
                         f"{rows[0]['threads']} vs {rows[1]['threads']}; libVLC's default is cores + 1 "
                         f"({os.cpu_count()} cores here)"))
         one = median([w["vout_all_s"] for w in walls[1]])
-        sixteen = median([w["vout_all_s"] for w in walls[16]])
+        sixteen = median([w["vout_all_s"] for w in pageup_walls])
         self.add(Figure("time to first picture on all 16 tiles ÷ 1 tile", sixteen / one, "×", "<= 1.2",
                         f"1 tile {one:.2f} s, 16 tiles {sixteen:.2f} s (Vout events)"))
-        own = median([sixteen_run["vout_all_s"] / median(sixteen_run["tile_first_s"]) for sixteen_run in walls[16]])
+        own = median([w["vout_all_s"] / median(w["tile_first_s"]) for w in pageup_walls])
         self.add(Figure("16 tiles: first picture on all ÷ the median tile's own first picture (same run)", own, "×",
                         "<= 1.2", "how parallel a page comes up: 1 = all at once, 16 = one after another; the open "
-                            "gate lets 8 streams of one recorder (here: all 16) open at a time; where the time goes "
-                            "(machine 86-97 % busy, bare players 2.5): benchmarks-method.md, pageup_report"))
-        bare_own = median([r["bare"]["vout_all_s"] / median(r["bare"]["tile_first_s"]) for r in self.raw["cpu_16"]
-                           if r["bare"].get("tile_first_s")])
+                            "gate lets 8 streams of one recorder (here: all 16) open at a time; the machine's busy "
+                            "share during the page-up and bare players' figure are in the rows below; where the time "
+                            "goes: "
+                            "benchmarks-method.md, pageup_report"))
+        bare_own = median([b["vout_all_s"] / median(b["tile_first_s"]) for b in pageup_bares if b.get("tile_first_s")])
         self.add(Figure("16 bare libVLC players: first picture on all ÷ the median player's own first picture",
                         bare_own, "×", "", "the same page-up parallelism figure for bare players on the same streams: "
                         "what libVLC and this machine allow without the wall", note=SIM_SUB))
-        bare16 = median([r["bare"]["vout_all_s"] for r in self.raw["cpu_16"]])
+        def pageup(rows: list[dict], key: str) -> float:
+            return median([r["pageup"][key] for r in rows if "pageup" in r])
+
+        self.add(Figure("16-tile page-up: the machine's CPU busy until all first pictures (wall)",
+                        100 * pageup(pageup_walls, "machine_busy_fraction"), "%", "",
+                        f"bare players {100 * pageup(pageup_bares, 'machine_busy_fraction'):.0f} %; all "
+                        f"{os.cpu_count()} cores, X server and stream server included. Near 100 % no core was "
+                        f"idle that could have brought a later tile earlier. The page-up's own CPU: wall "
+                        f"{pageup(pageup_walls, 'process_cpu_s'):.2f} s (main thread "
+                        f"{pageup(pageup_walls, 'main_thread_cpu_s'):.2f} s), bare players "
+                        f"{pageup(pageup_bares, 'process_cpu_s'):.2f} s (main thread "
+                        f"{pageup(pageup_bares, 'main_thread_cpu_s'):.2f} s)", note=SIM_SUB))
+        bare16 = median([b["vout_all_s"] for b in pageup_bares])
         self.add(Figure("time to first picture on all 16 tiles: wall ÷ bare players", sixteen / bare16, "×", "",
                         f"wall {sixteen:.2f} s, bare libVLC players {bare16:.2f} s, same streams"))
         one_p = median([w["pictures_all_s"] for w in walls[1]])
-        sixteen_p = median([w["pictures_all_s"] for w in walls[16]])
+        sixteen_p = median([w["pictures_all_s"] for w in pageup_walls])
         self.add(Figure("time to pictures on screen, 16 tiles ÷ 1 tile", sixteen_p / one_p, "×", "",
                         f"1 tile {one_p:.2f} s, 16 tiles {sixteen_p:.2f} s (screen grabs)"))
         per_tile = (median([w["rss_mib"] for w in walls[16]]) - median([w["rss_mib"] for w in walls[4]])) / 12
         self.add(Figure("RSS per extra 640×360 tile", per_tile, "MiB", "<= 16",
                         "(RSS at 16 tiles − RSS at 4 tiles) ÷ 12"))
+
+    @contextlib.contextmanager
+    def second_display(self):
+        """A second X server for the bare players of the same-window pairs (yields its name)."""
+        proc, display = new_xvfb()
+        try:
+            yield display
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    def same_window_pair(self, n: int, layout: str, cols: int, window: str, wall_first: bool,
+                         bare_display: str) -> tuple[dict, dict]:
+        """The wall and bare players on the same ``n`` streams, running at the same time on
+        their own X servers and measuring the same ``window`` seconds. The second starts once
+        the first has paged up, so their page-ups never overlap; both windows begin
+        ``PAIR_LEAD_S`` after that (the second's start, page-up and warm-up fit in it)."""
+        w, h = self.tile_px[n]
+
+        def start(side: str, window_at: str) -> Child:
+            if side == "wall":
+                return Child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", str(n),
+                             "--layout", layout, "--window", window, "--warmup", self.warmup,
+                             "--window-at", window_at, "--announce-pageup")
+            return Child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", str(n), "--cols", str(cols),
+                         "--tile-w", str(w), "--tile-h", str(h), "--window", window, "--warmup", self.warmup,
+                         "--window-at", window_at, "--announce-pageup", env={"DISPLAY": bare_display})
+
+        first, second = ("wall", "bare") if wall_first else ("bare", "wall")
+        timeout_s = PAIR_LEAD_S + float(window) + 120
+        with contextlib.ExitStack() as stack:
+            # The first side is told its window's start once it is known; until then it waits
+            # at the end of its warm-up for a start time given on stdin.
+            children = {first: stack.enter_context(start(first, "stdin"))}
+            children[first].wait_for("paged_up", timeout_s)
+            window_at = f"{time.time() + PAIR_LEAD_S:.3f}"
+            children[first].send_line(window_at)
+            children[second] = stack.enter_context(start(second, window_at))
+            rows = {side: child.wait_for("cpu_percent", timeout_s) for side, child in children.items()}
+        for side, row in rows.items():
+            if row.get("window_late_s", 0.0) > 0.5:
+                print(f"  note: {side}'s window began {row['window_late_s']:.1f} s late", flush=True)
+        if (rows["wall"]["tile_w"], rows["wall"]["tile_h"]) != (w, h):
+            print(f"  note: wall surfaces {rows['wall']['tile_w']}×{rows['wall']['tile_h']}, bare {w}×{h}", flush=True)
+        return rows["wall"], rows["bare"]
 
     def shipped(self, walls: dict) -> None:
         """The wall as the app ships it beside the bare players: a 4,470-camera catalog loaded

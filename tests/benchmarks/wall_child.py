@@ -36,7 +36,7 @@ from tests.benchmarks.harness import (
     fd_count,
     measure_lag,
     rss_mib,
-    run_event_loop,
+    settle,
     thread_count,
 )
 
@@ -202,8 +202,10 @@ def mode_play(app, args, tmp: Path) -> None:
         trace.pictures()
     more = wait(app, lambda: all_pictures(window), 30) if not args.flapping else None
     pictures = None if first is None or more is None else first + more
+    if args.announce_pageup:
+        emit(paged_up=pictures)
     tiles = window.grid.shown[0].surface.size()
-    run_event_loop(args.warmup)
+    late = settle(args.warmup, args.window_at)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
     before, lost_before = sum(s.displayed_pictures for s in stats), sum(s.lost_pictures for s in stats)
     result = trace.window(args.window, lambda: measure_lag(args.window))
@@ -219,7 +221,7 @@ def mode_play(app, args, tmp: Path) -> None:
         result["fleet_cameras"] = len(services.catalog.cameras)
         result["fleet_swept"] = len(services.fleet.results)  # cameras the sweep had checked by the end
     emit(mode="play", tiles=len(urls), layout=args.layout, vout_all_s=first, pictures_all_s=pictures,
-         tile_first_s=sorted(tile_first.values()),
+         tile_first_s=sorted(tile_first.values()), window_late_s=late,
          rss_mib=rss_mib(PID), threads=thread_count(PID), fds=fd_count(PID),
          tile_w=tiles.width(), tile_h=tiles.height(), displayed=sum(s.displayed_pictures for s in stats),
          lost=sum(s.lost_pictures for s in stats), **result, **trace.result)
@@ -248,8 +250,8 @@ def mode_fault(app, args, tmp: Path) -> None:
             if wait(app, lambda: feed.state.value == "playing" and feed.flag is None, 60) is None:
                 emit(error=f"feed did not recover before {kind}")
                 return
-            settle = time.monotonic() + 1.5
-            while time.monotonic() < settle:
+            settle_until = time.monotonic() + 1.5
+            while time.monotonic() < settle_until:
                 app.processEvents()
                 time.sleep(0.005)
             sim.set_behaviour(url, behaviour)
@@ -582,6 +584,11 @@ def main() -> None:
     parser.add_argument("--layout", default="4x4")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--window", type=float, default=10.0)
+    parser.add_argument("--window-at", default="",
+                        help="play: start the measuring window at this wall-clock time (epoch s) or at the one "
+                             "read from stdin (\"stdin\"), after the warm-up")
+    parser.add_argument("--announce-pageup", action="store_true",
+                        help="play: print {\"paged_up\": s} as soon as the page is up")
     parser.add_argument("--flapping", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dwell", type=float, default=8.0)

@@ -35,10 +35,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--window", type=float, default=10.0)
     parser.add_argument("--window-at", default="",
-                        help="start the measuring window at this wall-clock time (epoch s) or at the one read "
-                             "from stdin (\"stdin\"), after the warm-up")
-    parser.add_argument("--announce-pageup", action="store_true",
-                        help="print {\"paged_up\": s} as soon as every player has its first picture")
+                        help="start the measuring window at this wall-clock time (epoch s), after the warm-up")
     parser.add_argument("--avcodec-threads", type=int, default=1, help="as the wall's tiles; 0: libVLC's default")
     args = parser.parse_args()
     urls = json.loads(Path(args.urls).read_text())[: args.tiles]
@@ -91,8 +88,6 @@ def main() -> None:
             trace.pictures()
             break
         time.sleep(0.005)
-    if args.announce_pageup:
-        print(json.dumps({"paged_up": first}), flush=True)
     late = settle(args.warmup, args.window_at)
     # the same event loop and 20 ms probe timer as the wall's
     lag = trace.window(args.window, lambda: measure_lag(args.window))

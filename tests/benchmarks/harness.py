@@ -106,18 +106,12 @@ class Child:
             [*(prefix or []), sys.executable, "-m", module, *args],
             cwd=ROOT,
             env=full_env,
-            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
             start_new_session=True,
         )
         self.pid = self.proc.pid
-
-    def send_line(self, text: str) -> None:
-        """One line to the child's stdin (e.g. a measuring window's start for ``settle``)."""
-        self.proc.stdin.write(text + "\n")
-        self.proc.stdin.flush()
 
     def read(self, timeout_s: float = 60.0) -> dict:
         """The next JSON message the child prints (lines that are not JSON are skipped)."""
@@ -145,9 +139,8 @@ class Child:
             except (ProcessLookupError, subprocess.TimeoutExpired):
                 os.killpg(self.pid, signal.SIGKILL)
                 self.proc.wait()
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            with contextlib.suppress(OSError):
-                pipe.close()
+        with contextlib.suppress(OSError):
+            self.proc.stdout.close()
 
     def __enter__(self) -> Child:
         return self
@@ -199,16 +192,14 @@ def run_event_loop(seconds: float, precise: bool = False) -> None:
 
 
 def settle(warmup_s: float, window_at: str = "") -> float:
-    """Play ``warmup_s`` seconds, then on until ``window_at``: wall-clock epoch seconds, or
-    ``"stdin"`` to read them from the next line of stdin (sent by the parent once it knows;
-    it arrives during the warm-up), or ``""`` for no wait. Two children given the same start
-    measure over the same seconds, so whatever else the host does then weighs on both alike.
-    Returns how many seconds late the window starts (0.0 when on time; the caller reports it)."""
+    """Play ``warmup_s`` seconds, then on until ``window_at`` (wall-clock epoch seconds; ""
+    for no wait). Two children given the same start measure over the same seconds, so
+    whatever else the host does then weighs on both alike. Returns how many seconds late the
+    window starts (0.0 when on time; the caller reports it)."""
     run_event_loop(warmup_s)
     if not window_at:
         return 0.0
-    start = float(sys.stdin.readline()) if window_at == "stdin" else float(window_at)
-    remaining = start - time.time()
+    remaining = float(window_at) - time.time()
     if remaining > 0:
         run_event_loop(remaining, precise=True)
     return max(0.0, -remaining)

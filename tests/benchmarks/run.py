@@ -47,8 +47,8 @@ LEGACY_CONDITIONS = {
     "fleet sweep, 4,470 cameras (wall clock)": "RTSP fleet · our simulator (RTSP)",
     "fleet sweep ÷ reference prober": "RTSP fleet · our simulator (RTSP)",
 }
-#: Same-window pairs: both measuring windows begin this long after the first side has paged
-#: up (the second side's start-up, page-up and warm-up fit in it).
+#: Same-window pairs: both measuring windows begin this long after both sides started (start-up,
+#: page-up and warm-up fit in it).
 PAIR_LEAD_S = 15.0
 
 #: Figures renamed to say what they measure; older values keep their (new) name.
@@ -153,9 +153,9 @@ class Suite:
         # The wall's own work is ~0.3-1 % of a core, while whole-process CPU drifts by ±5-10 % from
         # one 15 s window to the next on this shared 2-core host. So wall and bare run AT THE SAME
         # TIME, each on its own X server, and measure over the same seconds (--window-at): the
-        # host's drift then weighs on both sides alike. Their page-ups do not overlap.
+        # host's drift then weighs on both sides alike.
         pair_count, window = (self.runs, self.window) if self.quick else (5, "15")
-        with self.second_display() as bare_display:
+        with self.second_display() as second_display:
             for n, layout, cols in sizes:
                 ratios = []
                 for run in range(self.runs if n == 1 else pair_count):
@@ -164,12 +164,12 @@ class Suite:
                             "tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", "1",
                             "--layout", layout, "--window", self.window, "--warmup", self.warmup))
                         continue
-                    wall_first = run % 2 == 0  # neither side always pages up on the quieter machine
-                    wall, bare = self.same_window_pair(n, layout, cols, window, wall_first, bare_display)
+                    swap = run % 2 == 1  # neither side always has the same X server
+                    wall, bare = self.same_window_pair(n, layout, cols, window, swap, second_display)
                     tile_px[n] = (wall["tile_w"], wall["tile_h"])
                     walls.setdefault(n, []).append(wall)
                     ratios.append(wall["cpu_percent"] / bare["cpu_percent"])
-                    self.raw.setdefault(f"cpu_{n}", []).append({"wall": wall, "bare": bare, "wall_first": wall_first})
+                    self.raw.setdefault(f"cpu_{n}", []).append({"wall": wall, "bare": bare, "displays_swapped": swap})
                 if ratios:
                     walls_cpu = median([w["cpu_percent"] for w in walls[n]])
                     pairs = self.raw[f"cpu_{n}"]
@@ -178,16 +178,13 @@ class Suite:
                     self.add(Figure(f"wall CPU ÷ bare players, {n} tiles", median(ratios), "×", "<= 1.05",
                                     f"wall {walls_cpu:.1f} % of a core at {tile_px[n][0]}×{tile_px[n][1]} px surfaces "
                                     f"(both sides); same libVLC options both sides; {len(ratios)} pairs of {window} s "
-                                    f"windows, order alternating: {[round(r, 3) for r in ratios]}; main thread (Qt and "
+                                    f"windows, both sides playing at the same time over the same seconds: "
+                                    f"{[round(r, 3) for r in ratios]}; main thread (Qt and "
                                     f"all the wall's own Python work) {main['wall']:.2f} vs {main['bare']:.2f} % of "
                                     "a core",
                                     ratios, note=SIM_SUB))
         self.shipped(walls)
-        # Page-up figures only from the side that started first in its pair: the other paged up
-        # beside a running wall or bare process.
-        pairs16 = self.raw["cpu_16"]
-        pageup_walls = [p["wall"] for p in pairs16 if p["wall_first"]] or walls[16]
-        pageup_bares = [p["bare"] for p in pairs16 if not p["wall_first"]] or [p["bare"] for p in pairs16]
+        pageup_walls, pageup_bares = self.pageup_alone()
         # What one decoder thread per tile saves, on bare players (16 tiles, same run).
         wall16 = walls[16][-1]
         rows = []
@@ -250,40 +247,52 @@ class Suite:
             proc.terminate()
             proc.wait(timeout=10)
 
-    def same_window_pair(self, n: int, layout: str, cols: int, window: str, wall_first: bool,
-                         bare_display: str) -> tuple[dict, dict]:
-        """The wall and bare players on the same ``n`` streams, running at the same time on
-        their own X servers and measuring the same ``window`` seconds. The second starts once
-        the first has paged up, so their page-ups never overlap; both windows begin
-        ``PAIR_LEAD_S`` after that (the second's start, page-up and warm-up fit in it)."""
+    def same_window_pair(self, n: int, layout: str, cols: int, window: str, swap_displays: bool,
+                         second_display: str) -> tuple[dict, dict]:
+        """The wall and bare players on the same ``n`` streams, started together, each on its
+        own X server (which side gets which alternates), measuring the same ``window``
+        seconds from ``PAIR_LEAD_S`` after the start. Started together, both play the
+        simulator's clip from the same point (each client starts at the clip's beginning),
+        so their windows decode the same pictures; their page-ups overlap, so the page-up
+        figures come from :meth:`pageup_alone`."""
         w, h = self.tile_px[n]
-
-        def start(side: str, window_at: str) -> Child:
-            if side == "wall":
-                return Child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", str(n),
-                             "--layout", layout, "--window", window, "--warmup", self.warmup,
-                             "--window-at", window_at, "--announce-pageup")
-            return Child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", str(n), "--cols", str(cols),
-                         "--tile-w", str(w), "--tile-h", str(h), "--window", window, "--warmup", self.warmup,
-                         "--window-at", window_at, "--announce-pageup", env={"DISPLAY": bare_display})
-
-        first, second = ("wall", "bare") if wall_first else ("bare", "wall")
-        timeout_s = PAIR_LEAD_S + float(window) + 120
-        with contextlib.ExitStack() as stack:
-            # The first side is told its window's start once it is known; until then it waits
-            # at the end of its warm-up for a start time given on stdin.
-            children = {first: stack.enter_context(start(first, "stdin"))}
-            children[first].wait_for("paged_up", timeout_s)
-            window_at = f"{time.time() + PAIR_LEAD_S:.3f}"
-            children[first].send_line(window_at)
-            children[second] = stack.enter_context(start(second, window_at))
-            rows = {side: child.wait_for("cpu_percent", timeout_s) for side, child in children.items()}
-        for side, row in rows.items():
+        window_at = f"{time.time() + PAIR_LEAD_S:.3f}"
+        displays = [os.environ["DISPLAY"], second_display]
+        wall_display, bare_display = displays[::-1] if swap_displays else displays
+        with Child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", str(n), "--layout", layout,
+                   "--window", window, "--warmup", self.warmup, "--window-at", window_at,
+                   env={"DISPLAY": wall_display}) as wall_child, \
+                Child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", str(n), "--cols", str(cols),
+                      "--tile-w", str(w), "--tile-h", str(h), "--window", window, "--warmup", self.warmup,
+                      "--window-at", window_at, env={"DISPLAY": bare_display}) as bare_child:
+            timeout_s = PAIR_LEAD_S + float(window) + 120
+            wall, bare = wall_child.read(timeout_s), bare_child.read(timeout_s)
+        for side, row in (("wall", wall), ("bare", bare)):
             if row.get("window_late_s", 0.0) > 0.5:
                 print(f"  note: {side}'s window began {row['window_late_s']:.1f} s late", flush=True)
-        if (rows["wall"]["tile_w"], rows["wall"]["tile_h"]) != (w, h):
-            print(f"  note: wall surfaces {rows['wall']['tile_w']}×{rows['wall']['tile_h']}, bare {w}×{h}", flush=True)
-        return rows["wall"], rows["bare"]
+        if (wall["tile_w"], wall["tile_h"]) != (w, h):
+            print(f"  note: wall surfaces {wall['tile_w']}×{wall['tile_h']}, bare {w}×{h}", flush=True)
+        return wall, bare
+
+    def pageup_alone(self) -> tuple[list[dict], list[dict]]:
+        """16-tile page-ups of the wall and of bare players, each alone on the machine
+        (alternating; the CPU pairs page up side by side)."""
+        walls, bares = [], []
+        w, h = self.tile_px[16]
+        for run in range(self.runs):
+            def wall() -> None:
+                walls.append(run_child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", "16",
+                                       "--layout", "4x4", "--window", "2", "--warmup", "1"))
+
+            def bare() -> None:
+                bares.append(run_child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", "16",
+                                       "--cols", "4", "--tile-w", str(w), "--tile-h", str(h), "--window", "2",
+                                       "--warmup", "1"))
+
+            for side in ((wall, bare) if run % 2 == 0 else (bare, wall)):
+                side()
+        self.raw["pageup_16"] = {"wall": walls, "bare": bares}
+        return walls, bares
 
     def shipped(self, walls: dict) -> None:
         """The wall as the app ships it beside the bare players: a 4,470-camera catalog loaded

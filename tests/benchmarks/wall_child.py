@@ -202,8 +202,6 @@ def mode_play(app, args, tmp: Path) -> None:
         trace.pictures()
     more = wait(app, lambda: all_pictures(window), 30) if not args.flapping else None
     pictures = None if first is None or more is None else first + more
-    if args.announce_pageup:
-        emit(paged_up=pictures)
     tiles = window.grid.shown[0].surface.size()
     late = settle(args.warmup, args.window_at)
     stats = [f.player.stats() for f in window.controller.active_feeds()]
@@ -585,10 +583,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--window", type=float, default=10.0)
     parser.add_argument("--window-at", default="",
-                        help="play: start the measuring window at this wall-clock time (epoch s) or at the one "
-                             "read from stdin (\"stdin\"), after the warm-up")
-    parser.add_argument("--announce-pageup", action="store_true",
-                        help="play: print {\"paged_up\": s} as soon as the page is up")
+                        help="start the measuring window at this wall-clock time (epoch s), after the warm-up")
     parser.add_argument("--flapping", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dwell", type=float, default=8.0)

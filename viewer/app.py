@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -22,9 +21,11 @@ from viewer import __version__, paths
 from viewer.core.catalog import load_catalog
 from viewer.core.catalog_model import Catalog, CatalogError
 from viewer.core.constants import SHUTDOWN_GRACE_S
-from viewer.core.journal_port import JournalPort, record_event
+from viewer.core.journal_port import record_event
 from viewer.core.settings import Settings, load_settings, save_settings
 from viewer.core.views import ViewStore
+from viewer.exit_signals import post_exit_signal, stop_on_signals
+from viewer.journal_upkeep import trim_journal, trim_stream_minutes
 from viewer.log import log_startup, setup_logging
 from viewer.options import WallOptions
 from viewer.ui.services import Services
@@ -121,7 +122,7 @@ def _prepare_process(options: WallOptions, settings_file: Path):
     from viewer.memory_tuning import tune_malloc
 
     shutdown_guard.block_exit_signals()  # before any thread starts: all inherit the mask
-    shutdown_guard.install(_post_exit_signal)
+    shutdown_guard.install(post_exit_signal)
     tune_malloc()  # before libVLC starts its threads
     setup_logging(paths.log_file_path(), logging.DEBUG if options.debug else logging.INFO)
     return load_settings(settings_file)
@@ -269,6 +270,7 @@ def _open_windows(app, options: WallOptions, services: Services, screens: tuple[
     """The first wall window (and one per further monitor), placed, shown, on their first
     view; kiosk or fullscreen as asked. Returns the first window."""
     from viewer.ui.wall_window import WallWindow
+    from viewer.ui.window_screens import follow_screens
 
     def open_window(key: str) -> WallWindow:
         window = WallWindow(services, key)
@@ -336,122 +338,6 @@ def _come_forward(services: Services) -> None:
             window.showNormal()
         window.raise_()
         window.activateWindow()
-
-
-def follow_screens(app, services: Services) -> None:
-    """Monitors unplugged or added: move each wall to a remaining screen, and back to its own
-    monitor when it returns. Windows move; their players keep playing."""
-    from PySide6.QtCore import QTimer
-
-    from viewer.core.placement import choose_screen
-
-    def rearrange(*_args) -> None:
-        screens = {s.name(): s for s in app.screens()}
-        primary = app.primaryScreen().name() if app.primaryScreen() else ""
-        for window in services.windows:
-            # Where the window really is: when its monitor goes, Qt re-parents it to another
-            # QScreen at once but leaves it where it was, off every remaining monitor.
-            centre = window.frameGeometry().center()
-            current = next((name for name, s in screens.items() if s.geometry().contains(centre)), "")
-            if not window.preferred_screen:
-                window.preferred_screen = current
-            target = choose_screen(window.preferred_screen, current, list(screens), primary)
-            if target != current and target in screens:
-                log.info("display change: wall window moves from %s to %s", current or "?", target)
-                window.move_to_screen(screens[target])
-
-    app.screenAdded.connect(lambda _screen: rearrange())
-    app.screenRemoved.connect(lambda _screen: QTimer.singleShot(0, rearrange))
-
-
-#: How often a long-running wall trims its journal to the retention (settings).
-JOURNAL_TRIM_INTERVAL_S = 24 * 3600
-
-
-def trim_journal(app, journal: JournalPort, retention_days: float) -> None:
-    """Delete ended outages and events older than ``retention_days`` now and once a day
-    (0: keep everything). Main thread; the deleting runs on the journal's thread."""
-    _trim_daily(app, journal, lambda j, before: j.prune(before), retention_days, "journal")
-
-
-def trim_stream_minutes(app, journal: JournalPort, retention_days: float) -> None:
-    """Delete stream minutes (any source) older than ``retention_days`` now and once a day
-    (0: keep all); a retention of their own, as they are far bigger than outages. Main thread."""
-    _trim_daily(app, journal, lambda j, before: j.prune_stream_minutes(before), retention_days, "stream minutes")
-
-
-def _trim_daily(app, journal: JournalPort, prune, retention_days: float, what: str) -> None:
-    """``prune(journal, before)`` now and every JOURNAL_TRIM_INTERVAL_S, on the journal's
-    thread (nothing when the retention is 0; a failure is logged there)."""
-    if retention_days <= 0:
-        return
-    from PySide6.QtCore import QTimer
-
-    def trim() -> None:
-        before = time.time() - retention_days * 86400
-        journal.submit(lambda j: prune(j, before), what=f"trimming the {what} to {retention_days:g} days")
-
-    trim()
-    timer = QTimer(app)
-    timer.setInterval(int(JOURNAL_TRIM_INTERVAL_S * 1000))
-    timer.timeout.connect(trim)
-    timer.start()
-
-
-_exit_relay = None  # the QObject that carries a SIGTERM/SIGINT to the main thread
-_early_signal: int | None = None  # a signal that came before the relay existed (start-up)
-_relay_lock = threading.Lock()  # orders the two above between signal-watch and the main thread
-
-
-def _post_exit_signal(signum: int) -> None:
-    """``signal-watch`` thread: only post to the main thread (the exit watchdog is armed).
-
-    A signal that lands while the wall is still starting (before :func:`stop_on_signals`)
-    is kept and acted on as soon as the relay exists: it used to be dropped, and the wall
-    then ran on until the exit watchdog ended it without closing the journal (seen on CI)."""
-    global _early_signal
-    with _relay_lock:
-        relay = _exit_relay
-        if relay is None:
-            _early_signal = signum
-            return
-    relay.requested.emit(signum)
-
-
-def stop_on_signals(app, allow_exit=lambda: None) -> None:
-    """SIGTERM (systemd, ``kill``) and SIGINT (Ctrl-C) close the wall cleanly: players
-    stopped, journal closed, settings saved. The signals are taken by a thread
-    (:mod:`viewer.shutdown_guard`), so they work even while the main thread is stuck in C,
-    and the process ends within ``SHUTDOWN_GRACE_S`` whatever happens."""
-    global _exit_relay
-    from PySide6.QtCore import QObject, Qt, QTimer, Signal
-
-    from viewer import shutdown_guard
-
-    class ExitRelay(QObject):
-        requested = Signal(int)
-
-    def quit_app(signum: int) -> None:
-        log.info("signal %d: closing the wall", signum)
-        allow_exit()  # kiosk windows refuse a plain close; Qt 6's quit() asks every window
-        QTimer.singleShot(0, app.quit)  # also works when the signal lands before app.exec()
-
-    relay = ExitRelay(app)
-    relay.requested.connect(quit_app, Qt.ConnectionType.QueuedConnection)
-    with _relay_lock:
-        _exit_relay = relay
-        early = _early_signal
-    if early is not None:  # it came during start-up: close now, the clean way
-        relay.requested.emit(early)
-    if not shutdown_guard.install(_post_exit_signal):  # Windows: Python's handlers, as before
-        import signal
-
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda number, _frame: quit_app(number))
-        timer = QTimer(app)  # lets Python run its signal handlers while Qt's loop is in C++
-        timer.setInterval(250)
-        timer.timeout.connect(lambda: None)
-        timer.start()
 
 
 def initial_view(window, services: Services, options: WallOptions, default_district: int = 0) -> None:

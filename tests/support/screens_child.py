@@ -43,8 +43,8 @@ def main() -> None:
     monitors.set("RIGHT", HALF_W, 0, HALF_W, HEIGHT)
 
     from tests.benchmarks.wall_child import build_wall, wait
-    from viewer.app import follow_screens
     from viewer.sim.cameras import Behaviour, CameraSimulator, SimCamera
+    from viewer.ui.window_screens import follow_screens
 
     app = QApplication(sys.argv[:1])
     sim = CameraSimulator()

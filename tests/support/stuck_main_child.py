@@ -15,10 +15,10 @@ import sys
 
 def main() -> None:
     from viewer import shutdown_guard
-    from viewer.app import _post_exit_signal, stop_on_signals
+    from viewer.exit_signals import post_exit_signal, stop_on_signals
 
     shutdown_guard.block_exit_signals()
-    shutdown_guard.install(_post_exit_signal)
+    shutdown_guard.install(post_exit_signal)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 

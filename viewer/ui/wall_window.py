@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,12 +33,14 @@ from viewer.ui.status_board import StatusBoard
 from viewer.ui.tour_controller import TourController
 from viewer.ui.wall_controller import WallController
 from viewer.ui.wall_grid import WallGrid
+from viewer.ui.window_screens import WindowScreens
 
 log = logging.getLogger(__name__)
 
 
-class WallWindow(QMainWindow):
-    """``services`` is the app's :class:`viewer.app.Services` bundle (catalog, engine …)."""
+class WallWindow(WindowScreens, QMainWindow):
+    """``services`` is the app's :class:`viewer.app.Services` bundle (catalog, engine …).
+    Monitors, fullscreen, kiosk and saved geometry: :class:`WindowScreens`."""
 
     closed = Signal(object)
     new_window_requested = Signal()
@@ -344,67 +346,6 @@ class WallWindow(QMainWindow):
             window.controller.restore()
             window.controller.toggle_maximise(position)
 
-    def escape(self) -> None:
-        if self.controller.restore():
-            return
-        if self.isFullScreen() and not self.services.kiosk:  # a kiosk wall never leaves fullscreen
-            self.toggle_fullscreen()
-
-    def toggle_fullscreen(self) -> None:
-        if self.services.kiosk:  # only the exit keys end a kiosk wall's fullscreen
-            self._kiosk_refuses(self.tr("Fullscreen"))
-            return
-        if self.isFullScreen():
-            self.showNormal()
-            self.nav_dock.show()
-        else:
-            self.nav_dock.hide()
-            screen = self.screen()
-            self.showFullScreen()
-            if screen is not None:  # without a window manager (kiosk X sessions) fullscreen is ours to do
-                self.setGeometry(screen.geometry())
-
-    def place_on_screen(self, index: int) -> None:
-        screens = QGuiApplication.screens()
-        if not screens:
-            return
-        screen = screens[index] if 0 <= index < len(screens) else screens[0]
-        if not 0 <= index < len(screens):
-            log.warning("no screen %d (have %d); using the primary", index, len(screens))
-        self.preferred_screen = screen.name()
-        self.move_to_screen(screen)
-
-    def move_to_screen(self, screen) -> None:
-        """Put the window on ``screen`` (fullscreen stays fullscreen); players keep playing.
-        A kiosk wall stays a kiosk: frameless, no menu bar or camera tree, fullscreen."""
-        full = self.isFullScreen() or self.services.kiosk
-        self.setScreen(screen)
-        if self.services.kiosk:
-            self.setGeometry(screen.geometry())
-            self.enter_kiosk()
-        elif full:
-            self.setGeometry(screen.geometry())
-            self.showFullScreen()
-        elif self.windowState() & Qt.WindowState.WindowMaximized:
-            self.setGeometry(screen.availableGeometry())  # a maximised window fills its new screen
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-        else:
-            self.move(screen.availableGeometry().topLeft())
-
-    def enter_kiosk(self) -> None:
-        """Fullscreen without window chrome; the camera tree is hidden (the board stays).
-        Also re-applied after a monitor change (a re-created native window may lose it)."""
-        if not self.windowFlags() & Qt.WindowType.FramelessWindowHint:
-            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        self.nav_dock.hide()
-        self.nav_dock.toggleViewAction().setEnabled(False)
-        self.menuBar().hide()
-        self.act_fullscreen.setVisible(False)
-        screen = self.screen()
-        self.showFullScreen()
-        if screen is not None:
-            self.setGeometry(screen.geometry())
-
     def _cycle_layout(self, delta: int) -> None:
         specs = list(MENU_LAYOUTS)
         current = self.controller.view.layout_spec
@@ -422,11 +363,6 @@ class WallWindow(QMainWindow):
         menu.addSeparator()
         for name in self.services.views.names():
             menu.addAction(name, lambda n=name: self.open_view(n))
-
-    def _kiosk_refuses(self, what: str) -> None:
-        keys = self.services.settings.kiosk_exit_keys
-        text = self.tr("Kiosk mode: {what} is not available (press {keys} to close the wall)")
-        self.statusBar().showMessage(text.format(what=what, keys=keys), 10000)
 
     def _save_view(self) -> None:
         if self.services.kiosk:  # no dialogs on a kiosk wall
@@ -535,41 +471,9 @@ class WallWindow(QMainWindow):
         self.status_label.setText(text)
         self.status_label.setStyleSheet("color: #d01010; font-weight: bold;" if flagged else "")
 
-    def restore_geometry(self, data: str) -> None:
-        """The geometry saved at the last exit; on the first start (none saved, or unreadable)
-        the window fills the screen it opens on (maximised, and sized to the screen's
-        available area for window managers, or none, that ignore the hint)."""
-        if data and self.restoreGeometry(QByteArray.fromBase64(data.encode())):
-            return
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
-            self.setGeometry(screen.availableGeometry())
-        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-
-    def saved_geometry(self) -> str:
-        return bytes(self.saveGeometry().toBase64()).decode()
-
-    def request_quit(self) -> None:
-        if self.services.kiosk:
-            keys = self.services.settings.kiosk_exit_keys
-            self.statusBar().showMessage(self.tr("Kiosk mode: press {keys} to close the wall").format(keys=keys), 10000)
-            return
-        QGuiApplication.instance().quit()
-
-    def kiosk_exit(self) -> None:
-        for window in self.services.windows:
-            window.allow_exit()
-        QGuiApplication.instance().quit()
-
-    def allow_exit(self) -> None:
-        """The kiosk exit combination (or the app quitting) may close this window."""
-        self._exit_allowed = True
-
     def closeEvent(self, event) -> None:
-        if self.services.kiosk and not self._exit_allowed:
+        if self.kiosk_keeps_open():
             event.ignore()
-            keys = self.services.settings.kiosk_exit_keys
-            self.statusBar().showMessage(self.tr("Kiosk mode: press {keys} to close the wall").format(keys=keys), 10000)
             return
         self.tour.stop(remember=True)
         self.flag_panel.stop()

@@ -15,8 +15,9 @@ import av
 import pytest
 
 from viewer.core.reasons import Reason
+from viewer.player.relay_buffer import BufferHandoff
 from viewer.player.relay_output import RelayOutput
-from viewer.player.relay_socket import SOCKET_HANDOFF, SocketHandoff, has_room
+from viewer.player.relay_socket import SOCKET_HANDOFF, SocketHandoff
 
 CLIP = Path(__file__).resolve().parents[2] / "resources" / "clips" / "traffic.ts"  # 320×180 H.264, 8 s
 linux_only = pytest.mark.skipif(not SOCKET_HANDOFF, reason="the socket hand-off is Linux only")
@@ -70,7 +71,7 @@ def test_a_reader_that_does_not_read_never_blocks_the_muxer_and_restarts_at_a_ke
     threading.Thread(target=feed_all, daemon=True).start()
     assert done.wait(20.0), "a write blocked on a full socket"
     assert output.restarts >= 1 and output.packets_in < len(fed)
-    assert has_room(output._muxer_fd, 0, output.handoff.capacity) is False or output._muxer is None
+    assert output._muxer is None or not output.handoff.fits(0)  # full: nothing more was written
     backlog = drain(output)
     assert backlog[:1] == b"\x47" and len(backlog) % 188 == 0  # whole TS packets, from a sync byte
     restarts = output.restarts
@@ -89,7 +90,7 @@ def test_the_end_reaches_the_reader_after_the_bytes_while_the_muxer_keeps_its_de
     output = RelayOutput(None)
     for packet in retimed(packets, 1):
         output.feed(packet, video)
-    assert output._muxer_fd >= 0  # the muxer's own copy is still open
+    assert output.handoff._muxer_fd >= 0  # the muxer's own copy is still open
     received = bytearray()
     reader = threading.Thread(target=lambda: received.extend(drain(output, timeout_s=None)), daemon=True)
     reader.start()
@@ -138,10 +139,27 @@ def test_without_the_socket_the_output_buffers_for_a_python_reader(monkeypatch, 
     video, packets = clip_packets
     monkeypatch.setattr(relay_output, "SOCKET_HANDOFF", False)  # as on Windows
     output = relay_output.RelayOutput(None)
-    assert output.handoff is None
+    assert isinstance(output.handoff, BufferHandoff) and output.handoff.take_read_fd() == -1
     for packet in retimed(packets, 1):
         output.feed(packet, video)
     data = output.read(1 << 22, timeout_s=1.0)
     assert data[:1] == b"\x47" and len(data) > sum(p.size for p in packets)
     output.finish(Reason.ENDED, "the camera ended the stream")
     assert output.read(100, timeout_s=1.0) == b""
+
+
+def test_without_the_socket_a_reader_that_does_not_read_restarts_and_the_buffer_stays_bounded(clip_packets):
+    video, packets = clip_packets
+    output = RelayOutput(None)
+    limit = 200_000
+    output.handoff = BufferHandoff(max_bytes=limit)  # the Windows hand-off, with a small limit
+    largest = max(p.size for p in packets)
+    for packet in retimed(packets, 5):  # ~5 × the limit, nobody reading
+        output.feed(packet, video)
+        assert output.handoff._buffered <= limit + 4 * largest  # dropped as soon as it passed the limit
+    assert output.restarts >= 1
+    backlog = drain(output, timeout_s=0.01)
+    assert backlog[:1] == b"\x47" and len(backlog) % 188 == 0  # it starts again with whole TS packets
+    output.close()
+    assert output.read(100, timeout_s=1.0) == b""
+

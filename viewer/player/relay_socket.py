@@ -27,9 +27,11 @@ Windows descriptors belong to one C runtime and libVLC's is not Python's; there 
 platform but Linux, where ``TIOCOUTQ`` is missing) the relay keeps Python callbacks:
 :data:`SOCKET_HANDOFF` is False.
 
-Threading: :meth:`SocketHandoff.muxer_descriptor` and :func:`has_room` run on the relay
-session thread, which owns (and closes) every descriptor they hand out; ``end``, ``close`` and
-``take_read_fd`` on any thread (the Qt main thread on stop), under a lock.
+Threading: ``fits``, ``muxer_target``, ``release_writer``, ``muxer_descriptor`` and
+:func:`has_room` run on the relay session thread, which owns (and closes) every descriptor
+they hand out; ``end``, ``finish``, ``close`` and ``take_read_fd`` on any thread (the Qt main
+thread on stop), under a lock. :class:`viewer.player.relay_buffer.BufferHandoff` has the same
+interface for the platforms without the socket.
 """
 
 from __future__ import annotations
@@ -76,8 +78,37 @@ class SocketHandoff:
         self._lock = threading.Lock()
         self._ended = False
         self._read_taken = False
+        self._muxer_fd = -1  # the current muxer's own copy of the write end (session thread)
 
     # --- relay session thread ----------------------------------------------------------
+    def fits(self, size: int) -> bool:
+        """Whether ``size`` more bytes fit without waiting for the reader; opens the muxer's
+        own copy of the write end first if it has none. False once the hand-off ended."""
+        if self._muxer_fd < 0:
+            self._muxer_fd = self.muxer_descriptor()
+        return self._muxer_fd >= 0 and has_room(self._muxer_fd, size, self.capacity)
+
+    def muxer_target(self) -> str:
+        """What a new muxer writes to: FFmpeg's ``pipe:N`` on the copy :meth:`fits` opened."""
+        return f"pipe:{self._muxer_fd}"
+
+    def overfull(self) -> str:
+        """Always "": :meth:`fits` already refused what would not fit."""
+        return ""
+
+    def drop_backlog(self) -> None:
+        """Nothing to drop: what the socket holds stays for the reader (the old muxer's bytes)."""
+
+    def release_writer(self) -> None:
+        """Close the muxer's copy of the write end (after the muxer is gone; idempotent)."""
+        fd, self._muxer_fd = self._muxer_fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+    def finish(self) -> None:
+        """The session ended: the reader drains what was written, then sees the end."""
+        self.close(read_end=False)
+
     def muxer_descriptor(self) -> int:
         """A new duplicate of the write end for a muxer (``pipe:N``); the caller closes it
         once the muxer is gone. -1 when the hand-off has ended."""

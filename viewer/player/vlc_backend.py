@@ -434,7 +434,7 @@ class VlcFeedPlayer:
         )
         token = next(_tokens)
         self._relay_output = output
-        read_fd = output.handoff.take_read_fd() if output.handoff is not None else -1
+        read_fd = output.handoff.take_read_fd()  # -1 where libVLC reads through Python (BufferHandoff)
         if read_fd >= 0:
             with _pipe_lock:
                 _pipe_fds[token] = read_fd

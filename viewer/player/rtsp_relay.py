@@ -334,9 +334,9 @@ class RtspSession:
             elif self._gop and len(self._gop) < C.RELAY_GOP_CACHE_MAX_PACKETS:
                 self._gop.append(packet)
             outputs = tuple(self._outputs)
-            retired = bool(self._retired)
-        if retired:
-            self._release_retired()
+            retired, self._retired = self._retired, []
+        for output in retired:  # subscribers that left since the last packet
+            output.release()
         for output in outputs:
             try:
                 if output.needs_backlog:  # joined a running session: a picture at once

@@ -27,7 +27,7 @@ from viewer.core.preroll_lead import FirstPictureHistory, PageLead
 from viewer.core.reasons import Reason
 from viewer.core.views import WallView, district_page, same_page, with_camera, with_layout
 from viewer.player.base import PlayerEngine
-from viewer.ui.captions import tile_text
+from viewer.ui.captions import TileText, tile_text
 from viewer.ui.feed import Feed
 from viewer.ui.maximise import Maximiser
 from viewer.ui.page_preroll import NeighbourPages
@@ -413,7 +413,7 @@ class WallController(QObject):
         for i in range(len(self.feeds)):
             self._update_caption(i, now)
 
-    def _tile_text(self, index: int, now: float):
+    def _tile_text(self, index: int, now: float) -> TileText:
         feed = self.feeds[index]
         name = ""
         if feed.camera is not None:

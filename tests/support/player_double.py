@@ -110,6 +110,9 @@ class StallingPlayer:
     def thumbnail(self):
         return None
 
+    def thumbnail_png(self):
+        return None
+
     def release(self) -> None:
         self._call("release")
         self.released = True

@@ -1,7 +1,9 @@
 """Picture checks end to end under Xvfb: simulator streams played by the real libVLC adapter
-into real native windows; ``thumbnail()`` feeds a :class:`PictureWatch` with short test
-thresholds. A still image is flagged frozen, a black stream blank, a moving pattern never,
-and a stream that goes from still to moving clears its flag by itself."""
+into real native windows. The thumbnail the wall's picture checker takes (``thumbnail_png()``
+decoded by Qt, ``decode_thumbnail``; the same pixels as ``viewer.core.png`` gives) feeds a
+:class:`PictureWatch` with short test thresholds. A still image is flagged frozen, a black
+stream blank, a moving pattern never, and a stream that goes from still to moving clears its
+flag by itself."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ import pytest
 
 from tests.support.clips import make_clip
 from viewer.core.picture import PictureCheckConfig, PictureWatch, fingerprint
+from viewer.core.png import decode_png
 from viewer.core.reasons import Reason
 from viewer.player.base import THUMBNAIL_HEIGHT_PX, THUMBNAIL_WIDTH_PX
 from viewer.sim.cameras import Behaviour, SimCamera
+from viewer.ui.picture_checker import decode_thumbnail
 
 #: Short thresholds so the suite stays fast; thumbnails far more often than the app takes them.
 FAST = PictureCheckConfig(frozen_after_s=3.0, blank_after_s=3.0)
@@ -52,15 +56,18 @@ class Checked:
     watch: PictureWatch
     answers: list[tuple[float, Reason | None]] = field(default_factory=list)
     call_ms: list[float] = field(default_factory=list)
-    misses: int = 0  # thumbnail() returned None
+    misses: int = 0  # no thumbnail
 
     def sample(self) -> None:
         started = time.perf_counter()
-        thumb = self.player.thumbnail()
+        data = self.player.thumbnail_png()
+        thumb = decode_thumbnail(data) if data is not None else None
         self.call_ms.append((time.perf_counter() - started) * 1000)
         if thumb is None:
             self.misses += 1
             return
+        pure = decode_png(data)
+        assert thumb == (pure.width, pure.height, pure.rgb())  # Qt's decoder and ours agree
         width, height, rgb = thumb
         assert (width, height, len(rgb)) == (THUMBNAIL_WIDTH_PX, THUMBNAIL_HEIGHT_PX, width * height * 3)
         now = time.monotonic()

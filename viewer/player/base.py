@@ -118,6 +118,11 @@ class FeedPlayer(Protocol):
         its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU). Called on the
         picture-check worker thread, not the main thread (see the module docstring)."""
         ...
+    def thumbnail_png(self) -> bytes | None:
+        """The same thumbnail as PNG bytes, undecoded (a caller with a faster PNG decoder
+        than ``viewer.core.png``'s pure Python uses it). Same thread and blocking as
+        :meth:`thumbnail`."""
+        ...
     def release(self) -> None: ...
 
 

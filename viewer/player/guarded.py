@@ -205,13 +205,22 @@ class GuardedPlayer:
     def thumbnail(self) -> tuple[int, int, bytes] | None:
         """On the picture-check thread, straight to the inner player (not while it is stuck,
         never after its release: ``inner_lock`` keeps the two apart)."""
+        return self._on_inner_now(lambda inner: inner.thumbnail())
+
+    def thumbnail_png(self) -> bytes | None:
+        """As :meth:`thumbnail`, the PNG bytes libVLC wrote (the caller decodes them)."""
+        return self._on_inner_now(lambda inner: inner.thumbnail_png())
+
+    def _on_inner_now(self, call):
+        """``call(inner)`` on the calling thread, unless the inner player is stuck, quarantined
+        or released (then None)."""
         worker = self._worker
         if worker.quarantined or self._released or worker.stuck_for(time.monotonic()) > PLAYER_CALL_DEADLINE_S:
             return None
         with worker.inner_lock:
             if worker.inner_released:
                 return None
-            return worker.inner.thumbnail()
+            return call(worker.inner)
 
     def release(self) -> None:
         """Queue the inner player's release and end the worker; returns at once."""

@@ -4,6 +4,10 @@ Taking a libVLC snapshot blocks for 30–100 ms (it waits for the next displayed
 long for the Qt main thread on a 16-tile wall. One worker thread takes the thumbnails and
 fingerprints them; each fingerprint comes back through ``finished`` on the main thread.
 :meth:`shutdown` cancels queued checks and joins the worker.
+
+The thumbnail arrives as the PNG libVLC wrote; Qt's decoder (C, QImage is reentrant: any
+thread) reads it in ~0.05 ms where ``viewer.core.png``'s pure Python took 1.6 ms, 60 % of a
+check's CPU (measured on a 64×36 thumbnail; a check every 10 s per tile).
 """
 
 from __future__ import annotations
@@ -12,10 +16,26 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage
 
 from viewer.core.picture import fingerprint
 
 log = logging.getLogger(__name__)
+
+
+def decode_thumbnail(data: bytes) -> tuple[int, int, bytes] | None:
+    """PNG bytes as ``(width, height, rgb)`` (3 bytes per pixel, row-major), decoded by Qt;
+    None when Qt cannot read them. Any thread."""
+    image = QImage.fromData(data, "PNG")
+    if image.isNull():
+        return None
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    raw = bytes(image.constBits())[: stride * height]
+    row = width * 3
+    if stride == row:
+        return width, height, raw
+    return width, height, b"".join(raw[y * stride : y * stride + row] for y in range(height))
 
 
 class PictureChecker(QObject):
@@ -39,9 +59,12 @@ class PictureChecker(QObject):
         def work() -> None:
             result = None
             try:
-                thumb = player.thumbnail()
+                data = player.thumbnail_png()
+                thumb = decode_thumbnail(data) if data is not None else None
                 if thumb is not None:
                     result = fingerprint(*thumb)
+                elif data is not None:
+                    log.warning("unreadable thumbnail from libVLC (%d bytes)", len(data))
             except Exception:
                 log.exception("picture check failed")
             if not self._closed:

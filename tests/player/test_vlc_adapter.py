@@ -10,6 +10,7 @@ import threading
 import time
 
 from tests.support.players import WAIT_S, new_player, pictures_rise
+from tests.support.png import decode_png
 from viewer.core.health_model import PlayerEventKind
 from viewer.player import guarded
 from viewer.player.base import create_engine
@@ -47,10 +48,10 @@ def test_thumbnails_on_their_thread_race_release_safely(qtbot, engine, window, s
     def take() -> None:
         try:
             while worker.is_alive():  # until the release has run on the player's worker
-                thumbs.append(player.thumbnail())
+                thumbs.append(player.thumbnail_png())
                 if thumbs[-1] is not None:
                     running.set()  # a real picture came: now race the release
-            thumbs.append(player.thumbnail())  # after the release: no picture, no crash
+            thumbs.append(player.thumbnail_png())  # after the release: no picture, no crash
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -62,9 +63,9 @@ def test_thumbnails_on_their_thread_race_release_safely(qtbot, engine, window, s
     assert time.perf_counter() - started < 0.05
     picture_thread.join(WAIT_S)
     assert not picture_thread.is_alive() and not errors
-    real = [t for t in thumbs if t is not None]
-    assert real and real[0][:2] == (64, 36) and thumbs[-1] is None
-    width, height, rgb = real[0]
+    real = [decode_png(t) for t in thumbs if t is not None]
+    assert real and (real[0].width, real[0].height) == (64, 36) and thumbs[-1] is None
+    width, height, rgb = real[0].width, real[0].height, real[0].rgb()
     assert len(rgb) == width * height * 3
     blue = sum(rgb[2::3]) / (width * height)
     assert blue > 150  # the blue clip, really decoded

@@ -107,9 +107,6 @@ class StallingPlayer:
         self._call("snapshot")
         return False
 
-    def thumbnail(self):
-        return None
-
     def thumbnail_png(self):
         return None
 

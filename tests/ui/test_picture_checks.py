@@ -1,6 +1,6 @@
 """Picture checks end to end under Xvfb: simulator streams played by the real libVLC adapter
 into real native windows. The thumbnail the wall's picture checker takes (``thumbnail_png()``
-decoded by Qt, ``decode_thumbnail``; the same pixels as ``viewer.core.png`` gives) feeds a
+decoded by Qt, ``decode_thumbnail``; the same pixels as ``tests.support.png`` gives) feeds a
 :class:`PictureWatch` with short test thresholds. A still image is flagged frozen, a black
 stream blank, a moving pattern never, and a stream that goes from still to moving clears its
 flag by itself."""
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.support.clips import make_clip
+from tests.support.png import decode_png
 from viewer.core.picture import PictureCheckConfig, PictureWatch, fingerprint
-from viewer.core.png import decode_png
 from viewer.core.reasons import Reason
 from viewer.player.base import THUMBNAIL_HEIGHT_PX, THUMBNAIL_WIDTH_PX
 from viewer.sim.cameras import Behaviour, SimCamera

@@ -16,9 +16,9 @@ from tests.benchmarks.harness import measure_lag
 from tests.support.catalogs import catalog_yaml
 from tests.support.clips import COLOURS_RGB
 from tests.support.player_double import StallingEngine
+from tests.support.png import decode_png
 from tests.support.screen_samples import close_to
 from viewer.core.health_model import FeedState
-from viewer.core.png import decode_png
 from viewer.player import guarded, vlc_backend
 
 SLOW_SNAPSHOT_S = 1.2

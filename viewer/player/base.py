@@ -4,7 +4,7 @@ Threading contract:
 - Every method of :class:`FeedPlayer` and :class:`PlayerEngine` is called on the Qt main
   thread (never from a player callback) — for the players of ``create_engine`` the
   blocking work then happens on the player's worker thread (``viewer.player.guarded``) —
-  except :meth:`FeedPlayer.thumbnail`, which blocks for a picture and is called on the
+  except :meth:`FeedPlayer.thumbnail_png`, which blocks for a picture and is called on the
   picture-check worker thread (``picture-check``, ``viewer.ui.picture_checker``), at most
   one call per player at a time; the guarded player keeps it apart from a release.
 - The ``listener`` given to :meth:`FeedPlayer.set_listener` is called on a **libVLC
@@ -111,17 +111,12 @@ class FeedPlayer(Protocol):
         """Queue a snapshot on the player's worker and return at once; ``done(ok)`` is called
         exactly once, on another thread (``viewer.player.guarded``): hand it over."""
         ...
-    def thumbnail(self) -> tuple[int, int, bytes] | None:
-        """The current picture scaled to THUMBNAIL_WIDTH_PX x THUMBNAIL_HEIGHT_PX as
-        ``(width, height, rgb)`` (3 bytes per pixel, row-major), or None when there is no
-        picture (not playing, no video output yet). Blocks until the video output hands over
-        its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU). Called on the
-        picture-check worker thread, not the main thread (see the module docstring)."""
-        ...
     def thumbnail_png(self) -> bytes | None:
-        """The same thumbnail as PNG bytes, undecoded (a caller with a faster PNG decoder
-        than ``viewer.core.png``'s pure Python uses it). Same thread and blocking as
-        :meth:`thumbnail`."""
+        """The current picture scaled to THUMBNAIL_WIDTH_PX x THUMBNAIL_HEIGHT_PX, as the PNG
+        bytes libVLC wrote (the picture checker decodes them with Qt), or None when there is
+        no picture (not playing, no video output yet). Blocks until the video output hands
+        over its next picture (libVLC 3: ~10-70 ms wall time, ~1 ms CPU). Called on the
+        picture-check worker thread, not the main thread (see the module docstring)."""
         ...
     def release(self) -> None: ...
 

@@ -19,7 +19,7 @@ the FeedPlayer contract says) and maps each inner generation to the outer one it
 so an event of an older call is still stale. The inner player must bump its generation by one
 per ``play``/``stop`` (``VlcFeedPlayer`` does).
 
-Threading: every public method is for the Qt main thread, except ``thumbnail`` (the
+Threading: every public method is for the Qt main thread, except ``thumbnail_png`` (the
 picture-check thread) and the listener and ``snapshot_later``'s callback (called on libVLC,
 worker or watchdog threads).
 ``stats``/``is_playing``/``video_size`` answer from values the worker refreshed (at most one
@@ -202,25 +202,16 @@ class GuardedPlayer:
         if self._submit("snapshot", run, abandoned=lambda: once(False)) is None:
             once(False)
 
-    def thumbnail(self) -> tuple[int, int, bytes] | None:
+    def thumbnail_png(self) -> bytes | None:
         """On the picture-check thread, straight to the inner player (not while it is stuck,
         never after its release: ``inner_lock`` keeps the two apart)."""
-        return self._on_inner_now(lambda inner: inner.thumbnail())
-
-    def thumbnail_png(self) -> bytes | None:
-        """As :meth:`thumbnail`, the PNG bytes libVLC wrote (the caller decodes them)."""
-        return self._on_inner_now(lambda inner: inner.thumbnail_png())
-
-    def _on_inner_now(self, call):
-        """``call(inner)`` on the calling thread, unless the inner player is stuck, quarantined
-        or released (then None)."""
         worker = self._worker
         if worker.quarantined or self._released or worker.stuck_for(time.monotonic()) > PLAYER_CALL_DEADLINE_S:
             return None
         with worker.inner_lock:
             if worker.inner_released:
                 return None
-            return call(worker.inner)
+            return worker.inner.thumbnail_png()
 
     def release(self) -> None:
         """Queue the inner player's release and end the worker; returns at once."""

@@ -4,7 +4,7 @@ One :class:`VlcEngine` holds the shared ``vlc.Instance``; each tile owns one
 :class:`VlcFeedPlayer` for its whole life (players are reused, never created per retry:
 create/release loops grow RSS). Video goes into the tile's native window handle.
 
-Threading: all methods run on the Qt main thread, except ``VlcFeedPlayer.thumbnail``, which
+Threading: all methods run on the Qt main thread, except ``VlcFeedPlayer.thumbnail_png``, which
 the picture-check thread calls. A snapshot waits up to ~0.5 s for the next picture, so the
 main thread never waits for it: play/stop run beside it (libVLC holds its own references to
 the input and video output it snapshots); only ``release`` waits, so the player is never
@@ -47,7 +47,6 @@ from urllib.parse import urlsplit
 
 from viewer.core.catalog_model import has_credentials, insert_credentials
 from viewer.core.health_model import PlayerEventKind
-from viewer.core.png import PngError, decode_png
 from viewer.core.reasons import Reason
 from viewer.player.base import (
     RTSP_CLIENTS,
@@ -346,7 +345,7 @@ class VlcFeedPlayer:
         self._player.video_set_key_input(False)
         self._media = None
         self._listener: Callable[[PlayerEvent], None] | None = None
-        self._lock = threading.RLock()  # thumbnail() (picture-check thread) vs release()
+        self._lock = threading.RLock()  # thumbnail_png() (picture-check thread) vs release()
         self._thumb_dir: str | None = None  # made on the first thumbnail, removed on release
         self._relay_output = None  # RelayOutput libVLC reads from, while an RTSP camera plays
         self._track: tuple[str, int, int, float] | None = None  # video track info of the media
@@ -505,19 +504,6 @@ class VlcFeedPlayer:
     def snapshot(self, path: Path, width: int = 0, height: int = 0) -> bool:
         """Write the current picture as PNG (libVLC encodes it). True on success."""
         return self._player.video_take_snapshot(0, str(path), width, height) == 0
-
-    def thumbnail(self) -> tuple[int, int, bytes] | None:
-        """A tiny RGB picture for the picture checks (see ``FeedPlayer.thumbnail``): the
-        :meth:`thumbnail_png` decoded with ``viewer.core.png`` (pure Python, ~1.6 ms)."""
-        data = self.thumbnail_png()
-        if data is None:
-            return None
-        try:
-            image = decode_png(data)
-        except PngError as exc:
-            log.warning("unreadable thumbnail from libVLC: %s", exc)
-            return None
-        return image.width, image.height, image.rgb()
 
     @_locked
     def thumbnail_png(self) -> bytes | None:

@@ -1,4 +1,4 @@
-"""The small PNG reader: cross-checked against ffmpeg's PNG encoder (all five row filters,
+"""The tests' small PNG reader (tests/support/png.py): cross-checked against ffmpeg's PNG encoder (all five row filters,
 grey/RGB/alpha), against hand-filtered rows, and on the files it must refuse."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from viewer.core.png import PngError, decode_png
+from tests.support.png import PngError, decode_png
 
 FFMPEG = shutil.which("ffmpeg")
 # (ffmpeg pix_fmt, channels)

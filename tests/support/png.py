@@ -1,4 +1,8 @@
-"""A small PNG reader (stdlib only) for the tiny snapshots libVLC writes.
+"""A small PNG reader (stdlib only): the tests' own decoder for the snapshots libVLC writes.
+
+The wall decodes its picture-check thumbnails with Qt (``viewer.ui.picture_checker``); this
+reader, written from the PNG specification, is the independent check that Qt's pixels are
+right, and reads the operator snapshots the UI tests save.
 
 Reads 8-bit, non-interlaced greyscale, RGB, grey+alpha and RGBA images (PNG colour types
 0, 2, 4, 6) — what libVLC's PNG encoder produces (RGB) and what other tools commonly write.

@@ -139,7 +139,7 @@ class Suite:
         self.raw: dict = {}
         self.durations: dict[str, float] = {}  # seconds each benchmark took in this run
         #: The wall's video surface size per tile count on the 1920×1080 screen (updated from
-        #: each wall run), for a bare baseline that runs before its wall.
+        #: each wall run), for bare players started beside a wall whose size is not known yet.
         self.tile_px = {4: (822, 395), 9: (545, 252), 16: (407, 186)}
 
     def add(self, figure: Figure) -> None:
@@ -208,8 +208,7 @@ class Suite:
                         "<= 1.2", "how parallel a page comes up: 1 = all at once, 16 = one after another; the open "
                             "gate lets 8 streams of one recorder (here: all 16) open at a time; the machine's busy "
                             "share during the page-up and bare players' figure are in the rows below; where the time "
-                            "goes: "
-                            "benchmarks-method.md, pageup_report"))
+                            "goes: benchmarks-method.md, pageup_report"))
         bare_own = median([b["vout_all_s"] / median(b["tile_first_s"]) for b in pageup_bares if b.get("tile_first_s")])
         self.add(Figure("16 bare libVLC players: first picture on all ÷ the median player's own first picture",
                         bare_own, "×", "", "the same page-up parallelism figure for bare players on the same streams: "
@@ -277,20 +276,18 @@ class Suite:
     def pageup_alone(self) -> tuple[list[dict], list[dict]]:
         """16-tile page-ups of the wall and of bare players, each alone on the machine
         (alternating; the CPU pairs page up side by side)."""
-        walls, bares = [], []
         w, h = self.tile_px[16]
+        args = {
+            "wall": ("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", "16", "--layout", "4x4",
+                     "--window", "2", "--warmup", "1"),
+            "bare": ("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", "16", "--cols", "4",
+                     "--tile-w", str(w), "--tile-h", str(h), "--window", "2", "--warmup", "1"),
+        }
+        rows: dict[str, list[dict]] = {"wall": [], "bare": []}
         for run in range(self.runs):
-            def wall() -> None:
-                walls.append(run_child("tests.benchmarks.wall_child", "play", "--urls", self.urls, "--tiles", "16",
-                                       "--layout", "4x4", "--window", "2", "--warmup", "1"))
-
-            def bare() -> None:
-                bares.append(run_child("tests.benchmarks.bare_child", "--urls", self.urls, "--tiles", "16",
-                                       "--cols", "4", "--tile-w", str(w), "--tile-h", str(h), "--window", "2",
-                                       "--warmup", "1"))
-
-            for side in ((wall, bare) if run % 2 == 0 else (bare, wall)):
-                side()
+            for side in (("wall", "bare") if run % 2 == 0 else ("bare", "wall")):
+                rows[side].append(run_child(*args[side]))
+        walls, bares = rows["wall"], rows["bare"]
         self.raw["pageup_16"] = {"wall": walls, "bare": bares}
         return walls, bares
 

@@ -67,8 +67,6 @@ class RelayOutput:
             if not packet.is_keyframe or not self.handoff.fits(packet.size):
                 return
             self._start_muxer(template)
-            if self._muxer is None:
-                return
         elif not self.handoff.fits(packet.size):
             self._fell_behind("no room for the next packet")
             return
